@@ -1,0 +1,91 @@
+package dev.sensorwatch.lstm;
+
+/**
+ * The Adam optimiser (Kingma &amp; Ba, 2015) with bias-corrected moment estimates:
+ *
+ * <pre>
+ * m ← β₁·m + (1 − β₁)·g        v ← β₂·v + (1 − β₂)·g²
+ * θ ← θ − α·√(1 − β₂ᵗ)/(1 − β₁ᵗ) · m / (√v + ε)
+ * </pre>
+ *
+ * <p>Mutable: holds the moments of one parameter vector and the step count; owned by one thread.
+ */
+public final class AdamOptimizer {
+
+    /** The customary first-moment decay. */
+    public static final double DEFAULT_BETA1 = 0.9;
+    /** The customary second-moment decay. */
+    public static final double DEFAULT_BETA2 = 0.999;
+    /** The customary denominator guard. */
+    public static final double DEFAULT_EPSILON = 1e-8;
+
+    private final double beta1;
+    private final double beta2;
+    private final double epsilon;
+    private final double[] m;
+    private final double[] v;
+    private double beta1Power = 1.0;
+    private double beta2Power = 1.0;
+    private long steps;
+
+    /** Returns an optimiser for {@code parameterCount} parameters with the customary decays. */
+    public AdamOptimizer(int parameterCount) {
+        this(parameterCount, DEFAULT_BETA1, DEFAULT_BETA2, DEFAULT_EPSILON);
+    }
+
+    /**
+     * Returns an optimiser with the given decays.
+     *
+     * @throws IllegalArgumentException if a decay is outside [0, 1) or {@code epsilon ≤ 0}
+     */
+    public AdamOptimizer(int parameterCount, double beta1, double beta2, double epsilon) {
+        if (!(beta1 >= 0.0 && beta1 < 1.0) || !(beta2 >= 0.0 && beta2 < 1.0)) {
+            throw new IllegalArgumentException("Adam decays must be in [0, 1), got beta1=" + beta1
+                    + ", beta2=" + beta2);
+        }
+        if (!(epsilon > 0.0)) {
+            throw new IllegalArgumentException("Adam epsilon must be positive, got " + epsilon);
+        }
+        this.beta1 = beta1;
+        this.beta2 = beta2;
+        this.epsilon = epsilon;
+        this.m = new double[parameterCount];
+        this.v = new double[parameterCount];
+    }
+
+    /** Number of updates applied so far. */
+    public long steps() {
+        return steps;
+    }
+
+    /**
+     * Applies one update with step size {@code learningRate} to {@code parameters}.
+     *
+     * @throws IllegalArgumentException on a length mismatch or a non-positive learning rate
+     */
+    public void stepInPlace(double[] parameters, LstmGradients gradients, double learningRate) {
+        stepInPlace(parameters, gradients.values, learningRate);
+    }
+
+    void stepInPlace(double[] parameters, double[] gradients, double learningRate) {
+        LstmShape.checkLength("parameter vector", parameters, m.length);
+        LstmShape.checkLength("gradient vector", gradients, m.length);
+        if (!(learningRate > 0.0)) {
+            throw new IllegalArgumentException("learning rate must be positive, got " + learningRate);
+        }
+        steps++;
+        beta1Power *= beta1;
+        beta2Power *= beta2;
+        final double stepSize = learningRate * Math.sqrt(1.0 - beta2Power) / (1.0 - beta1Power);
+        final double b1 = beta1;
+        final double b2 = beta2;
+        for (int k = 0; k < parameters.length; k++) {
+            double g = gradients[k];
+            double mk = b1 * m[k] + (1.0 - b1) * g;
+            double vk = b2 * v[k] + (1.0 - b2) * g * g;
+            m[k] = mk;
+            v[k] = vk;
+            parameters[k] -= stepSize * mk / (Math.sqrt(vk) + epsilon);
+        }
+    }
+}
