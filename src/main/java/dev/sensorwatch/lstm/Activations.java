@@ -22,9 +22,17 @@ public final class Activations {
     /**
      * The hyperbolic tangent as {@code sign(x)·(1 − e)/(1 + e)} with {@code e = e^{−2|x|}};
      * {@code 1 − e} is exact for {@code e ≥ ½} (Sterbenz), so only {@code e}'s own rounding enters.
+     * Below {@code 2⁻²⁷} it returns {@code x}, which is {@code tanh(x)} correctly rounded there.
      */
     public static double tanh(double x) {
-        double e = Math.exp(-2.0 * Math.abs(x));
+        double a = Math.abs(x);
+        if (a < TINY) {
+            return x;
+        }
+        double e = Math.exp(-2.0 * a);
         return Math.copySign((1.0 - e) / (1.0 + e), x);
     }
+
+    /** Below this, {@code x³/3} is under half an ulp of {@code x}. */
+    private static final double TINY = 0x1.0p-27;
 }

@@ -1,11 +1,12 @@
 package dev.sensorwatch.lstm;
 
 /**
- * The Adam optimiser (Kingma &amp; Ba, 2015) with bias-corrected moment estimates:
+ * The Adam optimiser (Kingma &amp; Ba, 2015, Algorithm 1) with bias-corrected moment estimates,
+ * as PyTorch's {@code torch.optim.Adam} computes it:
  *
  * <pre>
  * m ← β₁·m + (1 − β₁)·g        v ← β₂·v + (1 − β₂)·g²
- * θ ← θ − α·√(1 − β₂ᵗ)/(1 − β₁ᵗ) · m / (√v + ε)
+ * θ ← θ − α · (m / (1 − β₁ᵗ)) / (√(v / (1 − β₂ᵗ)) + ε)
  * </pre>
  *
  * <p>Mutable: holds the moments of one parameter vector and the step count; owned by one thread.
@@ -76,7 +77,8 @@ public final class AdamOptimizer {
         steps++;
         beta1Power *= beta1;
         beta2Power *= beta2;
-        final double stepSize = learningRate * Math.sqrt(1.0 - beta2Power) / (1.0 - beta1Power);
+        final double stepSize = learningRate / (1.0 - beta1Power);
+        final double rootCorrection2 = Math.sqrt(1.0 - beta2Power);
         final double b1 = beta1;
         final double b2 = beta2;
         for (int k = 0; k < parameters.length; k++) {
@@ -85,7 +87,7 @@ public final class AdamOptimizer {
             double vk = b2 * v[k] + (1.0 - b2) * g * g;
             m[k] = mk;
             v[k] = vk;
-            parameters[k] -= stepSize * mk / (Math.sqrt(vk) + epsilon);
+            parameters[k] -= stepSize * mk / (Math.sqrt(vk) / rootCorrection2 + epsilon);
         }
     }
 }
