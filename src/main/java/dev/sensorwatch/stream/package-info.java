@@ -1,0 +1,5 @@
+/**
+ * The Kafka Streams side: the topology factory, processors, state stores, serdes, the event-time
+ * timestamp extractor and error handlers. Detection logic lives in {@code dev.sensorwatch.detect}.
+ */
+package dev.sensorwatch.stream;
