@@ -25,8 +25,6 @@ public final class AdamOptimizer {
     private final double epsilon;
     private final double[] m;
     private final double[] v;
-    private double beta1Power = 1.0;
-    private double beta2Power = 1.0;
     private long steps;
 
     /** Returns an optimiser for {@code parameterCount} parameters with the customary decays. */
@@ -54,6 +52,39 @@ public final class AdamOptimizer {
         this.v = new double[parameterCount];
     }
 
+    /**
+     * Returns an optimiser with the customary decays that resumes from saved moments, as
+     * {@link #copyFirstMoment()}, {@link #copySecondMoment()} and {@link #steps()} gave them.
+     *
+     * @throws IllegalArgumentException if the moments differ in length or {@code steps < 0}
+     */
+    public static AdamOptimizer restore(double[] firstMoment, double[] secondMoment, long steps) {
+        LstmShape.checkLength("Adam second moment", secondMoment, firstMoment.length);
+        if (steps < 0) {
+            throw new IllegalArgumentException("Adam step count must not be negative, got " + steps);
+        }
+        AdamOptimizer adam = new AdamOptimizer(firstMoment.length);
+        System.arraycopy(firstMoment, 0, adam.m, 0, firstMoment.length);
+        System.arraycopy(secondMoment, 0, adam.v, 0, secondMoment.length);
+        adam.steps = steps;
+        return adam;
+    }
+
+    /** Returns a copy of the first-moment estimates. */
+    public double[] copyFirstMoment() {
+        return m.clone();
+    }
+
+    /** Returns a copy of the second-moment estimates. */
+    public double[] copySecondMoment() {
+        return v.clone();
+    }
+
+    /** Number of parameters this optimiser updates. */
+    public int parameterCount() {
+        return m.length;
+    }
+
     /** Number of updates applied so far. */
     public long steps() {
         return steps;
@@ -75,10 +106,9 @@ public final class AdamOptimizer {
             throw new IllegalArgumentException("learning rate must be positive, got " + learningRate);
         }
         steps++;
-        beta1Power *= beta1;
-        beta2Power *= beta2;
-        final double stepSize = learningRate / (1.0 - beta1Power);
-        final double rootCorrection2 = Math.sqrt(1.0 - beta2Power);
+        // powers from the step count alone, so a restored optimiser continues bit for bit
+        final double stepSize = learningRate / (1.0 - Math.pow(beta1, steps));
+        final double rootCorrection2 = Math.sqrt(1.0 - Math.pow(beta2, steps));
         final double b1 = beta1;
         final double b2 = beta2;
         for (int k = 0; k < parameters.length; k++) {

@@ -1,0 +1,53 @@
+package dev.sensorwatch.detect;
+
+/**
+ * How every sensor's detector learns and scores; one immutable parameter set for all sensors.
+ *
+ * @param hiddenSize        LSTM hidden units {@code H}
+ * @param windowRows        readings in the learning window; each reading costs one BPTT pass and
+ *                          one forward pass over at most this many rows
+ * @param learningRate      Adam's step size for the online updates
+ * @param clipNorm          largest gradient norm of one update
+ * @param normalizerHorizon readings over which the per-channel mean and variance adapt
+ *                          (exponential forgetting with weight {@code max(1/n, 1/horizon)})
+ * @param errorHorizon      readings over which the distribution of prediction errors adapts
+ * @param warmupReadings    readings a sensor must have been learned from before it is scored
+ * @param threshold         score at or above which a reading is flagged anomalous, in (0, 1]
+ * @param seed              seed of every sensor's initial weights
+ */
+public record DetectorConfig(int hiddenSize, int windowRows, double learningRate, double clipNorm,
+                             int normalizerHorizon, int errorHorizon, int warmupReadings,
+                             double threshold, long seed) {
+
+    /** The shipped defaults. */
+    public static final DetectorConfig DEFAULTS =
+            new DetectorConfig(8, 16, 0.005, 1.0, 1000, 2000, 100, 0.999, 42L);
+
+    /**
+     * Checks every value.
+     *
+     * @throws IllegalArgumentException naming the value to fix
+     */
+    public DetectorConfig {
+        require(hiddenSize >= 1 && hiddenSize <= 256, "hidden size must be in [1, 256], got " + hiddenSize);
+        require(windowRows >= 2 && windowRows <= 1024, "window must be in [2, 1024] readings, got " + windowRows);
+        require(learningRate > 0.0 && learningRate < 1.0, "learning rate must be in (0, 1), got " + learningRate);
+        require(clipNorm > 0.0 && Double.isFinite(clipNorm), "clip norm must be positive, got " + clipNorm);
+        require(normalizerHorizon >= 1, "normalizer horizon must be at least 1, got " + normalizerHorizon);
+        require(errorHorizon >= 1, "error horizon must be at least 1, got " + errorHorizon);
+        require(warmupReadings >= 1, "warm-up must be at least 1 reading, got " + warmupReadings);
+        require(threshold > 0.0 && threshold <= 1.0, "threshold must be in (0, 1], got " + threshold);
+    }
+
+    /** Returns a copy with another flagging threshold. */
+    public DetectorConfig withThreshold(double newThreshold) {
+        return new DetectorConfig(hiddenSize, windowRows, learningRate, clipNorm, normalizerHorizon,
+                errorHorizon, warmupReadings, newThreshold, seed);
+    }
+
+    private static void require(boolean condition, String message) {
+        if (!condition) {
+            throw new IllegalArgumentException(message);
+        }
+    }
+}

@@ -1,0 +1,28 @@
+package dev.sensorwatch.detect;
+
+/** Why a reading was not scored; each goes to the dead-letter topic with this reason. */
+public enum Rejection {
+    /** The reading could not be decoded. */
+    UNDECODABLE("undecodable"),
+    /** The record has no key. */
+    NULL_KEY("null_key"),
+    /** The reading has no channel values, or more than the configured maximum. */
+    BAD_CHANNEL_COUNT("bad_channel_count"),
+    /** A channel value is NaN or infinite. */
+    NON_FINITE("non_finite"),
+    /** The reading has another number of channels than the sensor's earlier readings. */
+    CHANNEL_MISMATCH("channel_mismatch"),
+    /** The reading's event time is not after the sensor's last reading. */
+    OUT_OF_ORDER("out_of_order");
+
+    private final String code;
+
+    Rejection(String code) {
+        this.code = code;
+    }
+
+    /** The stable machine-readable code, as used in dead letters and metrics. */
+    public String code() {
+        return code;
+    }
+}

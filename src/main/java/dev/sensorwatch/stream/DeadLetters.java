@@ -1,0 +1,71 @@
+package dev.sensorwatch.stream;
+
+import dev.sensorwatch.avro.DeadLetter;
+import dev.sensorwatch.detect.Rejection;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.processor.api.RecordMetadata;
+
+/**
+ * Builds dead letters: the original key and value bytes, where the record came from, and why it
+ * could not be scored. A reading that passed through the repartition topic carries its original
+ * coordinates in headers, and its dead letter names those, not the repartition topic's.
+ */
+final class DeadLetters {
+
+    static final String ORIGINAL_TOPIC = "sensorwatch.original.topic";
+    static final String ORIGINAL_PARTITION = "sensorwatch.original.partition";
+    static final String ORIGINAL_OFFSET = "sensorwatch.original.offset";
+    static final String ORIGINAL_KEY = "sensorwatch.original.key";
+
+    private final AvroSerde<DeadLetter> serde = AvroSerde.of(DeadLetter.class);
+
+    /** Adds the record's current coordinates as headers, before it is repartitioned. */
+    static void markOrigin(Headers headers, ProcessorContext<?, ?> context, byte[] key) {
+        RecordMetadata meta = context.recordMetadata().orElse(null);
+        if (meta == null || headers.lastHeader(ORIGINAL_TOPIC) != null) {
+            return;
+        }
+        headers.add(ORIGINAL_TOPIC, meta.topic().getBytes(StandardCharsets.UTF_8));
+        headers.add(ORIGINAL_PARTITION, ByteBuffer.allocate(4).putInt(meta.partition()).array());
+        headers.add(ORIGINAL_OFFSET, ByteBuffer.allocate(8).putLong(meta.offset()).array());
+        if (key != null) {
+            headers.add(ORIGINAL_KEY, key);
+        }
+    }
+
+    /** The dead letter for {@code record}, rejected for {@code reason}, as a routed record. */
+    Routed of(ProcessorContext<?, ?> context, Record<?, byte[]> record, byte[] key, Rejection reason,
+              String detail) {
+        RecordMetadata meta = context.recordMetadata().orElse(null);
+        Headers headers = record.headers();
+        String topic = meta == null ? "" : meta.topic();
+        int partition = meta == null ? -1 : meta.partition();
+        long offset = meta == null ? -1 : meta.offset();
+        byte[] originalKey = key;
+        Header originalTopic = headers.lastHeader(ORIGINAL_TOPIC);
+        if (originalTopic != null) {
+            topic = new String(originalTopic.value(), StandardCharsets.UTF_8);
+            partition = ByteBuffer.wrap(headers.lastHeader(ORIGINAL_PARTITION).value()).getInt();
+            offset = ByteBuffer.wrap(headers.lastHeader(ORIGINAL_OFFSET).value()).getLong();
+            Header k = headers.lastHeader(ORIGINAL_KEY);
+            originalKey = k == null ? null : k.value();
+        }
+        DeadLetter letter = DeadLetter.newBuilder()
+                .setKey(originalKey == null ? null : ByteBuffer.wrap(originalKey))
+                .setValue(record.value() == null ? null : ByteBuffer.wrap(record.value()))
+                .setTopic(topic)
+                .setPartition(partition)
+                .setOffset(offset)
+                .setTimestamp(Instant.ofEpochMilli(record.timestamp()))
+                .setReason(reason.code())
+                .setDetail(detail)
+                .build();
+        return Routed.deadLetter(originalKey, serde.encode(letter));
+    }
+}

@@ -1,0 +1,80 @@
+package dev.sensorwatch.stream;
+
+import dev.sensorwatch.detect.Rejection;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The detector's own metrics, registered once per application: readings scored, anomalies,
+ * dead letters by reason, the score distribution, processing time per reading, and how far the
+ * latest reading's event time lags the wall clock. Thread-safe.
+ */
+public final class DetectorMetrics {
+
+    private final Counter readings;
+    private final Counter anomalies;
+    private final Map<Rejection, Counter> deadLetters = new EnumMap<>(Rejection.class);
+    private final DistributionSummary scores;
+    private final Timer processing;
+    private final AtomicLong latestEventTime = new AtomicLong(Long.MIN_VALUE);
+
+    /** Registers the metrics in {@code registry}. */
+    public DetectorMetrics(MeterRegistry registry) {
+        readings = Counter.builder("sensorwatch.readings").description("Readings scored").register(registry);
+        anomalies = Counter.builder("sensorwatch.anomalies").description("Readings flagged anomalous").register(registry);
+        for (Rejection reason : Rejection.values()) {
+            deadLetters.put(reason, Counter.builder("sensorwatch.dead.letters")
+                    .description("Records sent to the dead-letter topic")
+                    .tag("reason", reason.code()).register(registry));
+        }
+        scores = DistributionSummary.builder("sensorwatch.anomaly.score")
+                .description("Anomaly scores of accepted readings")
+                .serviceLevelObjectives(0.1, 0.25, 0.5, 0.75, 0.9, 0.95, 0.99, 0.995, 0.999, 0.9999, 1.0)
+                .register(registry);
+        processing = Timer.builder("sensorwatch.processing")
+                .description("Time to score, learn from and store one reading")
+                .publishPercentileHistogram()
+                .register(registry);
+        Gauge.builder("sensorwatch.event.delay", latestEventTime, t -> t.get() == Long.MIN_VALUE
+                        ? Double.NaN : (System.currentTimeMillis() - t.get()) / 1000.0)
+                .description("Wall clock minus the event time of the latest reading processed")
+                .baseUnit("seconds").register(registry);
+    }
+
+    /** Metrics kept in memory only, for tests and tools that do not export them. */
+    public static DetectorMetrics inMemory() {
+        return new DetectorMetrics(new SimpleMeterRegistry());
+    }
+
+    void scored(double score, boolean anomaly, long eventTime, long nanos) {
+        readings.increment();
+        if (anomaly) {
+            anomalies.increment();
+        }
+        scores.record(score);
+        processing.record(nanos, TimeUnit.NANOSECONDS);
+        latestEventTime.accumulateAndGet(eventTime, Math::max);
+    }
+
+    void deadLetter(Rejection reason) {
+        deadLetters.get(reason).increment();
+    }
+
+    /** Readings scored so far. */
+    public double readingsScored() {
+        return readings.count();
+    }
+
+    /** Dead letters sent so far for {@code reason}. */
+    public double deadLetters(Rejection reason) {
+        return deadLetters.get(reason).count();
+    }
+}

@@ -1,0 +1,116 @@
+package dev.sensorwatch.stream;
+
+import dev.sensorwatch.avro.AnomalyScore;
+import dev.sensorwatch.avro.SensorReading;
+import dev.sensorwatch.detect.DetectorConfig;
+import dev.sensorwatch.detect.Rejection;
+import dev.sensorwatch.detect.Score;
+import dev.sensorwatch.detect.SensorDetector;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueStore;
+
+/**
+ * Scores each reading against its sensor's detector: loads the detector from the state store (or
+ * starts a fresh one), rejects a reading it cannot score (another channel count, not after the
+ * last event time) to the dead-letter topic, otherwise scores, learns, stores the advanced
+ * detector and forwards the score, timestamped with the reading's event time.
+ */
+final class DetectorProcessor implements Processor<String, byte[], String, Routed> {
+
+    private final AvroSerde<SensorReading> readings = AvroSerde.of(SensorReading.class);
+    private final AvroSerde<AnomalyScore> scores = AvroSerde.of(AnomalyScore.class);
+    private final SensorStateCodec states = new SensorStateCodec();
+    private final DeadLetters deadLetters = new DeadLetters();
+    private final SensorDetector.Workspace workspace = new SensorDetector.Workspace();
+    private final DetectorConfig config;
+    private final DetectorMetrics metrics;
+    private ProcessorContext<String, Routed> context;
+    private KeyValueStore<String, byte[]> store;
+
+    DetectorProcessor(DetectorConfig config, DetectorMetrics metrics) {
+        this.config = config;
+        this.metrics = metrics;
+    }
+
+    @Override
+    public void init(ProcessorContext<String, Routed> context) {
+        this.context = context;
+        this.store = context.getStateStore(TopologySettings.STORE);
+    }
+
+    @Override
+    public void process(Record<String, byte[]> record) {
+        long started = System.nanoTime();
+        String sensorId = record.key();
+        byte[] key = record.key().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        SensorReading reading;
+        try {
+            reading = readings.decode(record.value());
+        } catch (SerializationException e) {
+            reject(record, key, Rejection.UNDECODABLE, e.getMessage());
+            return;
+        }
+        double[] values = toArray(reading.getValues());
+        long eventTime = reading.getEventTime().toEpochMilli();
+
+        byte[] stored = store.get(sensorId);
+        SensorDetector detector = stored == null
+                ? SensorDetector.fresh(config, values.length)
+                : SensorDetector.restore(config, states.decode(stored));
+        Rejection rejection = detector.check(eventTime, values);
+        if (rejection != null) {
+            String detail = switch (rejection) {
+                case CHANNEL_MISMATCH -> "reading has " + values.length + " channels, sensor " + sensorId
+                        + " has " + detector.channels();
+                case OUT_OF_ORDER -> "event time " + reading.getEventTime() + " is not after sensor " + sensorId
+                        + "'s last reading at " + Instant.ofEpochMilli(detector.lastEventTime());
+                default -> rejection.code();
+            };
+            reject(record, key, rejection, detail);
+            return;
+        }
+        Score score = detector.process(eventTime, values, workspace);
+        store.put(sensorId, states.encode(detector.snapshot()));
+
+        AnomalyScore out = AnomalyScore.newBuilder()
+                .setSensorId(sensorId)
+                .setEventTime(reading.getEventTime())
+                .setObserved(toList(score.observed()))
+                .setPredicted(toList(score.predicted()))
+                .setPredictionError(score.predictionError())
+                .setAnomalyScore(score.score())
+                .setAnomaly(score.anomaly())
+                .setChannelShares(toList(score.channelShares()))
+                .setLearnedReadings(score.learnedReadings())
+                .build();
+        context.forward(record.withValue(Routed.score(scores.encode(out), score.anomaly())).withTimestamp(eventTime));
+        metrics.scored(score.score(), score.anomaly(), eventTime, System.nanoTime() - started);
+    }
+
+    private void reject(Record<String, byte[]> record, byte[] key, Rejection reason, String detail) {
+        metrics.deadLetter(reason);
+        context.forward(record.withValue(deadLetters.of(context, record, key, reason, detail)));
+    }
+
+    private static double[] toArray(List<Double> values) {
+        double[] array = new double[values.size()];
+        for (int i = 0; i < array.length; i++) {
+            array[i] = values.get(i);
+        }
+        return array;
+    }
+
+    private static List<Double> toList(double[] values) {
+        List<Double> list = new ArrayList<>(values.length);
+        for (double v : values) {
+            list.add(v);
+        }
+        return list;
+    }
+}

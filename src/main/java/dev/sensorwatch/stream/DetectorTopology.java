@@ -1,0 +1,83 @@
+package dev.sensorwatch.stream;
+
+import java.util.Map;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.kstream.Branched;
+import org.apache.kafka.streams.kstream.Consumed;
+import org.apache.kafka.streams.kstream.KStream;
+import org.apache.kafka.streams.kstream.Named;
+import org.apache.kafka.streams.kstream.Produced;
+import org.apache.kafka.streams.kstream.Repartitioned;
+import org.apache.kafka.streams.state.Stores;
+
+/**
+ * The sensorwatch topology, as a pure factory:
+ *
+ * <pre>
+ * readings ─(event-time extractor)→ route ─┬─ keyed by sensor id ───────────────┐
+ *                                          ├─ keyed otherwise → repartition ────┴→ detect ─┬→ scores
+ *                                          └─ not scoreable ─────────────────→ dead letters  ├→ anomalies (flagged)
+ *                                                                                             └→ dead letters
+ * </pre>
+ *
+ * <p>{@code detect} keeps one detector per sensor in the persistent, changelogged key-value
+ * store {@value TopologySettings#STORE}. Keys on the output topics are sensor ids; dead letters
+ * keep the original key.
+ */
+public final class DetectorTopology {
+
+    private DetectorTopology() {
+    }
+
+    /** Builds the topology for {@code settings}, counting into {@code metrics}. */
+    public static Topology build(TopologySettings settings, DetectorMetrics metrics) {
+        StreamsBuilder builder = new StreamsBuilder();
+        builder.addStateStore(Stores.keyValueStoreBuilder(
+                Stores.persistentKeyValueStore(TopologySettings.STORE), Serdes.String(), Serdes.ByteArray())
+                .withCachingEnabled());
+
+        KStream<String, Routed> routed = builder
+                .stream(settings.inputTopic(), Consumed.with(Serdes.ByteArray(), Serdes.ByteArray())
+                        .withTimestampExtractor(new ReadingTimestampExtractor())
+                        .withName("readings"))
+                .process(() -> new RoutingProcessor(metrics, settings.maxChannels()), Named.as("route"));
+
+        Map<String, KStream<String, Routed>> routes = routed.split(Named.as("route-"))
+                .branch((key, r) -> r.route() == Routed.Route.DEAD_LETTER, Branched.as("dead"))
+                .branch((key, r) -> r.route() == Routed.Route.REKEY, Branched.as("rekey"))
+                .defaultBranch(Branched.as("direct"));
+        toDeadLetters(routes.get("route-dead"), settings, "route-dead-letters");
+
+        KStream<String, byte[]> rekeyed = routes.get("route-rekey")
+                .mapValues(Routed::payload, Named.as("rekey-payload"))
+                .repartition(Repartitioned.with(Serdes.String(), Serdes.ByteArray()).withName("readings-by-sensor"));
+        KStream<String, byte[]> keyed = routes.get("route-direct")
+                .mapValues(Routed::payload, Named.as("direct-payload"))
+                .merge(rekeyed, Named.as("by-sensor"));
+
+        Map<String, KStream<String, Routed>> outcomes = keyed
+                .process(() -> new DetectorProcessor(settings.detector(), metrics), Named.as("detect"),
+                        TopologySettings.STORE)
+                .split(Named.as("detect-"))
+                .branch((key, r) -> r.route() == Routed.Route.DEAD_LETTER, Branched.as("dead"))
+                .defaultBranch(Branched.as("scores"));
+        toDeadLetters(outcomes.get("detect-dead"), settings, "detect-dead-letters");
+
+        KStream<String, byte[]> scores = outcomes.get("detect-scores")
+                .mapValues(Routed::payload, Named.as("score-payload"));
+        scores.to(settings.scoresTopic(), Produced.with(Serdes.String(), Serdes.ByteArray()).withName("scores"));
+        outcomes.get("detect-scores")
+                .filter((key, r) -> r.anomaly(), Named.as("flagged"))
+                .mapValues(Routed::payload, Named.as("anomaly-payload"))
+                .to(settings.anomaliesTopic(), Produced.with(Serdes.String(), Serdes.ByteArray()).withName("anomalies"));
+        return builder.build();
+    }
+
+    private static void toDeadLetters(KStream<String, Routed> stream, TopologySettings settings, String name) {
+        stream.map((key, r) -> org.apache.kafka.streams.KeyValue.pair(r.deadKey(), r.payload()), Named.as(name))
+                .to(settings.deadLetterTopic(), Produced.with(Serdes.ByteArray(), Serdes.ByteArray())
+                        .withName(name + "-sink"));
+    }
+}

@@ -1,0 +1,238 @@
+package dev.sensorwatch.stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.sensorwatch.avro.AnomalyScore;
+import dev.sensorwatch.avro.DeadLetter;
+import dev.sensorwatch.avro.SensorReading;
+import dev.sensorwatch.detect.DetectorConfig;
+import dev.sensorwatch.detect.Rejection;
+import dev.sensorwatch.detect.Score;
+import dev.sensorwatch.detect.SensorDetector;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Properties;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.test.TestRecord;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Every branch of the topology, through {@link TopologyTestDriver}. */
+class DetectorTopologyTest {
+
+    static final AvroSerde<SensorReading> READINGS = AvroSerde.of(SensorReading.class);
+    static final AvroSerde<AnomalyScore> SCORES = AvroSerde.of(AnomalyScore.class);
+    static final AvroSerde<DeadLetter> DEAD_LETTERS = AvroSerde.of(DeadLetter.class);
+    static final TopologySettings SETTINGS = TopologySettings.DEFAULTS;
+
+    @TempDir
+    Path stateDir;
+    TopologyTestDriver driver;
+    TestInputTopic<byte[], byte[]> input;
+    TestOutputTopic<String, byte[]> scores;
+    TestOutputTopic<String, byte[]> anomalies;
+    TestOutputTopic<byte[], byte[]> deadLetters;
+    DetectorMetrics metrics;
+
+    @BeforeEach
+    void start() {
+        startWith(SETTINGS);
+    }
+
+    void startWith(TopologySettings settings) {
+        Properties props = new Properties();
+        props.put(StreamsConfig.APPLICATION_ID_CONFIG, "topology-test");
+        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+        props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
+        metrics = DetectorMetrics.inMemory();
+        driver = new TopologyTestDriver(DetectorTopology.build(settings, metrics), props);
+        input = driver.createInputTopic(settings.inputTopic(), new ByteArraySerializer(), new ByteArraySerializer());
+        scores = driver.createOutputTopic(settings.scoresTopic(), new StringDeserializer(), new ByteArrayDeserializer());
+        anomalies = driver.createOutputTopic(settings.anomaliesTopic(), new StringDeserializer(), new ByteArrayDeserializer());
+        deadLetters = driver.createOutputTopic(settings.deadLetterTopic(), new ByteArrayDeserializer(), new ByteArrayDeserializer());
+    }
+
+    @AfterEach
+    void close() {
+        driver.close();
+    }
+
+    static byte[] reading(String sensor, long eventTime, double... values) {
+        List<Double> list = new ArrayList<>();
+        for (double v : values) {
+            list.add(v);
+        }
+        return READINGS.encode(SensorReading.newBuilder().setSensorId(sensor)
+                .setEventTime(Instant.ofEpochMilli(eventTime)).setValues(list).build());
+    }
+
+    static byte[] key(String sensor) {
+        return sensor.getBytes(StandardCharsets.UTF_8);
+    }
+
+    static double[] series(int rows, int spikeAt) {
+        double[] values = new double[rows];
+        for (int t = 0; t < rows; t++) {
+            values[t] = 5 + Math.sin(2 * Math.PI * t / 30) + 0.01 * ((t * 7919) % 13);
+            if (t == spikeAt) {
+                values[t] += 4;
+            }
+        }
+        return values;
+    }
+
+    @Test
+    void scoresEveryReadingBitForBitLikeTheDetectorAlone() {
+        double[] values = series(400, 300);
+        for (int t = 0; t < values.length; t++) {
+            input.pipeInput(key("pump-1"), reading("pump-1", 1_000L * t, values[t]), 999L);
+        }
+
+        List<TestRecord<String, byte[]>> out = scores.readRecordsToList();
+        assertThat(out).hasSize(values.length);
+        SensorDetector reference = SensorDetector.fresh(SETTINGS.detector(), 1);
+        SensorDetector.Workspace workspace = new SensorDetector.Workspace();
+        for (int t = 0; t < values.length; t++) {
+            Score expected = reference.process(1_000L * t, new double[] {values[t]}, workspace);
+            AnomalyScore actual = SCORES.decode(out.get(t).value());
+            assertThat(out.get(t).key()).isEqualTo("pump-1");
+            assertThat(out.get(t).timestamp()).as("output timestamp is the event time").isEqualTo(1_000L * t);
+            assertThat(Double.doubleToRawLongBits(actual.getAnomalyScore())).as("score bits at %d", t)
+                    .isEqualTo(Double.doubleToRawLongBits(expected.score()));
+            assertThat(actual.getLearnedReadings()).isEqualTo(t);
+            assertThat(actual.getAnomaly()).isEqualTo(expected.anomaly());
+        }
+        assertThat(deadLetters.isEmpty()).isTrue();
+        assertThat(metrics.readingsScored()).isEqualTo(values.length);
+    }
+
+    @Test
+    void flaggedScoresAlsoGoToTheAnomaliesTopic() {
+        double[] values = series(400, 300);
+        for (int t = 0; t < values.length; t++) {
+            input.pipeInput(key("pump-1"), reading("pump-1", 1_000L * t, values[t]));
+        }
+
+        List<AnomalyScore> all = scores.readValuesToList().stream().map(SCORES::decode).toList();
+        List<AnomalyScore> flagged = anomalies.readValuesToList().stream().map(SCORES::decode).toList();
+        assertThat(flagged).isNotEmpty();
+        assertThat(flagged).allMatch(AnomalyScore::getAnomaly);
+        assertThat(flagged).isEqualTo(all.stream().filter(AnomalyScore::getAnomaly).toList());
+        assertThat(flagged).anyMatch(s -> s.getEventTime().toEpochMilli() == 300_000L);
+    }
+
+    @Test
+    void sensorsAreIndependent() {
+        double[] values = series(200, -1);
+        for (int t = 0; t < values.length; t++) {
+            input.pipeInput(key("a"), reading("a", 1_000L * t, values[t]));
+            input.pipeInput(key("b"), reading("b", 5_000L * t, 100 - values[t], values[t]));
+        }
+        List<TestRecord<String, byte[]>> out = scores.readRecordsToList();
+        SensorDetector a = SensorDetector.fresh(SETTINGS.detector(), 1);
+        SensorDetector.Workspace workspace = new SensorDetector.Workspace();
+        List<Double> expectedA = new ArrayList<>();
+        for (int t = 0; t < values.length; t++) {
+            expectedA.add(a.process(1_000L * t, new double[] {values[t]}, workspace).score());
+        }
+        assertThat(out.stream().filter(r -> r.key().equals("a")).map(r -> SCORES.decode(r.value()).getAnomalyScore()))
+                .containsExactlyElementsOf(expectedA);
+        assertThat(out.stream().filter(r -> r.key().equals("b"))).hasSize(values.length);
+    }
+
+    @Test
+    void readingsKeyedOtherwiseAreRepartitionedBySensorId() {
+        double[] values = series(150, -1);
+        for (int t = 0; t < values.length; t++) {
+            byte[] key = t % 2 == 0 ? key("gateway-7") : key("pump-2"); // half keyed by a gateway
+            input.pipeInput(key, reading("pump-2", 1_000L * t, values[t]));
+        }
+        // a late reading through the repartition topic: its dead letter names the original record
+        input.pipeInput(key("gateway-7"), reading("pump-2", 10L, 1.0));
+
+        List<TestRecord<String, byte[]>> out = scores.readRecordsToList();
+        assertThat(out).hasSize(values.length);
+        assertThat(out).allMatch(r -> r.key().equals("pump-2"));
+        DeadLetter late = DEAD_LETTERS.decode(deadLetters.readValue());
+        assertThat(late.getReason()).isEqualTo("out_of_order");
+        assertThat(late.getTopic()).isEqualTo(SETTINGS.inputTopic());
+        assertThat(late.getOffset()).isEqualTo(values.length);
+        assertThat(bytes(late.getKey())).isEqualTo(key("gateway-7"));
+    }
+
+    @Test
+    void everyKindOfBadRecordGoesToTheDeadLetterTopicAndTheStreamGoesOn() {
+        input.pipeInput(key("s"), reading("s", 1_000L, 1.0));
+        byte[] garbage = {1, 2, 3, 4, 5};
+        byte[] truncated = Arrays.copyOf(reading("s", 2_000L, 1.0), 14);
+        byte[][] bad = {
+            garbage,
+            truncated,
+            null,
+            reading("s", 2_000L, Double.NaN),
+            reading("s", 2_000L, Double.POSITIVE_INFINITY),
+            reading("s", 2_000L),
+            reading("s", 2_000L, new double[SETTINGS.maxChannels() + 1]),
+            reading("s", 2_000L, 1.0, 2.0),
+            reading("s", 1_000L, 1.0),
+            reading("s", 500L, 1.0),
+            reading("", 2_000L, 1.0),
+        };
+        for (byte[] value : bad) {
+            input.pipeInput(key("s"), value);
+        }
+        input.pipeInput(null, reading("s", 2_000L, 1.0));
+        input.pipeInput(new byte[0], reading("s", 2_000L, 1.0));
+        input.pipeInput(key("s"), reading("s", 2_000L, 1.5));
+
+        List<DeadLetter> letters = deadLetters.readValuesToList().stream().map(DEAD_LETTERS::decode).toList();
+        assertThat(letters).extracting(DeadLetter::getReason).containsExactly(
+                "undecodable", "undecodable", "undecodable", "non_finite", "non_finite", "bad_channel_count",
+                "bad_channel_count", "channel_mismatch", "out_of_order", "out_of_order", "undecodable",
+                "null_key", "null_key");
+        assertThat(bytes(letters.get(0).getValue())).isEqualTo(garbage);
+        assertThat(bytes(letters.get(1).getValue())).isEqualTo(truncated);
+        assertThat(letters.get(2).getValue()).isNull();
+        assertThat(letters.get(0).getOffset()).isEqualTo(1);
+        assertThat(letters.get(0).getDetail()).contains("not a SensorReading");
+        assertThat(letters.get(7).getDetail()).isEqualTo("reading has 2 channels, sensor s has 1");
+        assertThat(letters.get(8).getDetail()).contains("is not after sensor s's last reading");
+        assertThat(letters.get(11).getKey()).isNull();
+        assertThat(scores.readValuesToList()).hasSize(2); // the stream went on
+        assertThat(metrics.deadLetters(Rejection.OUT_OF_ORDER)).isEqualTo(2);
+        assertThat(metrics.deadLetters(Rejection.UNDECODABLE)).isEqualTo(4);
+    }
+
+    @Test
+    void theThresholdDecidesTheFlag() {
+        close();
+        startWith(new TopologySettings("in", "out", "flagged", "dlq", DetectorConfig.DEFAULTS.withThreshold(0.5), 8));
+        double[] values = series(300, -1);
+        for (int t = 0; t < values.length; t++) {
+            input.pipeInput(key("x"), reading("x", 1_000L * t, values[t]));
+        }
+        List<AnomalyScore> all = scores.readValuesToList().stream().map(SCORES::decode).toList();
+        assertThat(all).filteredOn(s -> s.getAnomalyScore() >= 0.5).allMatch(AnomalyScore::getAnomaly);
+        assertThat(all).filteredOn(s -> s.getAnomalyScore() < 0.5).noneMatch(AnomalyScore::getAnomaly);
+        assertThat(anomalies.getQueueSize()).isEqualTo(all.stream().filter(AnomalyScore::getAnomaly).count());
+    }
+
+    static byte[] bytes(ByteBuffer buffer) {
+        byte[] bytes = new byte[buffer.remaining()];
+        buffer.duplicate().get(bytes);
+        return bytes;
+    }
+}
