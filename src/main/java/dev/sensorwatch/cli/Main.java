@@ -1,33 +1,90 @@
 package dev.sensorwatch.cli;
 
+import java.io.PrintWriter;
+import java.util.Map;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** The {@code sensorwatch} command line: {@code java -jar target/sensorwatch.jar COMMAND}. */
 @Command(name = "sensorwatch",
         mixinStandardHelpOptions = true,
-        version = "sensorwatch 0.1.0",
-        description = "Streaming LSTM anomaly detector for sensor fleets on Apache Kafka.")
+        versionProvider = Main.Version.class,
+        description = "Streaming LSTM anomaly detector for sensor fleets on Apache Kafka.",
+        subcommands = {RunCommand.class, BrokerCommand.class, ReplayCommand.class, DumpCommand.class,
+            ScoreCommand.class, DemoCommand.class, CommandLine.HelpCommand.class},
+        footer = {"", "Every option can also be set in a config file (--config-file FILE, keys are the long option",
+            "names without dashes) or in the environment (SENSORWATCH_OPTION_NAME); the command line wins,",
+            "then the environment, then the file."})
 public final class Main implements Runnable {
 
+    @CommandLine.Option(names = Settings.CONFIG_FILE_OPTION, paramLabel = "FILE", scope = CommandLine.ScopeType.INHERIT,
+            description = "Java properties file with option values (env SENSORWATCH_CONFIG_FILE).")
+    String configFile;
+
     @CommandLine.Spec
-    private CommandLine.Model.CommandSpec spec;
+    CommandLine.Model.CommandSpec spec;
+
+    Settings settings;
 
     /** Runs the command line and exits with its status. */
     public static void main(String[] args) {
-        System.exit(commandLine().execute(args));
+        int code = execute(args, System.getenv(), new PrintWriter(System.out, true), new PrintWriter(System.err, true));
+        System.exit(code);
     }
 
-    /** The configured command line, for tests and for {@link #main}. */
-    public static CommandLine commandLine() {
-        return new CommandLine(new Main());
+    /**
+     * Runs {@code args} with {@code environment} as the process environment.
+     *
+     * @return the exit code: 0 success, 1 failure at run time, 2 invalid usage or configuration
+     */
+    public static int execute(String[] args, Map<String, String> environment, PrintWriter out, PrintWriter err) {
+        Main main = new Main();
+        CommandLine commandLine = new CommandLine(main);
+        commandLine.setOut(out);
+        commandLine.setErr(err);
+        try {
+            main.settings = Settings.load(args, environment);
+            main.settings.checkKnownKeys(commandLine.getCommandSpec());
+        } catch (IllegalArgumentException e) {
+            err.println("sensorwatch: " + e.getMessage());
+            return CommandLine.ExitCode.USAGE;
+        }
+        commandLine.setDefaultValueProvider(main.settings);
+        commandLine.setExecutionExceptionHandler((exception, cmd, parsed) -> {
+            if (exception instanceof IllegalArgumentException || exception instanceof UsageException) {
+                cmd.getErr().println(cmd.getColorScheme().errorText("sensorwatch " + cmd.getCommandName()
+                        + ": " + exception.getMessage()));
+                cmd.getErr().println("Try 'sensorwatch " + cmd.getCommandName() + " --help'.");
+                return CommandLine.ExitCode.USAGE;
+            }
+            cmd.getErr().println(cmd.getColorScheme().errorText("sensorwatch " + cmd.getCommandName()
+                    + " failed: " + exception.getMessage()));
+            org.slf4j.LoggerFactory.getLogger(Main.class).debug("failure", exception);
+            return CommandLine.ExitCode.SOFTWARE;
+        });
+        return commandLine.execute(args);
     }
 
     @Override
     public void run() {
-        spec.commandLine().getOut().println(
-                "sensorwatch: the streaming commands (run, broker, replay, dump, score, demo) are not built yet;"
-                        + " the LSTM engine is in place and tested (./mvnw verify).");
         spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    /** A problem with what the user asked for, reported as usage error (exit code 2). */
+    static final class UsageException extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        UsageException(String message) {
+            super(message);
+        }
+    }
+
+    /** Prints the version from the jar manifest, or "development" when run from classes. */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String version = Main.class.getPackage().getImplementationVersion();
+            return new String[] {"sensorwatch " + (version == null ? "development build" : version)};
+        }
     }
 }

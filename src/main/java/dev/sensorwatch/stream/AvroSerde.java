@@ -21,6 +21,7 @@ import org.apache.kafka.common.serialization.Serializer;
 public final class AvroSerde<T extends SpecificRecordBase> implements Serde<T> {
 
     private final Class<T> type;
+    private final byte[] header;
     private final BinaryMessageEncoder<T> encoder;
     private final BinaryMessageDecoder<T> decoder;
 
@@ -30,7 +31,35 @@ public final class AvroSerde<T extends SpecificRecordBase> implements Serde<T> {
         SpecificData data = SpecificData.getForClass(type);
         org.apache.avro.Schema schema = SpecificData.get().getSchema(type);
         this.encoder = new BinaryMessageEncoder<>(data, schema);
+        long fingerprint = org.apache.avro.SchemaNormalization.parsingFingerprint64(schema);
+        this.header = new byte[HEADER_LENGTH];
+        header[0] = (byte) 0xC3;
+        header[1] = (byte) 0x01;
+        for (int i = 0; i < 8; i++) {
+            header[2 + i] = (byte) (fingerprint >>> (8 * i)); // little-endian, as Avro writes it
+        }
         this.decoder = new BinaryMessageDecoder<>(data, schema);
+    }
+
+    /** Length of the single-object header: marker and schema fingerprint. */
+    public static final int HEADER_LENGTH = 10;
+
+    /** The 10 bytes every encoding of this record starts with. */
+    public byte[] header() {
+        return header.clone();
+    }
+
+    /** Whether {@code bytes} start with this record's header (they may still be malformed). */
+    public boolean matches(byte[] bytes) {
+        if (bytes == null || bytes.length < HEADER_LENGTH) {
+            return false;
+        }
+        for (int i = 0; i < HEADER_LENGTH; i++) {
+            if (bytes[i] != header[i]) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Returns a serde for {@code type}. */

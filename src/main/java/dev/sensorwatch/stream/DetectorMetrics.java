@@ -42,6 +42,8 @@ public final class DetectorMetrics {
         processing = Timer.builder("sensorwatch.processing")
                 .description("Time to score, learn from and store one reading")
                 .publishPercentileHistogram()
+                .minimumExpectedValue(java.time.Duration.ofNanos(5_000))
+                .maximumExpectedValue(java.time.Duration.ofSeconds(1))
                 .register(registry);
         Gauge.builder("sensorwatch.event.delay", latestEventTime, t -> t.get() == Long.MIN_VALUE
                         ? Double.NaN : (System.currentTimeMillis() - t.get()) / 1000.0)

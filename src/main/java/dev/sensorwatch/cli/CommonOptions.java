@@ -1,0 +1,58 @@
+package dev.sensorwatch.cli;
+
+import dev.sensorwatch.detect.DetectorConfig;
+import dev.sensorwatch.stream.TopologySettings;
+import picocli.CommandLine.Option;
+
+/** The topic names and detector threshold shared by {@code run} and {@code demo}. */
+final class CommonOptions {
+
+    @Option(names = "--input-topic", paramLabel = "TOPIC", defaultValue = TopologySettings.DEFAULT_INPUT_TOPIC,
+            description = "Readings topic (Avro SensorReading, keyed by sensor id). Default: ${DEFAULT-VALUE}.")
+    String inputTopic;
+
+    @Option(names = "--output-topic", paramLabel = "TOPIC", defaultValue = TopologySettings.DEFAULT_SCORES_TOPIC,
+            description = "Scores topic (Avro AnomalyScore, one per reading). Default: ${DEFAULT-VALUE}.")
+    String scoresTopic;
+
+    @Option(names = "--anomalies-topic", paramLabel = "TOPIC", defaultValue = TopologySettings.DEFAULT_ANOMALIES_TOPIC,
+            description = "Topic for flagged scores only. Default: ${DEFAULT-VALUE}.")
+    String anomaliesTopic;
+
+    @Option(names = "--dead-letter-topic", paramLabel = "TOPIC", defaultValue = TopologySettings.DEFAULT_DEAD_LETTER_TOPIC,
+            description = "Topic for records that cannot be scored (Avro DeadLetter). Default: ${DEFAULT-VALUE}.")
+    String deadLetterTopic;
+
+    @Option(names = "--threshold", paramLabel = "SCORE", defaultValue = "0.999",
+            description = "Anomaly score in (0, 1] at or above which a reading is flagged. Default: ${DEFAULT-VALUE}.")
+    double threshold;
+
+    @Option(names = "--partitions", paramLabel = "N", defaultValue = "4",
+            description = "Partitions of topics created because they were missing. Default: ${DEFAULT-VALUE}.")
+    int partitions;
+
+    /** The topology settings these options describe. */
+    TopologySettings topology() {
+        if (partitions < 1) {
+            throw new IllegalArgumentException("--partitions must be at least 1, got " + partitions);
+        }
+        DetectorConfig detector;
+        try {
+            detector = DetectorConfig.DEFAULTS.withThreshold(threshold);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--threshold: " + e.getMessage(), e);
+        }
+        return new TopologySettings(inputTopic, scoresTopic, anomaliesTopic, deadLetterTopic, detector,
+                TopologySettings.DEFAULT_MAX_CHANNELS);
+    }
+
+    /** Every topic of {@code settings} with the partition count to create it with. */
+    java.util.Map<String, Integer> topicPartitions(TopologySettings settings) {
+        java.util.Map<String, Integer> topics = new java.util.LinkedHashMap<>();
+        topics.put(settings.inputTopic(), partitions);
+        topics.put(settings.scoresTopic(), partitions);
+        topics.put(settings.anomaliesTopic(), partitions);
+        topics.put(settings.deadLetterTopic(), 1);
+        return topics;
+    }
+}

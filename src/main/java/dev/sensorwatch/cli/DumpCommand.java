@@ -1,0 +1,236 @@
+package dev.sensorwatch.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.sensorwatch.avro.AnomalyScore;
+import dev.sensorwatch.avro.DeadLetter;
+import dev.sensorwatch.avro.SensorReading;
+import dev.sensorwatch.stream.AvroSerde;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.OutputStreamWriter;
+import java.io.Writer;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+
+/** {@code sensorwatch dump}: prints a topic. */
+@Command(name = "dump", mixinStandardHelpOptions = true,
+        description = {"Prints a topic from its beginning (read-committed) as CSV or JSON lines, until no record",
+            "has arrived for --idle-timeout. Scores, anomalies, dead letters and readings are recognised by",
+            "their Avro schema; anything else is printed as base64."})
+final class DumpCommand implements Callable<Integer> {
+
+    static final AvroSerde<AnomalyScore> SCORES = AvroSerde.of(AnomalyScore.class);
+    static final AvroSerde<DeadLetter> DEAD_LETTERS = AvroSerde.of(DeadLetter.class);
+    static final AvroSerde<SensorReading> READINGS = AvroSerde.of(SensorReading.class);
+    static final ObjectMapper JSON = new ObjectMapper();
+
+    @ParentCommand
+    Main main;
+
+    @Mixin
+    KafkaClientOptions kafka;
+
+    @Option(names = "--topic", paramLabel = "TOPIC", required = true, description = "Topic to print.")
+    String topic;
+
+    @Option(names = "--format", paramLabel = "csv|json", defaultValue = "csv",
+            description = "csv (a header, then one row per record) or json (one object per line). Default: ${DEFAULT-VALUE}.")
+    String format;
+
+    @Option(names = "--idle-timeout", paramLabel = "DURATION", defaultValue = "5s", converter = DurationConverter.class,
+            description = "Stop when no record has arrived for this long (e.g. 500ms, 5s, 2m). Default: ${DEFAULT-VALUE}.")
+    Duration idleTimeout;
+
+    @Option(names = "--output", paramLabel = "FILE", description = "Write here instead of standard output.")
+    Path output;
+
+    @Override
+    public Integer call() throws Exception {
+        if (kafka.bootstrapServer == null || kafka.bootstrapServer.isBlank()) {
+            throw new IllegalArgumentException("--bootstrap-server is required");
+        }
+        boolean csv = switch (format.toLowerCase(java.util.Locale.ROOT)) {
+            case "csv" -> true;
+            case "json" -> false;
+            default -> throw new IllegalArgumentException("--format must be csv or json, got '" + format + "'");
+        };
+        Properties props = kafka.clientProperties(main.settings, kafka.bootstrapServer);
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        props.remove(ConsumerConfig.GROUP_ID_CONFIG);
+        long count = 0;
+        try (KafkaConsumer<byte[], byte[]> consumer =
+                     new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+             Writer out = output == null
+                     ? new BufferedWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8))
+                     : Files.newBufferedWriter(output)) {
+            List<PartitionInfo> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(30));
+            if (partitions == null || partitions.isEmpty()) {
+                throw new IllegalArgumentException("topic " + topic + " does not exist");
+            }
+            List<TopicPartition> assigned = partitions.stream()
+                    .map(p -> new TopicPartition(p.topic(), p.partition())).collect(Collectors.toList());
+            consumer.assign(assigned);
+            consumer.seekToBeginning(assigned);
+            Printer printer = new Printer(out, csv);
+            long lastRecord = System.nanoTime();
+            while (System.nanoTime() - lastRecord < idleTimeout.toNanos()) {
+                ConsumerRecords<byte[], byte[]> records = consumer.poll(Duration.ofMillis(200));
+                if (!records.isEmpty()) {
+                    lastRecord = System.nanoTime();
+                }
+                for (ConsumerRecord<byte[], byte[]> record : records) {
+                    printer.print(record);
+                    count++;
+                }
+            }
+            out.flush();
+        }
+        main.spec.commandLine().getErr().printf("dump: %,d records from %s%n", count, topic);
+        return 0;
+    }
+
+    /** Writes records in one format, choosing the layout by the first record's type. */
+    static final class Printer {
+        private final Writer out;
+        private final boolean csv;
+        private String headerWritten;
+
+        Printer(Writer out, boolean csv) {
+            this.out = out;
+            this.csv = csv;
+        }
+
+        void print(ConsumerRecord<byte[], byte[]> record) throws IOException {
+            Map<String, Object> row = describe(record);
+            if (!csv) {
+                out.write(JSON.writeValueAsString(row));
+                out.write('\n');
+                return;
+            }
+            String header = String.join(",", row.keySet());
+            if (!header.equals(headerWritten)) {
+                out.write(header);
+                out.write('\n');
+                headerWritten = header;
+            }
+            List<String> cells = new ArrayList<>();
+            for (Object value : row.values()) {
+                cells.add(csvCell(value));
+            }
+            out.write(String.join(",", cells));
+            out.write('\n');
+        }
+    }
+
+    /** The fields of a record, by its type, in output order. */
+    static Map<String, Object> describe(ConsumerRecord<byte[], byte[]> record) {
+        Map<String, Object> row = new LinkedHashMap<>();
+        byte[] value = record.value();
+        if (SCORES.matches(value)) {
+            AnomalyScore s = SCORES.decode(value);
+            row.put("sensor_id", s.getSensorId());
+            row.put("event_time", s.getEventTime().toString());
+            row.put("observed", s.getObserved());
+            row.put("predicted", s.getPredicted());
+            row.put("prediction_error", s.getPredictionError());
+            row.put("anomaly_score", s.getAnomalyScore());
+            row.put("anomaly", s.getAnomaly());
+            row.put("channel_shares", s.getChannelShares());
+            row.put("learned_readings", s.getLearnedReadings());
+        } else if (DEAD_LETTERS.matches(value)) {
+            DeadLetter d = DEAD_LETTERS.decode(value);
+            row.put("reason", d.getReason());
+            row.put("detail", d.getDetail());
+            row.put("topic", d.getTopic());
+            row.put("partition", d.getPartition());
+            row.put("offset", d.getOffset());
+            row.put("timestamp", d.getTimestamp().toString());
+            row.put("key_base64", base64(d.getKey()));
+            row.put("value_base64", base64(d.getValue()));
+        } else if (READINGS.matches(value)) {
+            SensorReading r = READINGS.decode(value);
+            row.put("sensor_id", r.getSensorId());
+            row.put("event_time", r.getEventTime().toString());
+            row.put("values", r.getValues());
+            row.put("unit", r.getUnit());
+            row.put("tags", r.getTags().toString());
+        } else {
+            row.put("partition", record.partition());
+            row.put("offset", record.offset());
+            row.put("timestamp", Instant.ofEpochMilli(record.timestamp()).toString());
+            row.put("key_base64", record.key() == null ? null : Base64.getEncoder().encodeToString(record.key()));
+            row.put("value_base64", value == null ? null : Base64.getEncoder().encodeToString(value));
+        }
+        return row;
+    }
+
+    static String csvCell(Object value) {
+        if (value == null) {
+            return "";
+        }
+        String text = value instanceof List<?> list
+                ? list.stream().map(String::valueOf).collect(Collectors.joining(";"))
+                : String.valueOf(value);
+        if (text.contains(",") || text.contains("\"") || text.contains("\n")) {
+            return "\"" + text.replace("\"", "\"\"") + "\"";
+        }
+        return text;
+    }
+
+    private static String base64(ByteBuffer buffer) {
+        if (buffer == null) {
+            return null;
+        }
+        ByteBuffer view = buffer.duplicate();
+        byte[] bytes = new byte[view.remaining()];
+        view.get(bytes);
+        return Base64.getEncoder().encodeToString(bytes);
+    }
+
+    /** Parses 500ms, 5s, 2m, 1h or ISO-8601 durations. */
+    static final class DurationConverter implements picocli.CommandLine.ITypeConverter<Duration> {
+        @Override
+        public Duration convert(String value) {
+            String v = value.trim().toLowerCase(java.util.Locale.ROOT);
+            try {
+                if (v.endsWith("ms")) {
+                    return Duration.ofMillis(Long.parseLong(v.substring(0, v.length() - 2)));
+                } else if (v.endsWith("s")) {
+                    return Duration.ofMillis((long) (Double.parseDouble(v.substring(0, v.length() - 1)) * 1000));
+                } else if (v.endsWith("m")) {
+                    return Duration.ofSeconds(Long.parseLong(v.substring(0, v.length() - 1)) * 60);
+                } else if (v.endsWith("h")) {
+                    return Duration.ofHours(Long.parseLong(v.substring(0, v.length() - 1)));
+                }
+                return Duration.parse(value);
+            } catch (RuntimeException e) {
+                throw new picocli.CommandLine.TypeConversionException(
+                        "expected a duration such as 500ms, 5s or 2m, got '" + value + "'");
+            }
+        }
+    }
+}

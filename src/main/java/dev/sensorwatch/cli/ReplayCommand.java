@@ -1,0 +1,91 @@
+package dev.sensorwatch.cli;
+
+import dev.sensorwatch.io.SeriesFile;
+import dev.sensorwatch.io.SeriesReader;
+import dev.sensorwatch.stream.TopologySettings;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+
+/** {@code sensorwatch replay}: publishes files to the readings topic. */
+@Command(name = "replay", mixinStandardHelpOptions = true,
+        description = {"Publishes CSV files (or the NAB corpus) to a topic as Avro SensorReadings, keyed by sensor.",
+            "The sensor id is the file's path below --input (or the --sensor-column value).",
+            "Readings of all files are merged in event-time order."})
+final class ReplayCommand implements Callable<Integer> {
+
+    @ParentCommand
+    Main main;
+
+    @Mixin
+    KafkaClientOptions kafka;
+
+    @Mixin
+    SeriesOptions series;
+
+    @Option(names = "--input", paramLabel = "PATH", required = true,
+            description = "A CSV file, or a folder searched recursively for *.csv.")
+    Path input;
+
+    @Option(names = "--topic", paramLabel = "TOPIC", defaultValue = TopologySettings.DEFAULT_INPUT_TOPIC,
+            description = "Topic to publish to. Default: ${DEFAULT-VALUE}.")
+    String topic;
+
+    @Option(names = "--speed", paramLabel = "FACTOR|max", defaultValue = "max",
+            description = "Recorded pace times FACTOR (e.g. 3600: an hour a second), or max. Default: ${DEFAULT-VALUE}.")
+    String speed;
+
+    @Override
+    public Integer call() throws Exception {
+        if (kafka.bootstrapServer == null || kafka.bootstrapServer.isBlank()) {
+            throw new IllegalArgumentException("--bootstrap-server is required");
+        }
+        double factor = parseSpeed(speed);
+        List<SeriesFile> all = read(input, series);
+        long total = Replayer.count(all);
+        ProgressBar bar = new ProgressBar(main.spec.commandLine().getErr(), "replay", total);
+        long started = System.nanoTime();
+        long sent = new Replayer(kafka.clientProperties(main.settings, kafka.bootstrapServer), topic, factor)
+                .publish(all, bar::update);
+        double seconds = (System.nanoTime() - started) / 1e9;
+        main.spec.commandLine().getOut().printf("Published %,d readings of %d sensors to %s in %.1f s (%,.0f/s)%n",
+                sent, all.size(), topic, seconds, sent / seconds);
+        return 0;
+    }
+
+    static double parseSpeed(String speed) {
+        if ("max".equalsIgnoreCase(speed.trim())) {
+            return Double.POSITIVE_INFINITY;
+        }
+        try {
+            double factor = Double.parseDouble(speed);
+            if (factor > 0 && Double.isFinite(factor)) {
+                return factor;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new IllegalArgumentException("--speed must be a positive number or max, got '" + speed + "'");
+    }
+
+    static List<SeriesFile> read(Path input, SeriesOptions options) throws java.io.IOException {
+        if (!Files.exists(input)) {
+            throw new IllegalArgumentException("--input " + input + " does not exist");
+        }
+        Path root = Files.isDirectory(input) ? input : input.toAbsolutePath().getParent();
+        List<SeriesFile> all = new ArrayList<>();
+        for (Path file : SeriesReader.listSeriesFiles(input)) {
+            all.addAll(SeriesReader.readAll(root, file, options.format, options.csvOptions()));
+        }
+        if (all.isEmpty()) {
+            throw new IllegalArgumentException("no *.csv files in " + input);
+        }
+        return all;
+    }
+}

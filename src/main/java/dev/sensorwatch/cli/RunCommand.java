@@ -1,0 +1,132 @@
+package dev.sensorwatch.cli;
+
+import dev.sensorwatch.kafka.EmbeddedKafkaBroker;
+import dev.sensorwatch.kafka.Topics;
+import dev.sensorwatch.stream.DetectorMetrics;
+import dev.sensorwatch.stream.DetectorTopology;
+import dev.sensorwatch.stream.StreamsRunner;
+import dev.sensorwatch.stream.TopologySettings;
+import io.micrometer.core.instrument.Tag;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.net.InetAddress;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.Callable;
+import org.apache.kafka.streams.KafkaStreams;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+
+/** {@code sensorwatch run}: the stream processor. */
+@Command(name = "run", mixinStandardHelpOptions = true,
+        description = {"Runs the stream processor: reads readings, writes scores, anomalies and dead letters.",
+            "Without --bootstrap-server it starts an embedded single-node Kafka broker and prints its address.",
+            "Run more instances with the same --application-id to share the work; stops cleanly on SIGTERM."})
+final class RunCommand implements Callable<Integer> {
+
+    private static final Logger LOG = LoggerFactory.getLogger(RunCommand.class);
+
+    @ParentCommand
+    Main main;
+
+    @Mixin
+    KafkaClientOptions kafka;
+
+    @Mixin
+    CommonOptions common;
+
+    @Option(names = "--application-id", paramLabel = "ID", defaultValue = "sensorwatch",
+            description = "Kafka Streams application id; instances with the same id share partitions. Default: ${DEFAULT-VALUE}.")
+    String applicationId;
+
+    @Option(names = "--state-dir", paramLabel = "DIR", defaultValue = "sensorwatch-data/state",
+            description = "Directory of the local state stores. Default: ${DEFAULT-VALUE}.")
+    Path stateDir;
+
+    @Option(names = "--broker-dir", paramLabel = "DIR", defaultValue = "sensorwatch-data/broker",
+            description = "Data directory of the embedded broker (only without --bootstrap-server). Default: ${DEFAULT-VALUE}.")
+    Path brokerDir;
+
+    @Option(names = "--broker-port", paramLabel = "PORT", defaultValue = "9092",
+            description = "Port of the embedded broker (0 picks a free one). Default: ${DEFAULT-VALUE}.")
+    int brokerPort;
+
+    @Option(names = "--create-topics", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "Create missing topics with --partitions partitions. Default: ${DEFAULT-VALUE}.")
+    boolean createTopics;
+
+    @Option(names = "--metrics-host", paramLabel = "HOST", defaultValue = "127.0.0.1",
+            description = "Address of the /metrics and /health endpoints. Default: ${DEFAULT-VALUE}.")
+    String metricsHost;
+
+    @Option(names = "--metrics-port", paramLabel = "PORT", defaultValue = "9464",
+            description = "Port of the /metrics and /health endpoints; -1 disables them. Default: ${DEFAULT-VALUE}.")
+    int metricsPort;
+
+    @Option(names = "--reset", description = "Delete this instance's local state before starting (it is rebuilt from the changelog topics).")
+    boolean reset;
+
+    @Override
+    public Integer call() throws Exception {
+        TopologySettings settings = common.topology();
+        Map<String, String> overrides = kafka.settings(main.settings);
+        if (metricsPort < -1 || metricsPort > 65535) {
+            throw new IllegalArgumentException("--metrics-port must be -1 (off) or a port, got " + metricsPort);
+        }
+        EmbeddedKafkaBroker broker = null;
+        String bootstrap = kafka.bootstrapServer;
+        if (bootstrap == null || bootstrap.isBlank()) {
+            broker = EmbeddedKafkaBroker.start(brokerDir, brokerPort, Map.of());
+            bootstrap = broker.bootstrapServers();
+            main.spec.commandLine().getOut().println("Embedded Kafka broker at " + bootstrap + " (data in " + brokerDir + ")");
+        }
+        LOG.info("Starting {} against {} with Kafka settings {}", applicationId, bootstrap, Settings.masked(overrides));
+        if (createTopics) {
+            Topics.ensure(kafka.clientProperties(main.settings, bootstrap), common.topicPartitions(settings), (short) -1);
+        }
+
+        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        registry.config().commonTags(List.of(Tag.of("application", applicationId),
+                Tag.of("instance", InetAddress.getLocalHost().getHostName())));
+        Properties props = StreamsRunner.properties(applicationId, bootstrap, stateDir, overrides);
+        StreamsRunner runner = new StreamsRunner(
+                DetectorTopology.build(settings, new DetectorMetrics(registry)), props, registry);
+        HttpEndpoints endpoints = metricsPort < 0 ? null
+                : HttpEndpoints.start(metricsHost, metricsPort, registry, runner::healthy);
+        if (endpoints != null) {
+            main.spec.commandLine().getOut().println("Metrics at http://" + metricsHost + ":" + endpoints.port() + "/metrics");
+        }
+        EmbeddedKafkaBroker embedded = broker;
+        Thread shutdown = new Thread(() -> {
+            LOG.info("Stopping");
+            runner.close(Duration.ofSeconds(30));
+            if (endpoints != null) {
+                endpoints.close();
+            }
+            if (embedded != null) {
+                embedded.stop();
+            }
+        }, "sensorwatch-shutdown");
+        Runtime.getRuntime().addShutdownHook(shutdown);
+        if (reset) {
+            runner.cleanUp();
+        }
+        runner.start();
+        main.spec.commandLine().getOut().println("Processing " + settings.inputTopic() + " -> "
+                + settings.scoresTopic() + ", " + settings.anomaliesTopic() + ", " + settings.deadLetterTopic()
+                + " as " + applicationId + "; stop with Ctrl-C or SIGTERM");
+        KafkaStreams.State end = runner.stopped().join();
+        if (end == KafkaStreams.State.ERROR) {
+            main.spec.commandLine().getErr().println("sensorwatch run: Kafka Streams failed; see the log above");
+            return 1;
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,74 @@
+package dev.sensorwatch.cli;
+
+import dev.sensorwatch.io.CsvOptions;
+import dev.sensorwatch.io.SeriesFormat;
+import java.time.DateTimeException;
+import java.time.ZoneId;
+import java.util.List;
+import picocli.CommandLine.Option;
+
+/** How {@code score} and {@code replay} read sensor files. */
+final class SeriesOptions {
+
+    @Option(names = "--format", paramLabel = "nab|csv", defaultValue = "csv", converter = FormatConverter.class,
+            description = "nab: NAB's timestamp,value files; csv: a timestamp column and numeric channel columns. Default: ${DEFAULT-VALUE}.")
+    SeriesFormat format;
+
+    @Option(names = "--timestamp-column", paramLabel = "NAME",
+            description = "csv: the timestamp column (default: timestamp/time/ts/date/datetime, else the first).")
+    String timestampColumn;
+
+    @Option(names = "--channels", paramLabel = "NAME", split = ",",
+            description = "csv: the channel columns, in order (default: every numeric column).")
+    List<String> channels;
+
+    @Option(names = "--sensor-column", paramLabel = "NAME",
+            description = "csv: a column holding the sensor id, for files with several sensors.")
+    String sensorColumn;
+
+    @Option(names = "--delimiter", paramLabel = "CHAR",
+            description = "csv: cell delimiter (default: comma or semicolon, detected from the header).")
+    String delimiter;
+
+    @Option(names = "--zone", paramLabel = "ZONE", defaultValue = "UTC",
+            description = "Time zone of timestamps without an offset. Default: ${DEFAULT-VALUE}.")
+    String zone;
+
+    /** The reader options these flags describe. */
+    CsvOptions csvOptions() {
+        CsvOptions options = CsvOptions.defaults();
+        if (timestampColumn != null) {
+            options = options.withTimestampColumn(timestampColumn);
+        }
+        if (channels != null && !channels.isEmpty()) {
+            options = options.withChannelColumns(channels);
+        }
+        if (sensorColumn != null) {
+            options = options.withSensorColumn(sensorColumn);
+        }
+        if (delimiter != null) {
+            if (delimiter.length() != 1) {
+                throw new IllegalArgumentException("--delimiter must be one character, got '" + delimiter + "'");
+            }
+            options = options.withDelimiter(delimiter.charAt(0));
+        }
+        try {
+            options = options.withZone(ZoneId.of(zone));
+        } catch (DateTimeException e) {
+            throw new IllegalArgumentException("--zone: unknown time zone '" + zone + "'", e);
+        }
+        return options;
+    }
+
+    /** Accepts nab or csv in any case. */
+    static final class FormatConverter implements picocli.CommandLine.ITypeConverter<SeriesFormat> {
+        @Override
+        public SeriesFormat convert(String value) {
+            try {
+                return SeriesFormat.valueOf(value.trim().toUpperCase(java.util.Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                throw new picocli.CommandLine.TypeConversionException("expected nab or csv, got '" + value + "'");
+            }
+        }
+    }
+}

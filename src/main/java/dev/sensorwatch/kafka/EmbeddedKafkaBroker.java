@@ -1,0 +1,400 @@
+package dev.sensorwatch.kafka;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+import kafka.server.KafkaConfig;
+import kafka.server.KafkaRaftServer;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.TopicPartitionInfo;
+import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.utils.Time;
+import org.apache.kafka.metadata.properties.MetaPropertiesEnsemble;
+import org.apache.kafka.metadata.storage.Formatter;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A real single-node Kafka broker (Kafka's own KRaft server, combined {@code broker,controller} roles)
+ * running inside this JVM, bound to 127.0.0.1 only.
+ *
+ * <p>Used by the demo, by {@code run} when no cluster is named, and by integration tests. The data
+ * directory is formatted with Kafka's own storage {@link Formatter} only when it is not formatted yet,
+ * so {@link #stop()} followed by {@link #start(Path, int, Map)} on the same directory and port brings
+ * the same cluster back with its topics and records.
+ *
+ * <p>Default broker settings (each can be replaced through the {@code overrides} map):
+ * <ul>
+ *   <li>replication factor 1 and min ISR 1 for the internal topics ({@code __consumer_offsets},
+ *       {@code __transaction_state}, {@code __share_group_state}); without these a one-node broker
+ *       cannot create them, so consumer groups get nothing and transactions hang;</li>
+ *   <li>{@code group.initial.rebalance.delay.ms=0}, so a consumer group gets its first assignment at once;</li>
+ *   <li>{@code num.partitions=1} and a single partition for each internal topic;</li>
+ *   <li>{@code auto.create.topics.enable=false}: a typo in a topic name fails loudly instead of silently
+ *       creating an empty topic; create topics with {@link #createTopics(Map)};</li>
+ *   <li>dev-sized logs: 16 MiB segments, 1 day or 256 MiB retention per partition, an 8 MiB
+ *       log-cleaner buffer.</li>
+ * </ul>
+ *
+ * <p>Note that Kafka's fatal-error handlers end the process (as a stand-alone broker would) if the
+ * broker meets an unrecoverable storage fault.
+ */
+public final class EmbeddedKafkaBroker implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(EmbeddedKafkaBroker.class);
+
+    /** The node id of the single combined broker/controller. */
+    private static final int NODE_ID = 1;
+    private static final String HOST = "127.0.0.1";
+    private static final String BROKER_LISTENER = "PLAINTEXT";
+    private static final String CONTROLLER_LISTENER = "CONTROLLER";
+    private static final Duration STARTUP_TIMEOUT = Duration.ofSeconds(60);
+    private static final Duration TOPIC_TIMEOUT = Duration.ofSeconds(30);
+
+    private final Path dataDir;
+    private final int port;
+    private final KafkaRaftServer server;
+    private boolean stopped;
+
+    private EmbeddedKafkaBroker(Path dataDir, int port, KafkaRaftServer server) {
+        this.dataDir = dataDir;
+        this.port = port;
+        this.server = server;
+    }
+
+    /**
+     * Formats {@code dataDir} if needed, starts the broker on {@code port} and returns once it serves clients.
+     *
+     * @param dataDir   the broker's own directory for its logs and metadata (created if missing)
+     * @param port      the client port on 127.0.0.1; 0 picks a free one (the controller always gets another free port)
+     * @param overrides broker properties that replace or add to the defaults, e.g. an extra SASL listener;
+     *                  the readiness check and {@link #createTopics(Map)} connect to {@link #bootstrapServers()}
+     *                  as a plain client, so the listener on {@code port} must stay PLAINTEXT
+     * @return the running broker
+     */
+    public static EmbeddedKafkaBroker start(Path dataDir, int port, Map<String, String> overrides) {
+        Objects.requireNonNull(dataDir, "dataDir");
+        Objects.requireNonNull(overrides, "overrides");
+        if (port < 0 || port > 65535) {
+            throw new IllegalArgumentException("port out of range: " + port);
+        }
+        long t0 = System.nanoTime();
+        Path dir = dataDir.toAbsolutePath().normalize();
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create broker data directory " + dir, e);
+        }
+        int brokerPort = port == 0 ? freePort() : port;
+        int controllerPort = freePort(brokerPort);
+
+        KafkaConfig config = new KafkaConfig(brokerProperties(dir, brokerPort, controllerPort, overrides), false);
+        boolean formatted = formatIfNeeded(config, dir);
+        long t1 = System.nanoTime();
+
+        KafkaRaftServer server = new KafkaRaftServer(config, Time.SYSTEM);
+        EmbeddedKafkaBroker broker = new EmbeddedKafkaBroker(dir, brokerPort, server);
+        long t2;
+        try {
+            server.startup();
+            t2 = System.nanoTime();
+            broker.awaitReady();
+        } catch (RuntimeException | Error e) {
+            broker.stop();
+            throw e;
+        }
+        long t3 = System.nanoTime();
+        LOG.info("Embedded Kafka broker ready at {} (data {}{}) in {} ms: config+format {} ms, server startup {} ms,"
+                        + " first client answer {} ms",
+                broker.bootstrapServers(), dir, formatted ? ", newly formatted" : "", millis(t3 - t0),
+                millis(t1 - t0), millis(t2 - t1), millis(t3 - t2));
+        return broker;
+    }
+
+    /**
+     * Starts a broker on a free port with the default settings; see {@link #start(Path, int, Map)}.
+     *
+     * @param dataDir the broker's own directory for its logs and metadata
+     * @return the running broker
+     */
+    public static EmbeddedKafkaBroker start(Path dataDir) {
+        return start(dataDir, 0, Map.of());
+    }
+
+    /**
+     * The address clients connect to.
+     *
+     * @return {@code "127.0.0.1:PORT"}
+     */
+    public String bootstrapServers() {
+        return HOST + ":" + port;
+    }
+
+    /**
+     * The client port; pass it to {@link #start(Path, int, Map)} to restart on the same address.
+     *
+     * @return the port the broker listens on for clients
+     */
+    public int port() {
+        return port;
+    }
+
+    /**
+     * The directory holding the broker's logs and metadata.
+     *
+     * @return the absolute data directory
+     */
+    public Path dataDir() {
+        return dataDir;
+    }
+
+    /**
+     * Creates the topics (replication factor 1) that do not exist yet and waits until every partition has a leader.
+     *
+     * @param topicPartitions topic name to partition count; topics that already exist are left as they are
+     */
+    public void createTopics(Map<String, Integer> topicPartitions) {
+        if (topicPartitions.isEmpty()) {
+            return;
+        }
+        List<NewTopic> newTopics = new ArrayList<>();
+        topicPartitions.forEach((name, partitions) -> newTopics.add(new NewTopic(name, partitions, (short) 1)));
+        try (Admin admin = admin()) {
+            admin.createTopics(newTopics).values().forEach((name, future) -> {
+                try {
+                    future.get(TOPIC_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+                } catch (ExecutionException e) {
+                    if (!(e.getCause() instanceof TopicExistsException)) {
+                        throw new IllegalStateException("cannot create topic " + name, e.getCause());
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException("interrupted while creating topic " + name, e);
+                } catch (TimeoutException e) {
+                    throw new IllegalStateException("timed out creating topic " + name, e);
+                }
+            });
+            awaitLeaders(admin, topicPartitions.keySet());
+        }
+    }
+
+    /**
+     * Shuts the broker down in order and waits until it has stopped; the port is free again afterwards.
+     */
+    public synchronized void stop() {
+        if (stopped) {
+            return;
+        }
+        stopped = true;
+        long t0 = System.nanoTime();
+        try {
+            server.shutdown();
+        } finally {
+            server.awaitShutdown();
+        }
+        LOG.info("Embedded Kafka broker at {} stopped in {} ms", bootstrapServers(), millis(System.nanoTime() - t0));
+    }
+
+    /** Same as {@link #stop()}. */
+    @Override
+    public void close() {
+        stop();
+    }
+
+    // ---------------------------------------------------------------- internals
+
+    private static Map<String, String> brokerProperties(Path dir, int brokerPort, int controllerPort,
+                                                        Map<String, String> overrides) {
+        Map<String, String> p = new LinkedHashMap<>();
+        // identity and listeners: KRaft combined mode, one static voter, loopback only
+        p.put("process.roles", "broker,controller");
+        p.put("node.id", Integer.toString(NODE_ID));
+        p.put("controller.quorum.voters", NODE_ID + "@" + HOST + ":" + controllerPort);
+        p.put("listeners", BROKER_LISTENER + "://" + HOST + ":" + brokerPort
+                + "," + CONTROLLER_LISTENER + "://" + HOST + ":" + controllerPort);
+        p.put("advertised.listeners", BROKER_LISTENER + "://" + HOST + ":" + brokerPort);
+        p.put("controller.listener.names", CONTROLLER_LISTENER);
+        p.put("inter.broker.listener.name", BROKER_LISTENER);
+        p.put("listener.security.protocol.map",
+                BROKER_LISTENER + ":PLAINTEXT," + CONTROLLER_LISTENER + ":PLAINTEXT");
+        p.put("log.dirs", dir.toString());
+
+        // one node: internal topics with RF 1 / min ISR 1, otherwise groups and transactions never work
+        p.put("offsets.topic.replication.factor", "1");
+        p.put("offsets.topic.num.partitions", "1");
+        p.put("transaction.state.log.replication.factor", "1");
+        p.put("transaction.state.log.min.isr", "1");
+        p.put("transaction.state.log.num.partitions", "1");
+        p.put("share.coordinator.state.topic.replication.factor", "1");
+        p.put("share.coordinator.state.topic.min.isr", "1");
+        p.put("share.coordinator.state.topic.num.partitions", "1");
+        p.put("default.replication.factor", "1");
+        p.put("min.insync.replicas", "1");
+        p.put("group.initial.rebalance.delay.ms", "0");
+        p.put("num.partitions", "1");
+        p.put("auto.create.topics.enable", "false");
+
+        // a small dev broker
+        p.put("log.segment.bytes", Integer.toString(16 * 1024 * 1024));
+        p.put("log.retention.ms", Long.toString(Duration.ofDays(1).toMillis()));
+        p.put("log.retention.bytes", Long.toString(256L * 1024 * 1024));
+        p.put("log.cleaner.dedupe.buffer.size", Integer.toString(8 * 1024 * 1024));
+        p.put("num.network.threads", "2");
+        p.put("num.io.threads", "4");
+
+        p.putAll(overrides);
+        return p;
+    }
+
+    private static long millis(long nanos) {
+        return TimeUnit.NANOSECONDS.toMillis(nanos);
+    }
+
+    /** Formats the log directories with Kafka's own formatter unless {@code meta.properties} is already there. */
+    private static boolean formatIfNeeded(KafkaConfig config, Path dir) {
+        Path metaProperties = dir.resolve(MetaPropertiesEnsemble.META_PROPERTIES_NAME);
+        if (Files.exists(metaProperties)) {
+            LOG.debug("{} is already formatted", dir);
+            return false;
+        }
+        // The same steps as `kafka-storage.sh format` (kafka.tools.StorageTool.runFormatCommand) for a
+        // controller with a static controller.quorum.voters.
+        Formatter formatter = new Formatter()
+                .setPrintStream(new PrintStream(OutputStream.nullOutputStream(), true, StandardCharsets.UTF_8))
+                .setNodeId(config.nodeId())
+                .setWriteBootstrapSnapshot(true)
+                .setClusterId(Uuid.randomUuid().toString())
+                .setUnstableFeatureVersionsEnabled(false)
+                .setIgnoreFormatted(true)
+                .setControllerListenerName(config.controllerListenerNames().get(0))
+                .setMetadataLogDirectory(config.metadataLogDir())
+                .setHasDynamicQuorum(false);
+        for (String logDir : config.logDirs()) {
+            formatter.addDirectory(logDir);
+        }
+        if (!formatter.directories().contains(config.metadataLogDir())) {
+            formatter.addDirectory(config.metadataLogDir());
+        }
+        try {
+            formatter.run();
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot format Kafka storage in " + dir, e);
+        }
+        LOG.debug("formatted {}", dir);
+        return true;
+    }
+
+    private Admin admin() {
+        Map<String, Object> conf = new HashMap<>();
+        conf.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
+        conf.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 5_000);
+        conf.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 10_000);
+        conf.put(AdminClientConfig.RETRY_BACKOFF_MS_CONFIG, 50);
+        conf.put(AdminClientConfig.RECONNECT_BACKOFF_MS_CONFIG, 50);
+        conf.put(AdminClientConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, 1_000);
+        conf.put(AdminClientConfig.CLIENT_ID_CONFIG, "embedded-broker-admin");
+        return Admin.create(conf);
+    }
+
+    /** Polls until the broker answers describeCluster with itself as a live node. */
+    private void awaitReady() {
+        long deadline = System.nanoTime() + STARTUP_TIMEOUT.toNanos();
+        Exception last = null;
+        try (Admin admin = admin()) {
+            while (System.nanoTime() < deadline) {
+                try {
+                    if (!admin.describeCluster().nodes().get(5, TimeUnit.SECONDS).isEmpty()) {
+                        return;
+                    }
+                } catch (ExecutionException | TimeoutException e) {
+                    last = e;
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException("interrupted while waiting for the broker", e);
+                }
+                pause(50);
+            }
+        }
+        throw new IllegalStateException("broker at " + bootstrapServers() + " not ready after " + STARTUP_TIMEOUT, last);
+    }
+
+    /** Polls until every partition of the topics has a leader in the broker's metadata. */
+    private static void awaitLeaders(Admin admin, Set<String> topics) {
+        long deadline = System.nanoTime() + TOPIC_TIMEOUT.toNanos();
+        Exception last = null;
+        while (System.nanoTime() < deadline) {
+            try {
+                Map<String, TopicDescription> descriptions =
+                        admin.describeTopics(topics).allTopicNames().get(5, TimeUnit.SECONDS);
+                boolean allLed = descriptions.values().stream()
+                        .flatMap(d -> d.partitions().stream())
+                        .map(TopicPartitionInfo::leader)
+                        .allMatch(leader -> leader != null && !leader.isEmpty());
+                if (allLed) {
+                    return;
+                }
+            } catch (ExecutionException | TimeoutException e) {
+                last = e; // typically UnknownTopicOrPartition until the metadata reaches the broker
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while waiting for topics " + topics, e);
+            }
+            pause(50);
+        }
+        throw new IllegalStateException("topics " + topics + " have no leaders after " + TOPIC_TIMEOUT, last);
+    }
+
+    private static void pause(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+    }
+
+    private static int freePort(int... avoid) {
+        for (int attempt = 0; attempt < 20; attempt++) {
+            try (ServerSocket socket = new ServerSocket()) {
+                socket.setReuseAddress(true);
+                socket.bind(new InetSocketAddress(InetAddress.getByName(HOST), 0));
+                int candidate = socket.getLocalPort();
+                boolean clash = false;
+                for (int a : avoid) {
+                    clash |= a == candidate;
+                }
+                if (!clash) {
+                    return candidate;
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot find a free port on " + HOST, e);
+            }
+        }
+        throw new IllegalStateException("cannot find a free port on " + HOST);
+    }
+}

@@ -1,0 +1,141 @@
+package dev.sensorwatch.stream;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tag;
+import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs a topology with explicit start-up and shut-down: the uncaught-exception handler and state
+ * listener are set before {@code start()}, an unexpected exception shuts the client down (and the
+ * state becomes {@code ERROR}, which {@link #stopped()} reports), and {@link #close(Duration)}
+ * closes with a timeout. Local state is wiped only by an explicit {@link #cleanUp()}.
+ */
+public final class StreamsRunner implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(StreamsRunner.class);
+
+    private final KafkaStreams streams;
+    private final KafkaStreamsMetrics clientMetrics;
+    private final CompletableFuture<KafkaStreams.State> stopped = new CompletableFuture<>();
+    private final CompletableFuture<Void> running = new CompletableFuture<>();
+    private volatile KafkaStreams.State state = KafkaStreams.State.CREATED;
+
+    /**
+     * Creates (but does not start) the client; its metrics and a {@code sensorwatch.streams.state}
+     * gauge go to {@code registry}.
+     */
+    public StreamsRunner(Topology topology, Properties properties, MeterRegistry registry) {
+        this.streams = new KafkaStreams(topology, properties);
+        String application = properties.getProperty(StreamsConfig.APPLICATION_ID_CONFIG);
+        this.clientMetrics = new KafkaStreamsMetrics(streams, List.of(Tag.of("application", application)));
+        clientMetrics.bindTo(registry);
+        registry.gauge("sensorwatch.streams.state", List.of(Tag.of("application", application)), this,
+                r -> r.state == KafkaStreams.State.RUNNING ? 1.0 : 0.0);
+        streams.setStateListener((now, before) -> {
+            state = now;
+            LOG.info("Kafka Streams state {} -> {}", before, now);
+            if (now == KafkaStreams.State.RUNNING) {
+                running.complete(null);
+            }
+            if (now == KafkaStreams.State.ERROR || now == KafkaStreams.State.NOT_RUNNING) {
+                stopped.complete(now);
+            }
+        });
+        streams.setUncaughtExceptionHandler(exception -> {
+            LOG.error("Stream thread failed; shutting the application down", exception);
+            return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+        });
+    }
+
+    /**
+     * The Kafka Streams settings sensorwatch runs with: exactly-once (v2), the given application
+     * id, cluster and state directory, then {@code overrides} (any client setting) on top.
+     */
+    public static Properties properties(String applicationId, String bootstrapServers, Path stateDir,
+                                        Map<String, String> overrides) {
+        Properties props = new Properties();
+        props.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
+        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toAbsolutePath().toString());
+        props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+        props.putAll(overrides);
+        return props;
+    }
+
+    /** Deletes this application's local state; only before {@link #start()}, only when asked. */
+    public void cleanUp() {
+        LOG.warn("Deleting local state of application before start (explicit reset)");
+        streams.cleanUp();
+    }
+
+    /** Starts processing. */
+    public void start() {
+        streams.start();
+    }
+
+    /** The client's current state. */
+    public KafkaStreams.State state() {
+        return state;
+    }
+
+    /** Completes when the client first reaches {@code RUNNING}. */
+    public CompletableFuture<Void> running() {
+        return running;
+    }
+
+    /** Completes with {@code ERROR} or {@code NOT_RUNNING} when the client stops. */
+    public CompletableFuture<KafkaStreams.State> stopped() {
+        return stopped;
+    }
+
+    /** Whether the client is serving: {@code RUNNING} or {@code REBALANCING}. */
+    public boolean healthy() {
+        return state == KafkaStreams.State.RUNNING || state == KafkaStreams.State.REBALANCING;
+    }
+
+    /** The underlying client, for lag and metadata queries. */
+    public KafkaStreams streams() {
+        return streams;
+    }
+
+    /**
+     * Closes the client, waiting at most {@code timeout}.
+     *
+     * @return whether it closed in time
+     */
+    public boolean close(Duration timeout) {
+        boolean closed = streams.close(timeout);
+        clientMetrics.close();
+        if (!closed) {
+            LOG.warn("Kafka Streams did not close within {}", timeout);
+        }
+        return closed;
+    }
+
+    @Override
+    public void close() {
+        close(Duration.ofSeconds(30));
+    }
+
+    /** Waits for the client to stop, at most {@code timeout}; returns its final state or null. */
+    public KafkaStreams.State awaitStopped(Duration timeout) throws InterruptedException {
+        try {
+            return stopped.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            return null;
+        }
+    }
+}
