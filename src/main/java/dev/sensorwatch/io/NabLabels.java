@@ -109,8 +109,24 @@ public final class NabLabels {
     private static void expect(Path json, JsonParser parser, JsonToken actual, JsonToken expected, String what)
             throws DataFileException {
         if (actual != expected) {
-            throw new DataFileException(json, line(parser), "expected " + what + " but found "
-                    + (actual == null ? "the end of the file" : actual.asString() == null ? actual : actual.asString()));
+            throw new DataFileException(json, line(parser), "expected " + what + " but found " + describe(actual));
+        }
+    }
+
+    private static String describe(JsonToken token) {
+        if (token == null) {
+            return "the end of the file";
+        }
+        switch (token) {
+            case VALUE_STRING:
+                return "a string";
+            case VALUE_NUMBER_INT:
+            case VALUE_NUMBER_FLOAT:
+                return "a number";
+            case FIELD_NAME:
+                return "a field name";
+            default:
+                return token.asString() == null ? token.name() : token.asString();
         }
     }
 
