@@ -5,7 +5,6 @@ import dev.sensorwatch.lstm.LstmState;
 import dev.sensorwatch.lstm.OnlineLstm;
 import dev.sensorwatch.lstm.OnlineTrainer;
 import java.util.Arrays;
-import org.ojalgo.function.special.ErrorFunction;
 
 /**
  * One sensor's detector. It starts knowing nothing and learns the sensor's normal behaviour
@@ -19,8 +18,9 @@ import org.ojalgo.function.special.ErrorFunction;
  *   <li><b>learn</b>: normalise the reading with the running statistics, append it to the
  *       learning window, take one Adam step of BPTT over the window (from the state at the
  *       window's start), and update the running statistics;
- *   <li><b>predict</b>: run the updated cell over the window to the new hidden and cell state,
- *       and keep the readout as the prediction of the next reading.
+ *   <li><b>predict</b>: from the state the learning pass reached one row before the newest,
+ *       step the updated cell over the newest reading to the new hidden and cell state, and keep
+ *       the readout as the prediction of the next reading.
  * </ol>
  *
  * <p>No reading is learned from before it is scored, and the work per reading is bounded by the
@@ -230,8 +230,14 @@ public final class SensorDetector {
             var[d] = (1.0 - alpha) * (var[d] + alpha * delta * delta);
         }
 
-        // 3. predict the next reading with the updated cell and statistics
-        trainer.runInto(model, start, window, windowRows, live, prediction);
+        // 3. predict the next reading: the trained trajectory, then the newest row with the updated cell
+        if (windowRows >= 2) {
+            trainer.copyLearnedStateInto(live);
+        } else {
+            live.setInPlace(start);
+        }
+        trainer.stepInPlace(model, window, windowRows - 1, live);
+        trainer.predictInto(model, live, prediction);
         for (int d = 0; d < channels; d++) {
             prediction[d] = mean[d] + prediction[d] * sigma(d);
         }
@@ -245,7 +251,7 @@ public final class SensorDetector {
     static double chiSquareCdf(double x, int k) {
         double v = 2.0 / (9.0 * k);
         double z = (Math.cbrt(x / k) - (1.0 - v)) / Math.sqrt(v);
-        return 0.5 * ErrorFunction.erfc(-z / Math.sqrt(2.0));
+        return Gaussian.cdf(z);
     }
 
     private double sigma(int d) {

@@ -97,6 +97,20 @@ public final class OnlineTrainer {
         return loss;
     }
 
+    /**
+     * Overwrites {@code target} with the state the last {@link #learnInPlace} reached: after
+     * consuming rows {@code 0 .. rows-2} from its start state, with the weights before the update.
+     */
+    public void copyLearnedStateInto(LstmState target) {
+        bptt.copyFinalStateInto(target);
+    }
+
+    /** Writes the model's prediction of the next row from {@code state} into {@code prediction}. */
+    public void predictInto(OnlineLstm model, LstmState state, double[] prediction) {
+        check(model);
+        LstmCell.readout(shape, model.parameters, state.h, 0, prediction, 0);
+    }
+
     private void check(OnlineLstm model) {
         if (!shape.equals(model.shape())) {
             throw new IllegalArgumentException("model is " + model.shape() + ", this trainer is for " + shape);
