@@ -10,6 +10,8 @@ package dev.sensorwatch.lstm;
  * </pre>
  *
  * <p>Mutable: holds the moments of one parameter vector and the step count; owned by one thread.
+ * The bias corrections are computed from the step count alone, so an optimiser restored from its
+ * moments and count continues bit for bit.
  */
 public final class AdamOptimizer {
 
@@ -23,21 +25,12 @@ public final class AdamOptimizer {
     private final double beta1;
     private final double beta2;
     private final double epsilon;
-    private final double[] m;
-    private final double[] v;
+    private final double[][] m;
+    private final double[][] v;
+    private final int parameterCount;
     private long steps;
 
-    /** Returns an optimiser for {@code parameterCount} parameters with the customary decays. */
-    public AdamOptimizer(int parameterCount) {
-        this(parameterCount, DEFAULT_BETA1, DEFAULT_BETA2, DEFAULT_EPSILON);
-    }
-
-    /**
-     * Returns an optimiser with the given decays.
-     *
-     * @throws IllegalArgumentException if a decay is outside [0, 1) or {@code epsilon ≤ 0}
-     */
-    public AdamOptimizer(int parameterCount, double beta1, double beta2, double epsilon) {
+    private AdamOptimizer(int[] blockSizes, double beta1, double beta2, double epsilon) {
         if (!(beta1 >= 0.0 && beta1 < 1.0) || !(beta2 >= 0.0 && beta2 < 1.0)) {
             throw new IllegalArgumentException("Adam decays must be in [0, 1), got beta1=" + beta1
                     + ", beta2=" + beta2);
@@ -48,41 +41,75 @@ public final class AdamOptimizer {
         this.beta1 = beta1;
         this.beta2 = beta2;
         this.epsilon = epsilon;
-        this.m = new double[parameterCount];
-        this.v = new double[parameterCount];
+        this.m = new double[blockSizes.length][];
+        this.v = new double[blockSizes.length][];
+        int count = 0;
+        for (int b = 0; b < blockSizes.length; b++) {
+            m[b] = new double[blockSizes[b]];
+            v[b] = new double[blockSizes[b]];
+            count += blockSizes[b];
+        }
+        this.parameterCount = count;
+    }
+
+    /** Returns an optimiser for a flat vector of {@code parameterCount} parameters. */
+    public AdamOptimizer(int parameterCount) {
+        this(new int[] {parameterCount}, DEFAULT_BETA1, DEFAULT_BETA2, DEFAULT_EPSILON);
     }
 
     /**
-     * Returns an optimiser with the customary decays that resumes from saved moments, as
-     * {@link #copyFirstMoment()}, {@link #copySecondMoment()} and {@link #steps()} gave them.
+     * Returns an optimiser for a flat vector with the given decays.
      *
-     * @throws IllegalArgumentException if the moments differ in length or {@code steps < 0}
+     * @throws IllegalArgumentException if a decay is outside [0, 1) or {@code epsilon ≤ 0}
      */
-    public static AdamOptimizer restore(double[] firstMoment, double[] secondMoment, long steps) {
-        LstmShape.checkLength("Adam second moment", secondMoment, firstMoment.length);
+    public AdamOptimizer(int parameterCount, double beta1, double beta2, double epsilon) {
+        this(new int[] {parameterCount}, beta1, beta2, epsilon);
+    }
+
+    /** An optimiser for the parameters of cells of {@code shape}, in their block layout. */
+    static AdamOptimizer forShape(LstmShape shape) {
+        double[][] blocks = ParameterBlocks.zeros(shape).blocks;
+        int[] sizes = new int[blocks.length];
+        for (int b = 0; b < blocks.length; b++) {
+            sizes[b] = blocks[b].length;
+        }
+        return new AdamOptimizer(sizes, DEFAULT_BETA1, DEFAULT_BETA2, DEFAULT_EPSILON);
+    }
+
+    /**
+     * Returns an optimiser for cells of {@code shape} resuming from saved moments (flat layout,
+     * as {@link #copyFirstMoment()} gives them) and step count.
+     *
+     * @throws IllegalArgumentException if a moment has the wrong length or {@code steps < 0}
+     */
+    static AdamOptimizer restore(LstmShape shape, double[] firstMoment, double[] secondMoment, long steps) {
         if (steps < 0) {
             throw new IllegalArgumentException("Adam step count must not be negative, got " + steps);
         }
-        AdamOptimizer adam = new AdamOptimizer(firstMoment.length);
-        System.arraycopy(firstMoment, 0, adam.m, 0, firstMoment.length);
-        System.arraycopy(secondMoment, 0, adam.v, 0, secondMoment.length);
+        AdamOptimizer adam = forShape(shape);
+        ParameterBlocks first = ParameterBlocks.fromFlat(shape, firstMoment);
+        ParameterBlocks second = ParameterBlocks.fromFlat(shape, secondMoment);
+        for (int b = 0; b < adam.m.length; b++) {
+            System.arraycopy(first.blocks[b], 0, adam.m[b], 0, adam.m[b].length);
+            System.arraycopy(second.blocks[b], 0, adam.v[b], 0, adam.v[b].length);
+        }
         adam.steps = steps;
         return adam;
     }
 
-    /** Returns a copy of the first-moment estimates. */
+    /** Returns a flat copy of the first-moment estimates. */
     public double[] copyFirstMoment() {
-        return m.clone();
+        return flat(m);
     }
 
-    /** Returns a copy of the second-moment estimates. */
+    /** Returns a flat copy of the second-moment estimates. */
     public double[] copySecondMoment() {
-        return v.clone();
+        return flat(v);
     }
 
     /** Number of parameters this optimiser updates. */
     public int parameterCount() {
-        return m.length;
+        return parameterCount;
     }
 
     /** Number of updates applied so far. */
@@ -91,33 +118,62 @@ public final class AdamOptimizer {
     }
 
     /**
-     * Applies one update with step size {@code learningRate} to {@code parameters}.
+     * Applies one update with step size {@code learningRate} to a flat parameter vector.
      *
-     * @throws IllegalArgumentException on a length mismatch or a non-positive learning rate
+     * @throws IllegalArgumentException on a length mismatch, a non-positive learning rate, or an
+     *                                  optimiser made for block-structured parameters
      */
-    public void stepInPlace(double[] parameters, LstmGradients gradients, double learningRate) {
-        stepInPlace(parameters, gradients.values, learningRate);
+    public void stepInPlace(double[] parameters, double[] gradients, double learningRate) {
+        if (m.length != 1) {
+            throw new IllegalArgumentException("this optimiser updates cell parameters in blocks, not a flat vector");
+        }
+        LstmShape.checkLength("parameter vector", parameters, parameterCount);
+        LstmShape.checkLength("gradient vector", gradients, parameterCount);
+        update(new double[][] {parameters}, new double[][] {gradients}, learningRate);
     }
 
-    void stepInPlace(double[] parameters, double[] gradients, double learningRate) {
-        LstmShape.checkLength("parameter vector", parameters, m.length);
-        LstmShape.checkLength("gradient vector", gradients, m.length);
+    /** Applies one update to the parameters of a cell. */
+    void stepInPlace(ParameterBlocks parameters, ParameterBlocks gradients, double learningRate) {
+        if (parameters.blocks.length != m.length || gradients.blocks.length != m.length) {
+            throw new IllegalArgumentException("parameters are for " + parameters.shape
+                    + ", this optimiser holds " + m.length + " blocks");
+        }
+        update(parameters.blocks, gradients.blocks, learningRate);
+    }
+
+    private void update(double[][] parameters, double[][] gradients, double learningRate) {
         if (!(learningRate > 0.0)) {
             throw new IllegalArgumentException("learning rate must be positive, got " + learningRate);
         }
         steps++;
-        // powers from the step count alone, so a restored optimiser continues bit for bit
         final double stepSize = learningRate / (1.0 - Math.pow(beta1, steps));
         final double rootCorrection2 = Math.sqrt(1.0 - Math.pow(beta2, steps));
         final double b1 = beta1;
         final double b2 = beta2;
-        for (int k = 0; k < parameters.length; k++) {
-            double g = gradients[k];
-            double mk = b1 * m[k] + (1.0 - b1) * g;
-            double vk = b2 * v[k] + (1.0 - b2) * g * g;
-            m[k] = mk;
-            v[k] = vk;
-            parameters[k] -= stepSize * mk / (Math.sqrt(vk) / rootCorrection2 + epsilon);
+        final double eps = epsilon;
+        for (int b = 0; b < parameters.length; b++) {
+            final double[] p = parameters[b];
+            final double[] g = gradients[b];
+            final double[] mb = m[b];
+            final double[] vb = v[b];
+            for (int k = 0; k < p.length; k++) {
+                double gk = g[k];
+                double mk = b1 * mb[k] + (1.0 - b1) * gk;
+                double vk = b2 * vb[k] + (1.0 - b2) * gk * gk;
+                mb[k] = mk;
+                vb[k] = vk;
+                p[k] -= stepSize * mk / (Math.sqrt(vk) / rootCorrection2 + eps);
+            }
         }
+    }
+
+    private double[] flat(double[][] blocks) {
+        double[] flat = new double[parameterCount];
+        int at = 0;
+        for (double[] block : blocks) {
+            System.arraycopy(block, 0, flat, at, block.length);
+            at += block.length;
+        }
+        return flat;
     }
 }

@@ -33,6 +33,7 @@ public final class Bptt {
     private final double[] tanhCs;
     private final double[] hs;
     private final double[] ys;
+    private final double[] z;
     private final double[] dz;
     private final double[] dh;
     private final double[] dhNext;
@@ -57,6 +58,7 @@ public final class Bptt {
         this.tanhCs = new double[maxSteps * units];
         this.hs = new double[(maxSteps + 1) * units];
         this.ys = new double[maxSteps * shape.inputSize()];
+        this.z = new double[shape.gateRows()];
         this.dz = new double[shape.gateRows()];
         this.dh = new double[units];
         this.dhNext = new double[units];
@@ -96,9 +98,9 @@ public final class Bptt {
                 gradients.values);
     }
 
-    /** As {@link #lossAndGradients} on raw arrays; for the trainer. */
-    double run(double[] p, double[] h0, double[] c0, double[] series, int fromRow, int steps,
-               int truncation, double[] grad) {
+    /** As {@link #lossAndGradients} on raw arrays; for the trainers. */
+    double run(ParameterBlocks p, double[] h0, double[] c0, double[] series, int fromRow, int steps,
+               int truncation, ParameterBlocks grad) {
         checkSequence(series, fromRow, steps, truncation);
         forwardInternal(p, h0, c0, series, fromRow, steps);
         return backward(p, series, fromRow, truncation, grad);
@@ -136,12 +138,15 @@ public final class Bptt {
     }
 
     void copyFinalStateInto(double[] h, double[] c) {
+        if (steps == 0) {
+            throw new IllegalStateException("no sequence has been run yet");
+        }
         int units = shape.hiddenSize();
         System.arraycopy(hs, steps * units, h, 0, units);
         System.arraycopy(cs, steps * units, c, 0, units);
     }
 
-    private void forwardInternal(double[] p, double[] h0, double[] c0, double[] series,
+    private void forwardInternal(ParameterBlocks p, double[] h0, double[] c0, double[] series,
                                  int fromRow, int steps) {
         this.steps = steps;
         int units = shape.hiddenSize();
@@ -150,10 +155,10 @@ public final class Bptt {
         System.arraycopy(h0, 0, hs, 0, units);
         System.arraycopy(c0, 0, cs, 0, units);
         for (int t = 0; t < steps; t++) {
-            LstmCell.forward(shape, p, series, (fromRow + t) * inputs,
+            LstmCell.forward(p, series, (fromRow + t) * inputs,
                     hs, t * units, cs, t * units,
-                    act, t * rows, cs, (t + 1) * units, tanhCs, t * units, hs, (t + 1) * units);
-            LstmCell.readout(shape, p, hs, (t + 1) * units, ys, t * inputs);
+                    z, act, t * rows, cs, (t + 1) * units, tanhCs, t * units, hs, (t + 1) * units);
+            LstmCell.readout(p, hs, (t + 1) * units, ys, t * inputs);
         }
     }
 
@@ -169,15 +174,14 @@ public final class Bptt {
         return sum;
     }
 
-    private double backward(double[] p, double[] series, int fromRow, int truncation, double[] grad) {
+    private double backward(ParameterBlocks p, double[] series, int fromRow, int truncation, ParameterBlocks grad) {
         final int units = shape.hiddenSize();
         final int inputs = shape.inputSize();
         final int rows = shape.gateRows();
-        final int readoutBias = shape.readoutBiasOffset();
-        final int gateBias = shape.gateBiasOffset();
+        final double[] readoutBias = grad.readoutBias();
         final double scale = 2.0 / ((double) steps * inputs);
 
-        Arrays.fill(grad, 0.0);
+        grad.clear();
         Arrays.fill(dhNext, 0.0);
         Arrays.fill(dcNext, 0.0);
         double sum = 0.0;
@@ -199,9 +203,9 @@ public final class Bptt {
                 double e = ys[t * inputs + d] - series[(fromRow + t + 1) * inputs + d];
                 sum += e * e;
                 dy[d] = scale * e;
-                grad[readoutBias + d] += dy[d];
-                AXPY.invoke(grad, shape.readoutOffset(d), dy[d], hs, hOff, 0, units);
-                AXPY.invoke(dh, 0, dy[d], p, shape.readoutOffset(d), 0, units);
+                readoutBias[d] += dy[d];
+                AXPY.invoke(grad.readoutRow(d), 0, dy[d], hs, hOff, 0, units);
+                AXPY.invoke(dh, dy[d], p.readoutRow(d));
             }
 
             for (int k = 0; k < units; k++) {
@@ -227,14 +231,13 @@ public final class Bptt {
             }
 
             // gate matrix and bias: dW[:, j] += dz · [x, h_prev][j]; dh_prev = W_hᵀ·dz
-            AXPY.invoke(grad, gateBias, 1.0, dz, 0, 0, rows);
+            AXPY.invoke(grad.gateBias(), 1.0, dz);
             for (int j = 0; j < inputs; j++) {
-                AXPY.invoke(grad, shape.gateColumnOffset(j), series[xOff + j], dz, 0, 0, rows);
+                AXPY.invoke(grad.column(j), series[xOff + j], dz);
             }
             for (int j = 0; j < units; j++) {
-                int column = shape.gateColumnOffset(inputs + j);
-                AXPY.invoke(grad, column, hs[hPrevOff + j], dz, 0, 0, rows);
-                dhNext[j] = DOT.invoke(p, column, dz, 0, 0, rows);
+                AXPY.invoke(grad.column(inputs + j), hs[hPrevOff + j], dz);
+                dhNext[j] = DOT.invoke(p.column(inputs + j), dz);
             }
         }
         return sum / ((double) steps * inputs);

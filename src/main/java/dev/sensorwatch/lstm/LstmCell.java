@@ -18,8 +18,8 @@ import org.ojalgo.array.operation.DOT;
  * </pre>
  *
  * <p>The four gate pre-activations are one product of the stacked gate matrix ({@code 4H × (D+H)},
- * column-major, see {@link LstmShape}) with {@code [x, h]}, computed as one ojAlgo {@code AXPY}
- * per column, which streams each column once and vectorises.
+ * see {@link LstmShape}) with {@code [x, h]}, computed as one ojAlgo {@code AXPY} per column. Each
+ * column is its own array, so the kernel streams it from index 0 and the JIT vectorises it.
  *
  * <p>The cell is immutable and thread-safe; each thread gets its own {@link Workspace} from
  * {@link #newWorkspace()}, allocated once and reused for every step.
@@ -49,51 +49,51 @@ public final class LstmCell {
     }
 
     /**
-     * One forward step on raw arrays: reads {@code x} and the previous {@code (h, c)}, writes the
-     * gate activations to {@code act} (blocks f, i, g, o of {@code H}), the new cell state, its
-     * tanh, and the new hidden state. The outputs may alias the previous state: every previous
-     * {@code h} is read before any new one is written, and {@code c[k]} is read just before
-     * {@code c'[k]} is written.
+     * One forward step on raw arrays: reads {@code x} and the previous {@code (h, c)}, computes
+     * the gate pre-activations in {@code z} ({@code 4H} scratch), writes the gate activations to
+     * {@code act} (blocks f, i, g, o of {@code H}; {@code act} may be {@code z}), the new cell
+     * state, its tanh and the new hidden state. The outputs may alias the previous state: every
+     * previous {@code h} is read before any new one is written, and {@code c[k]} is read just
+     * before {@code c'[k]} is written.
      */
-    static void forward(LstmShape shape, double[] p,
+    static void forward(ParameterBlocks p,
                         double[] x, int xOff,
                         double[] hPrev, int hPrevOff, double[] cPrev, int cPrevOff,
-                        double[] act, int actOff,
+                        double[] z, double[] act, int actOff,
                         double[] cOut, int cOutOff, double[] tanhCOut, int tanhCOff,
                         double[] hOut, int hOutOff) {
+        final LstmShape shape = p.shape;
         final int inputs = shape.inputSize();
         final int units = shape.hiddenSize();
-        final int rows = shape.gateRows();
 
-        // z = b + W·[x, h]: the pre-activations of all four gates, one AXPY per column
-        System.arraycopy(p, shape.gateBiasOffset(), act, actOff, rows);
+        // z = b + W·[x, h]: the pre-activations of all four gates, one ojAlgo AXPY per column
+        System.arraycopy(p.gateBias(), 0, z, 0, shape.gateRows());
         for (int j = 0; j < inputs; j++) {
-            AXPY.invoke(act, actOff, x[xOff + j], p, shape.gateColumnOffset(j), 0, rows);
+            AXPY.invoke(z, x[xOff + j], p.column(j));
         }
         for (int j = 0; j < units; j++) {
-            AXPY.invoke(act, actOff, hPrev[hPrevOff + j], p, shape.gateColumnOffset(inputs + j), 0, rows);
+            AXPY.invoke(z, hPrev[hPrevOff + j], p.column(inputs + j));
         }
 
-        final int fOff = actOff;
-        final int iOff = actOff + units;
-        final int gOff = actOff + 2 * units;
-        final int oOff = actOff + 3 * units;
+        final int iOff = units;
+        final int gOff = 2 * units;
+        final int oOff = 3 * units;
         for (int k = 0; k < units; k++) {
             // forget gate: what of the old cell state to keep
-            double f = Activations.sigmoid(act[fOff + k]);
+            double f = Activations.sigmoid(z[k]);
             // input gate: which new values to store, and the tanh candidate values
-            double i = Activations.sigmoid(act[iOff + k]);
-            double g = Activations.tanh(act[gOff + k]);
+            double i = Activations.sigmoid(z[iOff + k]);
+            double g = Activations.tanh(z[gOff + k]);
             // cell state: the long-term memory line
             double c = f * cPrev[cPrevOff + k] + i * g;
             // output gate: what of the cell state to expose as the hidden state
-            double o = Activations.sigmoid(act[oOff + k]);
+            double o = Activations.sigmoid(z[oOff + k]);
             double tanhC = Activations.tanh(c);
 
-            act[fOff + k] = f;
-            act[iOff + k] = i;
-            act[gOff + k] = g;
-            act[oOff + k] = o;
+            act[actOff + k] = f;
+            act[actOff + iOff + k] = i;
+            act[actOff + gOff + k] = g;
+            act[actOff + oOff + k] = o;
             cOut[cOutOff + k] = c;
             tanhCOut[tanhCOff + k] = tanhC;
             hOut[hOutOff + k] = o * tanhC;
@@ -101,11 +101,11 @@ public final class LstmCell {
     }
 
     /** The readout {@code ŷ = W_y·h + b_y} on raw arrays, one ojAlgo {@code DOT} per channel. */
-    static void readout(LstmShape shape, double[] p, double[] h, int hOff, double[] y, int yOff) {
-        final int units = shape.hiddenSize();
-        final int biasOff = shape.readoutBiasOffset();
-        for (int d = 0; d < shape.inputSize(); d++) {
-            y[yOff + d] = p[biasOff + d] + DOT.invoke(p, shape.readoutOffset(d), h, hOff, 0, units);
+    static void readout(ParameterBlocks p, double[] h, int hOff, double[] y, int yOff) {
+        final int units = p.shape.hiddenSize();
+        final double[] bias = p.readoutBias();
+        for (int d = 0; d < p.shape.inputSize(); d++) {
+            y[yOff + d] = bias[d] + DOT.invoke(p.readoutRow(d), 0, h, hOff, 0, units);
         }
     }
 
@@ -136,8 +136,8 @@ public final class LstmCell {
             LstmShape shape = shape();
             LstmShape.checkLength("reading", x, shape.inputSize());
             checkState(state);
-            forward(shape, weights.parameters(), x, 0, state.h, 0, state.c, 0,
-                    activations, 0, state.c, 0, tanhCell, 0, state.h, 0);
+            forward(weights.parameters(), x, 0, state.h, 0, state.c, 0,
+                    activations, activations, 0, state.c, 0, tanhCell, 0, state.h, 0);
         }
 
         /**
@@ -148,7 +148,7 @@ public final class LstmCell {
             LstmShape shape = shape();
             LstmShape.checkLength("prediction", prediction, shape.inputSize());
             checkState(state);
-            readout(shape, weights.parameters(), state.h, 0, prediction, 0);
+            readout(weights.parameters(), state.h, 0, prediction, 0);
         }
 
         /** Value of {@code gate} for {@code unit} at the last step, for inspection and tests. */

@@ -1,7 +1,5 @@
 package dev.sensorwatch.lstm;
 
-import java.util.Arrays;
-
 /**
  * Gradients of a loss with respect to every parameter of an {@link LstmWeights}, in the same
  * flat layout ({@link LstmShape}). A mutable accumulator owned by one thread; {@link Bptt}
@@ -10,12 +8,12 @@ import java.util.Arrays;
 public final class LstmGradients {
 
     private final LstmShape shape;
-    final double[] values;
+    final ParameterBlocks values;
 
     /** Returns zero gradients for a cell of {@code shape}. */
     public LstmGradients(LstmShape shape) {
         this.shape = shape;
-        this.values = new double[shape.parameterCount()];
+        this.values = ParameterBlocks.zeros(shape);
     }
 
     /** The sizes of the cell these gradients belong to. */
@@ -23,43 +21,44 @@ public final class LstmGradients {
         return shape;
     }
 
-    /** Returns a copy of all gradients in {@link LstmShape}'s layout. */
+    /** Returns a copy of all gradients in {@link LstmShape}'s flat layout. */
     public double[] copyValues() {
-        return values.clone();
+        return values.toFlat();
+    }
+
+    /** Sets the gradient at flat index {@code index}. */
+    public void setInPlace(int index, double value) {
+        values.set(index, value);
     }
 
     /** Gradient of the input weight from channel {@code input} to {@code unit} of {@code gate}. */
     public double inputWeight(Gate gate, int unit, int input) {
-        return values[shape.inputWeightIndex(gate, unit, input)];
+        return values.get(shape.inputWeightIndex(gate, unit, input));
     }
 
     /** Gradient of the recurrent weight from unit {@code from} to {@code unit} of {@code gate}. */
     public double recurrentWeight(Gate gate, int unit, int from) {
-        return values[shape.recurrentWeightIndex(gate, unit, from)];
+        return values.get(shape.recurrentWeightIndex(gate, unit, from));
     }
 
     /** Gradient of the bias of {@code unit} of {@code gate}. */
     public double bias(Gate gate, int unit) {
-        return values[shape.biasIndex(gate, unit)];
+        return values.get(shape.biasIndex(gate, unit));
     }
 
     /** Gradient of the readout weight from unit {@code unit} to output channel {@code channel}. */
     public double readoutWeight(int channel, int unit) {
-        return values[shape.readoutWeightIndex(channel, unit)];
+        return values.get(shape.readoutWeightIndex(channel, unit));
     }
 
     /** Gradient of the readout bias of output channel {@code channel}. */
     public double readoutBias(int channel) {
-        return values[shape.readoutBiasIndex(channel)];
+        return values.get(shape.readoutBiasIndex(channel));
     }
 
     /** The Euclidean norm of all gradients together. */
     public double norm() {
-        double sum = 0.0;
-        for (double v : values) {
-            sum += v * v;
-        }
-        return Math.sqrt(sum);
+        return Math.sqrt(values.sumOfSquares());
     }
 
     /**
@@ -75,16 +74,13 @@ public final class LstmGradients {
         }
         double norm = norm();
         if (norm > maxNorm) {
-            double scale = maxNorm / norm;
-            for (int k = 0; k < values.length; k++) {
-                values[k] *= scale;
-            }
+            values.scale(maxNorm / norm);
         }
         return norm;
     }
 
     /** Sets every gradient to zero. */
     public void clearInPlace() {
-        Arrays.fill(values, 0.0);
+        values.clear();
     }
 }

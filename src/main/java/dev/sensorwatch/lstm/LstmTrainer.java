@@ -47,9 +47,9 @@ public final class LstmTrainer {
             }
         }
 
-        double[] parameters = LstmWeights.initialise(shape, config.seed()).copyParameters();
+        ParameterBlocks parameters = LstmWeights.initialise(shape, config.seed()).parameters().copy();
         LstmGradients gradients = new LstmGradients(shape);
-        AdamOptimizer adam = new AdamOptimizer(parameters.length);
+        AdamOptimizer adam = AdamOptimizer.forShape(shape);
         int window = Math.min(config.window(), rows - 1);
         Bptt bptt = new Bptt(shape, window);
         double[] h = new double[shape.hiddenSize()];
@@ -69,11 +69,11 @@ public final class LstmTrainer {
                 stepsSum += steps;
                 gradients.clipNormInPlace(config.clipNorm());
                 bptt.copyFinalStateInto(h, c);
-                adam.stepInPlace(parameters, gradients, rate);
+                adam.stepInPlace(parameters, gradients.values, rate);
             }
             epochLosses[epoch] = lossSum / stepsSum;
         }
-        return new Result(LstmWeights.fromParameters(shape, parameters), epochLosses);
+        return new Result(LstmWeights.fromBlocks(parameters), epochLosses);
     }
 
     /** Cosine decay from the configured rate to a tenth of it over the passes. */

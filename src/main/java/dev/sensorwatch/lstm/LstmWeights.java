@@ -1,6 +1,5 @@
 package dev.sensorwatch.lstm;
 
-import java.util.Arrays;
 import java.util.SplittableRandom;
 
 /**
@@ -16,9 +15,9 @@ import java.util.SplittableRandom;
 public final class LstmWeights {
 
     private final LstmShape shape;
-    private final double[] parameters;
+    private final ParameterBlocks parameters;
 
-    private LstmWeights(LstmShape shape, double[] parameters) {
+    private LstmWeights(LstmShape shape, ParameterBlocks parameters) {
         this.shape = shape;
         this.parameters = parameters;
     }
@@ -38,7 +37,12 @@ public final class LstmWeights {
                         + "; weights must be finite");
             }
         }
-        return new LstmWeights(shape, parameters.clone());
+        return new LstmWeights(shape, ParameterBlocks.fromFlat(shape, parameters));
+    }
+
+    /** Weights holding a copy of {@code blocks}; their values must be finite. */
+    static LstmWeights fromBlocks(ParameterBlocks blocks) {
+        return new LstmWeights(blocks.shape, blocks.copy());
     }
 
     /**
@@ -61,7 +65,7 @@ public final class LstmWeights {
         for (int k = shape.readoutOffset(0); k < shape.readoutBiasOffset(); k++) {
             p[k] = random.nextDouble(-bound, bound);
         }
-        return new LstmWeights(shape, p);
+        return new LstmWeights(shape, ParameterBlocks.fromFlat(shape, p));
     }
 
     /** Returns a builder for weights of {@code shape}, all parameters zero until set. */
@@ -84,56 +88,56 @@ public final class LstmWeights {
         return shape;
     }
 
-    /** Returns a copy of all parameters in {@link LstmShape}'s layout. */
+    /** Returns a copy of all parameters in {@link LstmShape}'s flat layout. */
     public double[] copyParameters() {
-        return parameters.clone();
+        return parameters.toFlat();
     }
 
-    /** The live parameter array, for the kernels of this package only; never modified. */
-    double[] parameters() {
+    /** The live parameter blocks, for the kernels of this package only; never modified. */
+    ParameterBlocks parameters() {
         return parameters;
     }
 
     /** The input weight from channel {@code input} to {@code unit} of {@code gate}. */
     public double inputWeight(Gate gate, int unit, int input) {
-        return parameters[shape.inputWeightIndex(gate, unit, input)];
+        return parameters.get(shape.inputWeightIndex(gate, unit, input));
     }
 
     /** The recurrent weight from hidden unit {@code from} to {@code unit} of {@code gate}. */
     public double recurrentWeight(Gate gate, int unit, int from) {
-        return parameters[shape.recurrentWeightIndex(gate, unit, from)];
+        return parameters.get(shape.recurrentWeightIndex(gate, unit, from));
     }
 
     /** The bias of {@code unit} of {@code gate}. */
     public double bias(Gate gate, int unit) {
-        return parameters[shape.biasIndex(gate, unit)];
+        return parameters.get(shape.biasIndex(gate, unit));
     }
 
     /** The readout weight from hidden unit {@code unit} to output channel {@code channel}. */
     public double readoutWeight(int channel, int unit) {
-        return parameters[shape.readoutWeightIndex(channel, unit)];
+        return parameters.get(shape.readoutWeightIndex(channel, unit));
     }
 
     /** The readout bias of output channel {@code channel}. */
     public double readoutBias(int channel) {
-        return parameters[shape.readoutBiasIndex(channel)];
+        return parameters.get(shape.readoutBiasIndex(channel));
     }
 
     @Override
     public boolean equals(Object other) {
         return other instanceof LstmWeights that
                 && shape.equals(that.shape)
-                && Arrays.equals(parameters, that.parameters);
+                && parameters.equalsValues(that.parameters);
     }
 
     @Override
     public int hashCode() {
-        return 31 * shape.hashCode() + Arrays.hashCode(parameters);
+        return 31 * shape.hashCode() + parameters.hashValues();
     }
 
     @Override
     public String toString() {
-        return "LstmWeights[" + shape + ", " + parameters.length + " parameters]";
+        return "LstmWeights[" + shape + ", " + shape.parameterCount() + " parameters]";
     }
 
     /**

@@ -1,6 +1,5 @@
 package dev.sensorwatch.lstm;
 
-import java.util.Arrays;
 
 /**
  * An LSTM that keeps learning: its parameters change with every update, together with the Adam
@@ -10,10 +9,10 @@ import java.util.Arrays;
 public final class OnlineLstm {
 
     private final LstmShape shape;
-    final double[] parameters;
+    final ParameterBlocks parameters;
     final AdamOptimizer adam;
 
-    private OnlineLstm(LstmShape shape, double[] parameters, AdamOptimizer adam) {
+    private OnlineLstm(LstmShape shape, ParameterBlocks parameters, AdamOptimizer adam) {
         this.shape = shape;
         this.parameters = parameters;
         this.adam = adam;
@@ -21,8 +20,8 @@ public final class OnlineLstm {
 
     /** Returns a fresh model with {@link LstmWeights#initialise} weights and zero moments. */
     public static OnlineLstm initialise(LstmShape shape, long seed) {
-        double[] parameters = LstmWeights.initialise(shape, seed).copyParameters();
-        return new OnlineLstm(shape, parameters, new AdamOptimizer(parameters.length));
+        return new OnlineLstm(shape, LstmWeights.initialise(shape, seed).parameters().copy(),
+                AdamOptimizer.forShape(shape));
     }
 
     /**
@@ -32,10 +31,8 @@ public final class OnlineLstm {
      */
     public static OnlineLstm restore(LstmWeights weights, double[] firstMoment, double[] secondMoment,
                                      long steps) {
-        LstmShape.checkLength("Adam first moment for " + weights.shape(), firstMoment,
-                weights.shape().parameterCount());
-        return new OnlineLstm(weights.shape(), weights.copyParameters(),
-                AdamOptimizer.restore(firstMoment, secondMoment, steps));
+        return new OnlineLstm(weights.shape(), weights.parameters().copy(),
+                AdamOptimizer.restore(weights.shape(), firstMoment, secondMoment, steps));
     }
 
     /** The sizes of the model. */
@@ -45,7 +42,7 @@ public final class OnlineLstm {
 
     /** A snapshot of the current weights. */
     public LstmWeights weights() {
-        return LstmWeights.fromParameters(shape, parameters);
+        return LstmWeights.fromBlocks(parameters);
     }
 
     /** Returns a copy of Adam's first-moment estimates. */
@@ -67,14 +64,14 @@ public final class OnlineLstm {
     public boolean equals(Object other) {
         return other instanceof OnlineLstm that
                 && shape.equals(that.shape)
-                && Arrays.equals(parameters, that.parameters)
+                && parameters.equalsValues(that.parameters)
                 && adam.steps() == that.adam.steps()
-                && Arrays.equals(adam.copyFirstMoment(), that.adam.copyFirstMoment())
-                && Arrays.equals(adam.copySecondMoment(), that.adam.copySecondMoment());
+                && java.util.Arrays.equals(adam.copyFirstMoment(), that.adam.copyFirstMoment())
+                && java.util.Arrays.equals(adam.copySecondMoment(), that.adam.copySecondMoment());
     }
 
     @Override
     public int hashCode() {
-        return 31 * shape.hashCode() + Arrays.hashCode(parameters);
+        return 31 * shape.hashCode() + parameters.hashValues();
     }
 }

@@ -57,8 +57,8 @@ public final class OnlineTrainer {
      */
     public void stepInPlace(OnlineLstm model, double[] series, int row, LstmState state) {
         check(model);
-        LstmCell.forward(shape, model.parameters, series, row * shape.inputSize(),
-                state.h, 0, state.c, 0, activations, 0, state.c, 0, tanhCell, 0, state.h, 0);
+        LstmCell.forward(model.parameters, series, row * shape.inputSize(),
+                state.h, 0, state.c, 0, activations, activations, 0, state.c, 0, tanhCell, 0, state.h, 0);
     }
 
     /**
@@ -76,7 +76,7 @@ public final class OnlineTrainer {
         for (int row = 0; row < rows; row++) {
             stepInPlace(model, series, row, end);
         }
-        LstmCell.readout(shape, model.parameters, end.h, 0, prediction, 0);
+        LstmCell.readout(model.parameters, end.h, 0, prediction, 0);
     }
 
     /**
@@ -108,7 +108,7 @@ public final class OnlineTrainer {
     /** Writes the model's prediction of the next row from {@code state} into {@code prediction}. */
     public void predictInto(OnlineLstm model, LstmState state, double[] prediction) {
         check(model);
-        LstmCell.readout(shape, model.parameters, state.h, 0, prediction, 0);
+        LstmCell.readout(model.parameters, state.h, 0, prediction, 0);
     }
 
     private void check(OnlineLstm model) {

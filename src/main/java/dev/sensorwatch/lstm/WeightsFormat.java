@@ -40,16 +40,18 @@ public final class WeightsFormat {
     /** Encodes {@code weights} in the current version. */
     public static byte[] encode(LstmWeights weights) {
         LstmShape shape = weights.shape();
-        double[] p = weights.parameters();
-        ByteBuffer buffer = ByteBuffer.allocate(HEADER_BYTES + 8 * p.length + TRAILER_BYTES)
+        int count = shape.parameterCount();
+        ByteBuffer buffer = ByteBuffer.allocate(HEADER_BYTES + 8 * count + TRAILER_BYTES)
                 .order(ByteOrder.BIG_ENDIAN);
         buffer.putInt(MAGIC)
                 .putShort(CURRENT_VERSION)
                 .putInt(shape.inputSize())
                 .putInt(shape.hiddenSize())
-                .putInt(p.length);
-        for (double v : p) {
-            buffer.putDouble(v);
+                .putInt(count);
+        for (double[] block : weights.parameters().blocks) {
+            for (double v : block) {
+                buffer.putDouble(v);
+            }
         }
         buffer.putInt((int) crc(buffer.array(), buffer.position()));
         return buffer.array();
