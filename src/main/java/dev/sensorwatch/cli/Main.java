@@ -40,6 +40,8 @@ public final class Main implements Runnable {
     public static int execute(String[] args, Map<String, String> environment, PrintWriter out, PrintWriter err) {
         Main main = new Main();
         CommandLine commandLine = new CommandLine(main);
+        // The subcommands' -V/--version would print nothing without the provider of the top command.
+        commandLine.getSubcommands().values().forEach(sub -> sub.getCommandSpec().versionProvider(new Version()));
         commandLine.setOut(out);
         commandLine.setErr(err);
         try {

@@ -37,6 +37,10 @@ final class ReplayCommand implements Callable<Integer> {
             description = "Topic to publish to. Default: ${DEFAULT-VALUE}.")
     String topic;
 
+    @Option(names = "--partitions", paramLabel = "N", defaultValue = "4",
+            description = "Partitions of the topic if it has to be created. Default: ${DEFAULT-VALUE}.")
+    int partitions;
+
     @Option(names = "--speed", paramLabel = "FACTOR|max", defaultValue = "max",
             description = "Recorded pace times FACTOR (e.g. 3600: an hour a second), or max. Default: ${DEFAULT-VALUE}.")
     String speed;
@@ -47,7 +51,12 @@ final class ReplayCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--bootstrap-server is required");
         }
         double factor = parseSpeed(speed);
+        if (partitions < 1) {
+            throw new IllegalArgumentException("--partitions must be at least 1, got " + partitions);
+        }
         List<SeriesFile> all = read(input, series);
+        dev.sensorwatch.kafka.Topics.ensure(kafka.clientProperties(main.settings, kafka.bootstrapServer),
+                java.util.Map.of(topic, partitions), (short) -1);
         long total = Replayer.count(all);
         ProgressBar bar = new ProgressBar(main.spec.commandLine().getErr(), "replay", total);
         long started = System.nanoTime();

@@ -1,5 +1,6 @@
 package dev.sensorwatch.cli;
 
+import dev.sensorwatch.kafka.ConsumerLag;
 import dev.sensorwatch.kafka.EmbeddedKafkaBroker;
 import dev.sensorwatch.kafka.Topics;
 import dev.sensorwatch.stream.DetectorMetrics;
@@ -70,6 +71,10 @@ final class RunCommand implements Callable<Integer> {
             description = "Port of the /metrics and /health endpoints; -1 disables them. Default: ${DEFAULT-VALUE}.")
     int metricsPort;
 
+    @Option(names = "--stop-when-caught-up",
+            description = "Exit 0 once every reading in the input topic has been scored and committed (for backfills).")
+    boolean stopWhenCaughtUp;
+
     @Option(names = "--reset", description = "Delete this instance's local state before starting (it is rebuilt from the changelog topics).")
     boolean reset;
 
@@ -122,11 +127,28 @@ final class RunCommand implements Callable<Integer> {
         main.spec.commandLine().getOut().println("Processing " + settings.inputTopic() + " -> "
                 + settings.scoresTopic() + ", " + settings.anomaliesTopic() + ", " + settings.deadLetterTopic()
                 + " as " + applicationId + "; stop with Ctrl-C or SIGTERM");
+        if (stopWhenCaughtUp) {
+            waitUntilCaughtUp(runner, kafka.clientProperties(main.settings, bootstrap), settings.inputTopic());
+            runner.close(Duration.ofSeconds(30));
+        }
         KafkaStreams.State end = runner.stopped().join();
         if (end == KafkaStreams.State.ERROR) {
             main.spec.commandLine().getErr().println("sensorwatch run: Kafka Streams failed; see the log above");
             return 1;
         }
         return 0;
+    }
+
+    /** Polls the application's lag until it is zero and stays zero for one more round. */
+    private void waitUntilCaughtUp(StreamsRunner runner, Properties client, String inputTopic) throws InterruptedException {
+        try (ConsumerLag lag = new ConsumerLag(client)) {
+            int zeroRounds = 0;
+            while (zeroRounds < 2 && !runner.stopped().isDone()) {
+                Thread.sleep(1000); // a poll interval, not a wait for a condition
+                long behind = runner.healthy() ? lag.lag(applicationId, java.util.Set.of(inputTopic)) : -1;
+                zeroRounds = behind == 0 ? zeroRounds + 1 : 0;
+            }
+        }
+        main.spec.commandLine().getOut().println("Caught up with " + inputTopic + "; stopping");
     }
 }

@@ -1,0 +1,68 @@
+package dev.sensorwatch.kafka;
+
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ListOffsetsOptions;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.IsolationLevel;
+import org.apache.kafka.common.TopicPartition;
+
+/**
+ * How far a consumer group (a Kafka Streams application id) is behind: the committed offsets of
+ * the group against the last stable offsets of the topics it reads.
+ */
+public final class ConsumerLag implements AutoCloseable {
+
+    private final Admin admin;
+
+    /** Connects with {@code clientProperties} (bootstrap servers and any security settings). */
+    public ConsumerLag(Properties clientProperties) {
+        this.admin = Admin.create(clientProperties);
+    }
+
+    /**
+     * Records not yet consumed by {@code group} in {@code topics} (internal repartition topics of
+     * the group included), or -1 if that cannot be told yet (the group has committed nothing).
+     */
+    public long lag(String group, Set<String> topics) {
+        try {
+            Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(group)
+                    .partitionsToOffsetAndMetadata().get(30, TimeUnit.SECONDS);
+            Map<TopicPartition, OffsetSpec> wanted = new HashMap<>();
+            for (String topic : topics) {
+                admin.describeTopics(Set.of(topic)).allTopicNames().get(30, TimeUnit.SECONDS).get(topic)
+                        .partitions().forEach(p -> wanted.put(new TopicPartition(topic, p.partition()), OffsetSpec.latest()));
+            }
+            committed.keySet().forEach(tp -> wanted.put(tp, OffsetSpec.latest()));
+            var ends = admin.listOffsets(wanted, new ListOffsetsOptions(IsolationLevel.READ_COMMITTED))
+                    .all().get(30, TimeUnit.SECONDS);
+            long lag = 0;
+            for (var end : ends.entrySet()) {
+                OffsetAndMetadata done = committed.get(end.getKey());
+                long position = done == null ? 0 : done.offset();
+                if (done == null && end.getValue().offset() > 0) {
+                    return -1;
+                }
+                lag += Math.max(0, end.getValue().offset() - position);
+            }
+            return lag;
+        } catch (ExecutionException | TimeoutException e) {
+            return -1;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return -1;
+        }
+    }
+
+    @Override
+    public void close() {
+        admin.close();
+    }
+}
