@@ -5,9 +5,7 @@ import dev.sensorwatch.avro.AnomalyScore;
 import dev.sensorwatch.avro.DeadLetter;
 import dev.sensorwatch.avro.SensorReading;
 import dev.sensorwatch.stream.AvroSerde;
-import java.io.BufferedWriter;
 import java.io.IOException;
-import java.io.OutputStreamWriter;
 import java.io.Writer;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -85,7 +83,7 @@ final class DumpCommand implements Callable<Integer> {
         try (KafkaConsumer<byte[], byte[]> consumer =
                      new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer());
              Writer out = output == null
-                     ? new BufferedWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8))
+                     ? new NonClosingWriter(main.spec.commandLine().getOut())
                      : Files.newBufferedWriter(output)) {
             List<PartitionInfo> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(30));
             if (partitions == null || partitions.isEmpty()) {
@@ -211,20 +209,42 @@ final class DumpCommand implements Callable<Integer> {
         return Base64.getEncoder().encodeToString(bytes);
     }
 
-    /** Parses 500ms, 5s, 2m, 1h or ISO-8601 durations. */
+    /** Standard output for the records: flushed, never closed. */
+    private static final class NonClosingWriter extends java.io.FilterWriter {
+        NonClosingWriter(Writer out) {
+            super(out);
+        }
+
+        @Override
+        public void close() throws IOException {
+            flush();
+        }
+    }
+
+    /** Parses positive durations: 500ms, 1.5s, 2m, 1h, or ISO-8601 such as PT5S. */
     static final class DurationConverter implements picocli.CommandLine.ITypeConverter<Duration> {
         @Override
         public Duration convert(String value) {
+            Duration duration = parse(value);
+            if (duration.isNegative() || duration.isZero()) {
+                throw new picocli.CommandLine.TypeConversionException("expected a positive duration, got '" + value + "'");
+            }
+            return duration;
+        }
+
+        private static Duration parse(String value) {
             String v = value.trim().toLowerCase(java.util.Locale.ROOT);
             try {
-                if (v.endsWith("ms")) {
+                if (v.startsWith("p") || v.startsWith("-p")) {
+                    return Duration.parse(v.toUpperCase(java.util.Locale.ROOT));
+                } else if (v.endsWith("ms")) {
                     return Duration.ofMillis(Long.parseLong(v.substring(0, v.length() - 2)));
                 } else if (v.endsWith("s")) {
                     return Duration.ofMillis((long) (Double.parseDouble(v.substring(0, v.length() - 1)) * 1000));
                 } else if (v.endsWith("m")) {
-                    return Duration.ofSeconds(Long.parseLong(v.substring(0, v.length() - 1)) * 60);
+                    return Duration.ofMillis((long) (Double.parseDouble(v.substring(0, v.length() - 1)) * 60_000));
                 } else if (v.endsWith("h")) {
-                    return Duration.ofHours(Long.parseLong(v.substring(0, v.length() - 1)));
+                    return Duration.ofMillis((long) (Double.parseDouble(v.substring(0, v.length() - 1)) * 3_600_000));
                 }
                 return Duration.parse(value);
             } catch (RuntimeException e) {

@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.streams.KafkaStreams;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -78,6 +79,8 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--reset", description = "Delete this instance's local state before starting (it is rebuilt from the changelog topics).")
     boolean reset;
 
+    private Properties clientProperties;
+
     @Override
     public Integer call() throws Exception {
         TopologySettings settings = common.topology();
@@ -85,28 +88,41 @@ final class RunCommand implements Callable<Integer> {
         if (metricsPort < -1 || metricsPort > 65535) {
             throw new IllegalArgumentException("--metrics-port must be -1 (off) or a port, got " + metricsPort);
         }
-        EmbeddedKafkaBroker broker = null;
-        String bootstrap = kafka.bootstrapServer;
-        if (bootstrap == null || bootstrap.isBlank()) {
-            broker = EmbeddedKafkaBroker.start(brokerDir, brokerPort, Map.of());
-            bootstrap = broker.bootstrapServers();
-            main.spec.commandLine().getOut().println("Embedded Kafka broker at " + bootstrap + " (data in " + brokerDir + ")");
-        }
-        LOG.info("Starting {} against {} with Kafka settings {}", applicationId, bootstrap, Settings.masked(overrides));
-        if (createTopics) {
-            Topics.ensure(kafka.clientProperties(main.settings, bootstrap), common.topicPartitions(settings), (short) -1);
-        }
-
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         registry.config().commonTags(List.of(Tag.of("application", applicationId),
                 Tag.of("instance", InetAddress.getLocalHost().getHostName())));
-        Properties props = StreamsRunner.properties(applicationId, bootstrap, stateDir, overrides);
-        StreamsRunner runner = new StreamsRunner(
-                DetectorTopology.build(settings, new DetectorMetrics(registry)), props, registry);
-        HttpEndpoints endpoints = metricsPort < 0 ? null
-                : HttpEndpoints.start(metricsHost, metricsPort, registry, runner::healthy);
+        AtomicReference<StreamsRunner> started = new AtomicReference<>();
+        // bind the endpoints first: a port in use stops start-up before anything else happens
+        HttpEndpoints endpoints = metricsPort < 0 ? null : HttpEndpoints.start(metricsHost, metricsPort, registry,
+                () -> started.get() != null && started.get().healthy());
         if (endpoints != null) {
             main.spec.commandLine().getOut().println("Metrics at http://" + metricsHost + ":" + endpoints.port() + "/metrics");
+        }
+        EmbeddedKafkaBroker broker = null;
+        StreamsRunner runner;
+        try {
+            String bootstrap = kafka.bootstrapServer;
+            if (bootstrap == null || bootstrap.isBlank()) {
+                broker = EmbeddedKafkaBroker.start(brokerDir, brokerPort, Map.of());
+                bootstrap = broker.bootstrapServers();
+                main.spec.commandLine().getOut().println("Embedded Kafka broker at " + bootstrap + " (data in " + brokerDir + ")");
+            }
+            LOG.info("Starting {} against {} with Kafka settings {}", applicationId, bootstrap, Settings.masked(overrides));
+            if (createTopics) {
+                Topics.ensure(kafka.clientProperties(main.settings, bootstrap), common.topicPartitions(settings), (short) -1);
+            }
+            clientProperties = kafka.clientProperties(main.settings, bootstrap);
+            Properties props = StreamsRunner.properties(applicationId, bootstrap, stateDir, overrides);
+            runner = new StreamsRunner(DetectorTopology.build(settings, new DetectorMetrics(registry)), props, registry);
+            started.set(runner);
+        } catch (RuntimeException e) {
+            if (endpoints != null) {
+                endpoints.close();
+            }
+            if (broker != null) {
+                broker.stop();
+            }
+            throw e;
         }
         EmbeddedKafkaBroker embedded = broker;
         Thread shutdown = new Thread(() -> {
@@ -128,7 +144,7 @@ final class RunCommand implements Callable<Integer> {
                 + settings.scoresTopic() + ", " + settings.anomaliesTopic() + ", " + settings.deadLetterTopic()
                 + " as " + applicationId + "; stop with Ctrl-C or SIGTERM");
         if (stopWhenCaughtUp) {
-            waitUntilCaughtUp(runner, kafka.clientProperties(main.settings, bootstrap), settings.inputTopic());
+            waitUntilCaughtUp(runner, clientProperties, settings.inputTopic());
             runner.close(Duration.ofSeconds(30));
         }
         KafkaStreams.State end = runner.stopped().join();

@@ -65,6 +65,10 @@ final class ScoreCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--threads must be 0 or more, got " + threads);
         }
         Path root = Files.isDirectory(input) ? input : input.toAbsolutePath().getParent();
+        if (output.toAbsolutePath().normalize().equals(root.toAbsolutePath().normalize())) {
+            throw new IllegalArgumentException("--output " + output + " is the input folder; the results would"
+                    + " overwrite the input files. Choose another folder");
+        }
         List<Path> files = SeriesReader.listSeriesFiles(input);
         if (files.isEmpty()) {
             throw new IllegalArgumentException("no *.csv files in " + input);

@@ -55,8 +55,9 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code num.partitions=1} and a single partition for each internal topic;</li>
  *   <li>{@code auto.create.topics.enable=false}: a typo in a topic name fails loudly instead of silently
  *       creating an empty topic; create topics with {@link #createTopics(Map)};</li>
- *   <li>dev-sized logs: 16 MiB segments, 1 day or 256 MiB retention per partition, an 8 MiB
- *       log-cleaner buffer.</li>
+ *   <li>16 MiB log segments and an 8 MiB log-cleaner buffer; no time or size retention: replayed
+ *       history carries record timestamps from years ago, which time-based retention would delete
+ *       while it is being processed. The data directory grows until it is removed.</li>
  * </ul>
  *
  * <p>Note that Kafka's fatal-error handlers end the process (as a stand-alone broker would) if the
@@ -259,8 +260,8 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
 
         // a small dev broker
         p.put("log.segment.bytes", Integer.toString(16 * 1024 * 1024));
-        p.put("log.retention.ms", Long.toString(Duration.ofDays(1).toMillis()));
-        p.put("log.retention.bytes", Long.toString(256L * 1024 * 1024));
+        p.put("log.retention.ms", "-1");
+        p.put("log.retention.bytes", "-1");
         p.put("log.cleaner.dedupe.buffer.size", Integer.toString(8 * 1024 * 1024));
         p.put("num.network.threads", "2");
         p.put("num.io.threads", "4");

@@ -14,7 +14,12 @@ import org.apache.kafka.clients.admin.NewTopic;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Creates the topics sensorwatch reads and writes, when they do not exist yet. */
+/**
+ * Creates the topics sensorwatch reads and writes, when they do not exist yet. They are created
+ * with {@code message.timestamp.type=LogAppendTime}: readings carry their event time in the
+ * value, and a replay of history would otherwise write record timestamps from years ago that
+ * time-based retention deletes at once, before they are scored.
+ */
 public final class Topics {
 
     private static final Logger LOG = LoggerFactory.getLogger(Topics.class);
@@ -37,7 +42,8 @@ public final class Topics {
             partitions.forEach((topic, count) -> {
                 if (!existing.contains(topic)) {
                     missing.add(new NewTopic(topic, Optional.of(count),
-                            replicationFactor < 0 ? Optional.empty() : Optional.of(replicationFactor)));
+                            replicationFactor < 0 ? Optional.empty() : Optional.of(replicationFactor))
+                            .configs(Map.of("message.timestamp.type", "LogAppendTime")));
                 }
             });
             if (!missing.isEmpty()) {

@@ -61,8 +61,9 @@ public final class StreamsRunner implements AutoCloseable {
     }
 
     /**
-     * The Kafka Streams settings sensorwatch runs with: exactly-once (v2), the given application
-     * id, cluster and state directory, then {@code overrides} (any client setting) on top.
+     * The Kafka Streams settings sensorwatch runs with: exactly-once (v2), no idling for empty
+     * co-partitions, the given application id, cluster and state directory, then
+     * {@code overrides} (any client setting) on top.
      */
     public static Properties properties(String applicationId, String bootstrapServers, Path stateDir,
                                         Map<String, String> overrides) {
@@ -71,6 +72,10 @@ public final class StreamsRunner implements AutoCloseable {
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toAbsolutePath().toString());
         props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+        // a task reads its input partition and the matching repartition partition; a sensor's
+        // readings only ever arrive through one of them, so the task must not wait for the other
+        // (usually empty) one before processing
+        props.put(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, "-1");
         props.putAll(overrides);
         return props;
     }

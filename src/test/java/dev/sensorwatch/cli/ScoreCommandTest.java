@@ -1,0 +1,206 @@
+package dev.sensorwatch.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ScoreCommandTest {
+
+    static final int NAB_ROWS = 300;
+    static final int SPIKE_ROW = 240;
+    static final int CSV_ROWS = 180;
+    static final int NAN_ROW = 150;
+
+    static final String NAB_FILE = "realKnownCause/machine_temperature.csv";
+    static final String CSV_FILE = "plant.csv";
+
+    @TempDir
+    Path dir;
+
+    Path input;
+
+    @BeforeEach
+    void writeInputs() throws IOException {
+        input = dir.resolve("in");
+        StringBuilder nab = new StringBuilder("timestamp,value\n");
+        for (int i = 0; i < NAB_ROWS; i++) {
+            double value = i == SPIKE_ROW ? 400.0 : 50.0 + 10.0 * Math.sin(2 * Math.PI * i / 24.0);
+            nab.append(String.format("2014-04-%02d %02d:%02d:00,%.6f%n",
+                    1 + i * 5 / 1440, i * 5 / 60 % 24, i * 5 % 60, value));
+        }
+        Path nabFile = input.resolve(NAB_FILE);
+        Files.createDirectories(nabFile.getParent());
+        Files.writeString(nabFile, nab);
+
+        StringBuilder csv = new StringBuilder("time;temperature;pressure;note\n");
+        for (int i = 0; i < CSV_ROWS; i++) {
+            String temperature = i == NAN_ROW ? "NaN" : String.format("%.3f", 20.0 + 2.0 * Math.sin(i / 5.0));
+            csv.append(String.format("2024-01-02T%02d:%02d:00Z;%s;%.2f;n%d%n",
+                    i / 60, i % 60, temperature, 1013.0 + Math.cos(i / 7.0), i));
+        }
+        Files.writeString(input.resolve(CSV_FILE), csv);
+    }
+
+    static MainTest.Run score(Path in, Path out, String... more) {
+        List<String> args = new ArrayList<>(List.of("score", "--input", in.toString(), "--output", out.toString()));
+        args.addAll(Arrays.asList(more));
+        StringWriter o = new StringWriter();
+        StringWriter e = new StringWriter();
+        int code = Main.execute(args.toArray(String[]::new), Map.of(), new PrintWriter(o, true), new PrintWriter(e, true));
+        return new MainTest.Run(code, o.toString(), e.toString());
+    }
+
+    static List<String> lines(Path file) throws IOException {
+        return Files.readAllLines(file);
+    }
+
+    static List<String[]> rows(Path file, String delimiter) throws IOException {
+        return lines(file).stream().skip(1).map(line -> line.split(delimiter, -1)).toList();
+    }
+
+    static List<Path> files(Path root) throws IOException {
+        try (Stream<Path> walk = Files.walk(root)) {
+            return walk.filter(Files::isRegularFile).map(root::relativize).sorted().toList();
+        }
+    }
+
+    @Test
+    void outputMirrorsTheInputLayoutAndColumns() throws IOException {
+        Path out = dir.resolve("out");
+        MainTest.Run run = score(input, out);
+        assertThat(run.code()).as(run.all()).isZero();
+        assertThat(run.out()).contains("Scored 2 series", (NAB_ROWS + CSV_ROWS) + " readings", out.toString());
+        assertThat(files(out)).containsExactlyInAnyOrder(Path.of(NAB_FILE), Path.of(CSV_FILE));
+
+        List<String> nab = lines(out.resolve(NAB_FILE));
+        assertThat(nab.get(0)).isEqualTo("timestamp,value,anomaly_score,is_anomaly,prediction,prediction_error");
+        assertThat(nab).hasSize(NAB_ROWS + 1);
+        List<String> nabInput = lines(input.resolve(NAB_FILE));
+        for (int i = 1; i <= NAB_ROWS; i++) {
+            assertThat(nab.get(i)).startsWith(nabInput.get(i) + ",");
+            assertThat(nab.get(i).split(",", -1)).hasSize(6);
+        }
+
+        List<String> csv = lines(out.resolve(CSV_FILE));
+        assertThat(csv.get(0)).isEqualTo("time;temperature;pressure;note;anomaly_score;is_anomaly;"
+                + "prediction_temperature;prediction_pressure;prediction_error");
+        assertThat(csv).hasSize(CSV_ROWS + 1);
+        List<String> csvInput = lines(input.resolve(CSV_FILE));
+        for (int i = 1; i <= CSV_ROWS; i++) {
+            assertThat(csv.get(i)).startsWith(csvInput.get(i) + ";");
+            assertThat(csv.get(i).split(";", -1)).hasSize(9);
+        }
+
+        // Scores are probabilities, labels 0 or 1, and warm-up rows score 0.
+        for (String[] row : rows(out.resolve(NAB_FILE), ",")) {
+            double score = Double.parseDouble(row[2]);
+            assertThat(score).isBetween(0.0, 1.0);
+            assertThat(row[3]).isIn("0", "1");
+            assertThat(row[3].equals("1")).isEqualTo(score >= 0.999);
+        }
+    }
+
+    @Test
+    void aSingleFileInputIsWrittenByItsName() throws IOException {
+        Path out = dir.resolve("single");
+        MainTest.Run run = score(input.resolve(NAB_FILE), out, "--format", "nab");
+        assertThat(run.code()).as(run.all()).isZero();
+        assertThat(files(out)).containsExactly(Path.of("machine_temperature.csv"));
+    }
+
+    @Test
+    void nabAndCsvFormatsScoreANabFileAlike() throws IOException {
+        Path asCsv = dir.resolve("csv");
+        Path asNab = dir.resolve("nab");
+        assertThat(score(input.resolve("realKnownCause"), asCsv).code()).isZero();
+        assertThat(score(input.resolve("realKnownCause"), asNab, "--format", "NAB").code()).isZero();
+        assertThat(Files.readAllBytes(asNab.resolve("machine_temperature.csv")))
+                .isEqualTo(Files.readAllBytes(asCsv.resolve("machine_temperature.csv")));
+    }
+
+    @Test
+    void scoringTwiceGivesByteIdenticalFiles() throws IOException {
+        Path first = dir.resolve("first");
+        Path second = dir.resolve("second");
+        assertThat(score(input, first).code()).isZero();
+        assertThat(score(input, second).code()).isZero();
+        for (String file : List.of(NAB_FILE, CSV_FILE)) {
+            assertThat(Files.readAllBytes(second.resolve(file))).as(file)
+                    .isEqualTo(Files.readAllBytes(first.resolve(file)));
+        }
+        // Scoring into an existing output folder replaces the files with the same content.
+        assertThat(score(input, first).code()).isZero();
+        assertThat(Files.readAllBytes(first.resolve(NAB_FILE))).isEqualTo(Files.readAllBytes(second.resolve(NAB_FILE)));
+    }
+
+    @Test
+    void threadCountDoesNotChangeResults() throws IOException {
+        Path one = dir.resolve("one");
+        Path two = dir.resolve("two");
+        assertThat(score(input, one, "--threads", "1").code()).isZero();
+        assertThat(score(input, two, "--threads", "2").code()).isZero();
+        for (String file : List.of(NAB_FILE, CSV_FILE)) {
+            assertThat(Files.readAllBytes(two.resolve(file))).as(file)
+                    .isEqualTo(Files.readAllBytes(one.resolve(file)));
+        }
+    }
+
+    @Test
+    void negativeThreadCountIsAUsageError() {
+        MainTest.Run run = score(input, dir.resolve("out"), "--threads", "-1");
+        assertThat(run.code()).isEqualTo(2);
+        assertThat(run.err()).contains("--threads");
+    }
+
+    @Test
+    void aRowWithNaNGetsEmptyScoreCellsAndTheRunSucceeds() throws IOException {
+        Path out = dir.resolve("out");
+        MainTest.Run run = score(input, out);
+        assertThat(run.code()).as(run.all()).isZero();
+        assertThat(run.out()).contains("1 readings were not scored");
+
+        List<String[]> rows = rows(out.resolve(CSV_FILE), ";");
+        String[] nan = rows.get(NAN_ROW);
+        assertThat(nan[1]).isEqualTo("NaN");
+        assertThat(Arrays.copyOfRange(nan, 4, 9)).containsOnly("");
+        for (int i = 0; i < rows.size(); i++) {
+            if (i != NAN_ROW) {
+                assertThat(rows.get(i)[4]).as("row %d", i).isNotEmpty();
+                assertThat(rows.get(i)[5]).as("row %d", i).isIn("0", "1");
+            }
+        }
+        // the rows after the gap are scored again
+        assertThat(Double.parseDouble(rows.get(NAN_ROW + 1)[6])).isFinite();
+    }
+
+    @Test
+    void theSpikeHasTheHighestScoreOfItsFile() throws IOException {
+        Path out = dir.resolve("out");
+        assertThat(score(input, out, "--threads", "1").code()).isZero();
+        List<String[]> rows = rows(out.resolve(NAB_FILE), ",");
+        double[] scores = rows.stream().mapToDouble(row -> Double.parseDouble(row[2])).toArray();
+        double spike = scores[SPIKE_ROW];
+        for (int i = 0; i < scores.length; i++) {
+            if (i != SPIKE_ROW) {
+                assertThat(scores[i]).as("row %d", i).isLessThanOrEqualTo(spike);
+            }
+        }
+        for (int i = 0; i < SPIKE_ROW; i++) {
+            assertThat(scores[i]).as("row %d before the spike", i).isLessThan(spike);
+        }
+        assertThat(rows.get(SPIKE_ROW)[3]).isEqualTo("1");
+        assertThat(scores[0]).isZero(); // still warming up
+    }
+}
