@@ -216,6 +216,7 @@ abstract class BrokerScenarios {
             }
             long flagged = scores.values().stream().flatMap(List::stream).filter(AnomalyScore::getAnomaly).count();
             assertThat(readCommitted(settings.anomaliesTopic(), (int) flagged)).hasSize((int) flagged);
+            assertThat(runner.healthy()).isTrue();
         }
     }
 
@@ -232,6 +233,7 @@ abstract class BrokerScenarios {
         Map<String, List<String>> original;
         try (StreamsRunner runner = start(first, "replay-a-" + first.inputTopic())) {
             original = bytesBySensor(readCommitted(first.scoresTopic(), total));
+            assertThat(runner.healthy()).isTrue();
         }
         // the same input topic, a new application id and new output topics
         TopologySettings second = new TopologySettings(first.inputTopic(), first.scoresTopic() + "-again",
@@ -245,6 +247,7 @@ abstract class BrokerScenarios {
                 assertThat(replayed.get(sensor)).as("encoded scores of %s", sensor)
                         .hasSize(total(series, sensor)).isEqualTo(original.get(sensor));
             }
+            assertThat(runner.healthy()).isTrue();
         }
     }
 
@@ -283,6 +286,7 @@ abstract class BrokerScenarios {
             assertThat(letters).filteredOn(l -> l.getReason().equals("channel_mismatch"))
                     .allSatisfy(l -> assertThat(l.getKey()).isEqualTo(java.nio.ByteBuffer.wrap(key("gateway-1"))));
             assertThat(bySensor(scores).keySet()).containsExactlyInAnyOrder("valve-9", "pump-3");
+            assertThat(runner.healthy()).as("still running after the bad records").isTrue();
         }
     }
 }

@@ -1,0 +1,78 @@
+package dev.sensorwatch.stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.sensorwatch.avro.SensorState;
+import dev.sensorwatch.detect.DetectorConfig;
+import dev.sensorwatch.detect.DetectorState;
+import dev.sensorwatch.detect.SensorDetector;
+import java.util.Arrays;
+import org.apache.kafka.common.errors.SerializationException;
+import org.junit.jupiter.api.Test;
+
+/** The stored form of a sensor's detector: exact round trips and clear errors. */
+class SensorStateCodecTest {
+
+    final SensorStateCodec codec = new SensorStateCodec();
+
+    static SensorDetector trained(int channels, int readings) {
+        SensorDetector detector = SensorDetector.fresh(DetectorConfig.DEFAULTS, channels);
+        SensorDetector.Workspace workspace = new SensorDetector.Workspace();
+        double[] values = new double[channels];
+        for (int t = 0; t < readings; t++) {
+            for (int d = 0; d < channels; d++) {
+                values[d] = Math.sin(t / 7.0 + d) + 0.01 * d;
+            }
+            detector.process(1_000L * t, values, workspace);
+        }
+        return detector;
+    }
+
+    @Test
+    void roundTripsEveryValueBitForBit() {
+        for (int channels : new int[] {1, 3}) {
+            for (int readings : new int[] {0, 1, 5, 300}) {
+                DetectorState state = trained(channels, readings).snapshot();
+                DetectorState back = codec.decode(codec.encode(state));
+
+                assertThat(back.weights()).isEqualTo(state.weights());
+                assertThat(codec.encode(back)).as("D=%d after %d readings", channels, readings)
+                        .isEqualTo(codec.encode(state));
+                assertThat(back.prediction()).isEqualTo(state.prediction());
+                assertThat(back.readings()).isEqualTo(readings);
+            }
+        }
+    }
+
+    @Test
+    void aRestoredDetectorScoresLikeTheOriginal() {
+        SensorDetector original = trained(2, 250);
+        SensorDetector restored = SensorDetector.restore(DetectorConfig.DEFAULTS, codec.decode(codec.encode(original.snapshot())));
+        SensorDetector.Workspace workspace = new SensorDetector.Workspace();
+        double[] reading = {0.3, -0.4};
+
+        assertThat(restored.process(251_000L, reading, workspace))
+                .usingRecursiveComparison().isEqualTo(original.process(251_000L, reading, workspace));
+    }
+
+    @Test
+    void bytesThatAreNotAStoredStateFailClearly() {
+        assertThatThrownBy(() -> codec.decode(new byte[] {1, 2, 3}))
+                .isInstanceOf(SerializationException.class).hasMessageContaining("not a SensorState");
+        byte[] good = codec.encode(trained(1, 10).snapshot());
+        assertThatThrownBy(() -> codec.decode(Arrays.copyOf(good, good.length / 2)))
+                .isInstanceOf(SerializationException.class).hasMessageContaining("not a SensorState");
+    }
+
+    @Test
+    void anUnknownFormatVersionFailsInsteadOfResetting() {
+        AvroSerde<SensorState> serde = AvroSerde.of(SensorState.class);
+        SensorState record = serde.decode(codec.encode(trained(1, 10).snapshot()));
+        record.put("formatVersion", 7);
+
+        assertThatThrownBy(() -> codec.decode(serde.encode(record)))
+                .isInstanceOf(SerializationException.class)
+                .hasMessageContaining("format version 7").hasMessageContaining("reads version 1");
+    }
+}
