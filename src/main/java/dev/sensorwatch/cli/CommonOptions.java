@@ -1,10 +1,10 @@
 package dev.sensorwatch.cli;
 
-import dev.sensorwatch.detect.DetectorConfig;
 import dev.sensorwatch.stream.TopologySettings;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-/** The topic names and detector threshold shared by {@code run} and {@code demo}. */
+/** The topic names, partitions and detector options of {@code run}. */
 final class CommonOptions {
 
     @Option(names = "--input-topic", paramLabel = "TOPIC", defaultValue = TopologySettings.DEFAULT_INPUT_TOPIC,
@@ -23,9 +23,8 @@ final class CommonOptions {
             description = "Topic for records that cannot be scored (Avro DeadLetter). Default: ${DEFAULT-VALUE}.")
     String deadLetterTopic;
 
-    @Option(names = "--threshold", paramLabel = "SCORE", defaultValue = "0.999",
-            description = "Anomaly score in (0, 1] at or above which a reading is flagged. Default: ${DEFAULT-VALUE}.")
-    double threshold;
+    @Mixin
+    DetectorOptions detector;
 
     @Option(names = "--partitions", paramLabel = "N", defaultValue = "4",
             description = "Partitions of topics created because they were missing. Default: ${DEFAULT-VALUE}.")
@@ -36,13 +35,7 @@ final class CommonOptions {
         if (partitions < 1) {
             throw new IllegalArgumentException("--partitions must be at least 1, got " + partitions);
         }
-        DetectorConfig detector;
-        try {
-            detector = DetectorConfig.DEFAULTS.withThreshold(threshold);
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("--threshold: " + e.getMessage(), e);
-        }
-        return new TopologySettings(inputTopic, scoresTopic, anomaliesTopic, deadLetterTopic, detector,
+        return new TopologySettings(inputTopic, scoresTopic, anomaliesTopic, deadLetterTopic, detector.config(),
                 TopologySettings.DEFAULT_MAX_CHANNELS);
     }
 

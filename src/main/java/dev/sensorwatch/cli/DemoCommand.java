@@ -61,9 +61,8 @@ final class DemoCommand implements Callable<Integer> {
             description = "NAB-style windows JSON to compare anomalies with (the sample ships its own).")
     Path labels;
 
-    @Option(names = "--threshold", paramLabel = "SCORE", defaultValue = "0.999",
-            description = "Anomaly score in (0, 1] at or above which a reading is flagged. Default: ${DEFAULT-VALUE}.")
-    double threshold;
+    @Mixin
+    DetectorOptions detector;
 
     @Option(names = "--speed", paramLabel = "FACTOR|max", defaultValue = "max",
             description = "Replay pace: recorded pace times FACTOR, or max. Default: ${DEFAULT-VALUE}.")
@@ -82,7 +81,7 @@ final class DemoCommand implements Callable<Integer> {
         double factor = ReplayCommand.parseSpeed(speed);
         TopologySettings settings = new TopologySettings(TopologySettings.DEFAULT_INPUT_TOPIC,
                 TopologySettings.DEFAULT_SCORES_TOPIC, TopologySettings.DEFAULT_ANOMALIES_TOPIC,
-                TopologySettings.DEFAULT_DEAD_LETTER_TOPIC, ScoreCommand.detectorConfig(threshold),
+                TopologySettings.DEFAULT_DEAD_LETTER_TOPIC, detector.config(),
                 TopologySettings.DEFAULT_MAX_CHANNELS);
         Path work = Files.createTempDirectory("sensorwatch-demo");
         try {

@@ -42,9 +42,8 @@ final class ScoreCommand implements Callable<Integer> {
     @Option(names = "--output", paramLabel = "DIR", required = true, description = "Folder for the result files.")
     Path output;
 
-    @Option(names = "--threshold", paramLabel = "SCORE", defaultValue = "0.999",
-            description = "Anomaly score in (0, 1] at or above which a reading is flagged. Default: ${DEFAULT-VALUE}.")
-    double threshold;
+    @Mixin
+    DetectorOptions detector;
 
     @Option(names = "--threads", paramLabel = "N", defaultValue = "0",
             description = "Files scored in parallel; 0 means one per core. Default: ${DEFAULT-VALUE}.")
@@ -57,7 +56,7 @@ final class ScoreCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        DetectorConfig config = detectorConfig(threshold);
+        DetectorConfig config = detector.config();
         if (!Files.exists(input)) {
             throw new IllegalArgumentException("--input " + input + " does not exist");
         }
@@ -111,14 +110,6 @@ final class ScoreCommand implements Callable<Integer> {
                     + "the previous one); their score cells are empty%n", skipped);
         }
         return 0;
-    }
-
-    static DetectorConfig detectorConfig(double threshold) {
-        try {
-            return DetectorConfig.DEFAULTS.withThreshold(threshold);
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("--threshold: " + e.getMessage(), e);
-        }
     }
 
     /** Runs one fresh detector over every row of {@code file}, in order. */

@@ -374,7 +374,7 @@ class MainTest {
         main.settings.checkKnownKeys(commandLine.getCommandSpec());
         commandLine.setDefaultValueProvider(main.settings);
         commandLine.parseArgs(args);
-        return ((ScoreCommand) commandLine.getSubcommands().get("score").getCommand()).threshold;
+        return ((ScoreCommand) commandLine.getSubcommands().get("score").getCommand()).detector.threshold;
     }
 
     @Test

@@ -1,0 +1,21 @@
+package dev.sensorwatch.cli;
+
+import dev.sensorwatch.detect.DetectorConfig;
+import picocli.CommandLine.Option;
+
+/** The detector's options, shared by every command that scores: {@code run}, {@code score}, {@code demo}. */
+final class DetectorOptions {
+
+    @Option(names = "--threshold", paramLabel = "SCORE", defaultValue = "0.999",
+            description = "Anomaly score in (0, 1] at or above which a reading is flagged. Default: ${DEFAULT-VALUE}.")
+    double threshold;
+
+    /** The detector parameters these options describe. */
+    DetectorConfig config() {
+        try {
+            return DetectorConfig.DEFAULTS.withThreshold(threshold);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--threshold: " + e.getMessage(), e);
+        }
+    }
+}
