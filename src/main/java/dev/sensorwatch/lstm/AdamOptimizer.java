@@ -68,12 +68,7 @@ public final class AdamOptimizer {
 
     /** An optimiser for the parameters of cells of {@code shape}, in their block layout. */
     static AdamOptimizer forShape(LstmShape shape) {
-        double[][] blocks = ParameterBlocks.zeros(shape).blocks;
-        int[] sizes = new int[blocks.length];
-        for (int b = 0; b < blocks.length; b++) {
-            sizes[b] = blocks[b].length;
-        }
-        return new AdamOptimizer(sizes, DEFAULT_BETA1, DEFAULT_BETA2, DEFAULT_EPSILON);
+        return new AdamOptimizer(ParameterBlocks.blockSizes(shape), DEFAULT_BETA1, DEFAULT_BETA2, DEFAULT_EPSILON);
     }
 
     /**
@@ -86,12 +81,14 @@ public final class AdamOptimizer {
         if (steps < 0) {
             throw new IllegalArgumentException("Adam step count must not be negative, got " + steps);
         }
+        LstmShape.checkLength("Adam first moment for " + shape, firstMoment, shape.parameterCount());
+        LstmShape.checkLength("Adam second moment for " + shape, secondMoment, shape.parameterCount());
         AdamOptimizer adam = forShape(shape);
-        ParameterBlocks first = ParameterBlocks.fromFlat(shape, firstMoment);
-        ParameterBlocks second = ParameterBlocks.fromFlat(shape, secondMoment);
+        int at = 0;
         for (int b = 0; b < adam.m.length; b++) {
-            System.arraycopy(first.blocks[b], 0, adam.m[b], 0, adam.m[b].length);
-            System.arraycopy(second.blocks[b], 0, adam.v[b], 0, adam.v[b].length);
+            System.arraycopy(firstMoment, at, adam.m[b], 0, adam.m[b].length);
+            System.arraycopy(secondMoment, at, adam.v[b], 0, adam.v[b].length);
+            at += adam.m[b].length;
         }
         adam.steps = steps;
         return adam;

@@ -30,6 +30,17 @@ final class ParameterBlocks {
         blocks[columns + 1 + inputs] = new double[inputs];
     }
 
+    /** The length of each block for cells of {@code shape}, in order. */
+    static int[] blockSizes(LstmShape shape) {
+        int columns = shape.gateColumns();
+        int inputs = shape.inputSize();
+        int[] sizes = new int[columns + 1 + inputs + 1];
+        java.util.Arrays.fill(sizes, 0, columns + 1, shape.gateRows());
+        java.util.Arrays.fill(sizes, columns + 1, columns + 1 + inputs, shape.hiddenSize());
+        sizes[columns + 1 + inputs] = inputs;
+        return sizes;
+    }
+
     /** All zeros. */
     static ParameterBlocks zeros(LstmShape shape) {
         return new ParameterBlocks(shape);
