@@ -125,7 +125,7 @@ final class RunCommand implements Callable<Integer> {
             throw e;
         }
         EmbeddedKafkaBroker embedded = broker;
-        Thread shutdown = new Thread(() -> {
+        Runnable stop = () -> {
             LOG.info("Stopping");
             runner.close(Duration.ofSeconds(30));
             if (endpoints != null) {
@@ -134,25 +134,35 @@ final class RunCommand implements Callable<Integer> {
             if (embedded != null) {
                 embedded.stop();
             }
-        }, "sensorwatch-shutdown");
-        Runtime.getRuntime().addShutdownHook(shutdown);
-        if (reset) {
-            runner.cleanUp();
+        };
+        Thread shutdownHook = new Thread(stop, "sensorwatch-shutdown");
+        Runtime.getRuntime().addShutdownHook(shutdownHook);
+        try {
+            if (reset) {
+                runner.cleanUp();
+            }
+            runner.start();
+            main.spec.commandLine().getOut().println("Processing " + settings.inputTopic() + " -> "
+                    + settings.scoresTopic() + ", " + settings.anomaliesTopic() + ", " + settings.deadLetterTopic()
+                    + " as " + applicationId + "; stop with Ctrl-C or SIGTERM");
+            if (stopWhenCaughtUp) {
+                waitUntilCaughtUp(runner, clientProperties, settings.inputTopic());
+                runner.close(Duration.ofSeconds(30));
+            }
+            KafkaStreams.State end = runner.stopped().join();
+            if (end == KafkaStreams.State.ERROR) {
+                main.spec.commandLine().getErr().println("sensorwatch run: Kafka Streams failed; see the log above");
+                return 1;
+            }
+            return 0;
+        } finally {
+            try {
+                Runtime.getRuntime().removeShutdownHook(shutdownHook);
+                stop.run();
+            } catch (IllegalStateException exiting) {
+                // the JVM is shutting down (SIGTERM): the hook stops everything
+            }
         }
-        runner.start();
-        main.spec.commandLine().getOut().println("Processing " + settings.inputTopic() + " -> "
-                + settings.scoresTopic() + ", " + settings.anomaliesTopic() + ", " + settings.deadLetterTopic()
-                + " as " + applicationId + "; stop with Ctrl-C or SIGTERM");
-        if (stopWhenCaughtUp) {
-            waitUntilCaughtUp(runner, clientProperties, settings.inputTopic());
-            runner.close(Duration.ofSeconds(30));
-        }
-        KafkaStreams.State end = runner.stopped().join();
-        if (end == KafkaStreams.State.ERROR) {
-            main.spec.commandLine().getErr().println("sensorwatch run: Kafka Streams failed; see the log above");
-            return 1;
-        }
-        return 0;
     }
 
     /** Polls the application's lag until it is zero and stays zero for one more round. */

@@ -1,0 +1,104 @@
+package dev.sensorwatch.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.sensorwatch.kafka.EmbeddedKafkaBroker;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.apache.commons.csv.CSVFormat;
+import org.apache.commons.csv.CSVRecord;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The session a user scripts, through the real commands on a real broker: {@code replay} the
+ * shipped NAB sample, {@code run} until caught up, {@code dump} the scores topic — and the
+ * dumped scores equal, bit for bit, what {@code score} writes for the same files.
+ */
+class CliSessionTest {
+
+    @TempDir
+    static Path work;
+    static EmbeddedKafkaBroker broker;
+
+    @BeforeAll
+    static void startBroker() {
+        broker = EmbeddedKafkaBroker.start(work.resolve("broker"));
+    }
+
+    @AfterAll
+    static void stopBroker() {
+        if (broker != null) {
+            broker.close();
+        }
+    }
+
+    static Path sample() throws URISyntaxException {
+        return Path.of(CliSessionTest.class.getResource("/demo/nab/index.txt").toURI()).getParent();
+    }
+
+    static String run(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = Main.execute(args, Map.of(), new PrintWriter(out, true), new PrintWriter(err, true));
+        assertThat(code).as("exit code of %s; err: %s", List.of(args), err).isZero();
+        return out.toString();
+    }
+
+    @Test
+    void dumpedScoresOfAReplayEqualTheScoreCommandsBitForBit() throws Exception {
+        String bootstrap = broker.bootstrapServers();
+        Path input = sample();
+        run("replay", "--bootstrap-server", bootstrap, "--format", "nab", "--input", input.toString(),
+                "--topic", "session-readings", "--partitions", "2");
+        String ran = run("run", "--bootstrap-server", bootstrap, "--application-id", "session",
+                "--input-topic", "session-readings", "--output-topic", "session-scores",
+                "--anomalies-topic", "session-anomalies", "--dead-letter-topic", "session-dlq",
+                "--state-dir", work.resolve("state").toString(), "--metrics-port", "-1", "--partitions", "2",
+                "--stop-when-caught-up");
+        assertThat(ran).contains("Caught up with session-readings");
+        Path dumped = work.resolve("scores.csv");
+        run("dump", "--bootstrap-server", bootstrap, "--topic", "session-scores", "--idle-timeout", "2s",
+                "--output", dumped.toString());
+        Path scored = work.resolve("scored");
+        run("score", "--format", "nab", "--input", input.toString(), "--output", scored.toString());
+
+        Map<String, List<String>> fromStream = new LinkedHashMap<>();
+        for (CSVRecord row : parse(dumped)) {
+            fromStream.computeIfAbsent(row.get("sensor_id"), k -> new ArrayList<>())
+                    .add(Long.toHexString(Double.doubleToRawLongBits(Double.parseDouble(row.get("anomaly_score")))));
+        }
+        Map<String, List<String>> fromFiles = new LinkedHashMap<>();
+        try (Stream<Path> files = Files.walk(scored)) {
+            for (Path file : files.filter(Files::isRegularFile).sorted().toList()) {
+                List<String> bits = new ArrayList<>();
+                for (CSVRecord row : parse(file)) {
+                    bits.add(Long.toHexString(Double.doubleToRawLongBits(Double.parseDouble(row.get("anomaly_score")))));
+                }
+                fromFiles.put(scored.relativize(file).toString().replace('\\', '/'), bits);
+            }
+        }
+        assertThat(fromFiles).isNotEmpty();
+        assertThat(fromStream.keySet()).containsExactlyInAnyOrderElementsOf(fromFiles.keySet());
+        for (String sensor : fromFiles.keySet()) {
+            assertThat(fromStream.get(sensor)).as("scores of %s", sensor).isEqualTo(fromFiles.get(sensor));
+        }
+    }
+
+    static List<CSVRecord> parse(Path file) throws IOException {
+        try (var reader = Files.newBufferedReader(file)) {
+            return CSVFormat.DEFAULT.builder().setHeader().setSkipHeaderRecord(true).get().parse(reader).getRecords();
+        }
+    }
+}
