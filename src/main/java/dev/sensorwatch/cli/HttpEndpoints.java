@@ -52,6 +52,10 @@ final class HttpEndpoints implements AutoCloseable {
                 return;
             }
             exchange.getResponseHeaders().set("Content-Type", type);
+            if ("HEAD".equals(exchange.getRequestMethod())) {
+                exchange.sendResponseHeaders(status, -1);
+                return;
+            }
             exchange.sendResponseHeaders(status, body.length);
             try (OutputStream out = exchange.getResponseBody()) {
                 out.write(body);

@@ -6,6 +6,7 @@ import dev.sensorwatch.detect.DetectorConfig;
 import dev.sensorwatch.detect.Rejection;
 import dev.sensorwatch.detect.Score;
 import dev.sensorwatch.detect.SensorDetector;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -48,12 +49,11 @@ final class DetectorProcessor implements Processor<String, byte[], String, Route
     public void process(Record<String, byte[]> record) {
         long started = System.nanoTime();
         String sensorId = record.key();
-        byte[] key = record.key().getBytes(java.nio.charset.StandardCharsets.UTF_8);
         SensorReading reading;
         try {
             reading = readings.decode(record.value());
         } catch (SerializationException e) {
-            reject(record, key, Rejection.UNDECODABLE, e.getMessage());
+            reject(record, Rejection.UNDECODABLE, e.getMessage());
             return;
         }
         double[] values = toArray(reading.getValues());
@@ -72,7 +72,7 @@ final class DetectorProcessor implements Processor<String, byte[], String, Route
                         + "'s last reading at " + Instant.ofEpochMilli(detector.lastEventTime());
                 default -> rejection.code();
             };
-            reject(record, key, rejection, detail);
+            reject(record, rejection, detail);
             return;
         }
         Score score = detector.process(eventTime, values, workspace);
@@ -93,8 +93,9 @@ final class DetectorProcessor implements Processor<String, byte[], String, Route
         metrics.scored(score.score(), score.anomaly(), eventTime, System.nanoTime() - started);
     }
 
-    private void reject(Record<String, byte[]> record, byte[] key, Rejection reason, String detail) {
+    private void reject(Record<String, byte[]> record, Rejection reason, String detail) {
         metrics.deadLetter(reason);
+        byte[] key = record.key().getBytes(StandardCharsets.UTF_8);
         context.forward(record.withValue(deadLetters.of(context, record, key, reason, detail)));
     }
 
