@@ -3,7 +3,6 @@ package dev.sensorwatch.cli;
 import dev.sensorwatch.io.SeriesFile;
 import dev.sensorwatch.io.SeriesReader;
 import dev.sensorwatch.stream.TopologySettings;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -84,16 +83,10 @@ final class ReplayCommand implements Callable<Integer> {
     }
 
     static List<SeriesFile> read(Path input, SeriesOptions options) throws java.io.IOException {
-        if (!Files.exists(input)) {
-            throw new IllegalArgumentException("--input " + input + " does not exist");
-        }
-        Path root = Files.isDirectory(input) ? input : input.toAbsolutePath().getParent();
+        Path root = SeriesOptions.root(input);
         List<SeriesFile> all = new ArrayList<>();
-        for (Path file : SeriesReader.listSeriesFiles(input)) {
+        for (Path file : SeriesOptions.files(input)) {
             all.addAll(SeriesReader.readAll(root, file, options.format, options.csvOptions()));
-        }
-        if (all.isEmpty()) {
-            throw new IllegalArgumentException("no *.csv files in " + input);
         }
         return all;
     }

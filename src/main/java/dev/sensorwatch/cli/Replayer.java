@@ -10,7 +10,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.PriorityQueue;
 import java.util.Properties;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.LongConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -138,10 +137,5 @@ final class Replayer {
             int byTime = Long.compare(time(), other.time());
             return byTime != 0 ? byTime : Integer.compare(order, other.order);
         }
-    }
-
-    /** Unwraps an {@link ExecutionException} cause for messages. */
-    static Throwable cause(Throwable t) {
-        return t instanceof ExecutionException && t.getCause() != null ? t.getCause() : t;
     }
 }

@@ -6,7 +6,6 @@ import dev.sensorwatch.detect.SensorDetector;
 import dev.sensorwatch.io.ScoreCsvWriter;
 import dev.sensorwatch.io.SeriesFile;
 import dev.sensorwatch.io.SeriesReader;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -57,21 +56,15 @@ final class ScoreCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         DetectorConfig config = detector.config();
-        if (!Files.exists(input)) {
-            throw new IllegalArgumentException("--input " + input + " does not exist");
-        }
         if (threads < 0) {
             throw new IllegalArgumentException("--threads must be 0 or more, got " + threads);
         }
-        Path root = Files.isDirectory(input) ? input : input.toAbsolutePath().getParent();
+        Path root = SeriesOptions.root(input);
         if (output.toAbsolutePath().normalize().equals(root.toAbsolutePath().normalize())) {
             throw new IllegalArgumentException("--output " + output + " is the input folder; the results would"
                     + " overwrite the input files. Choose another folder");
         }
-        List<Path> files = SeriesReader.listSeriesFiles(input);
-        if (files.isEmpty()) {
-            throw new IllegalArgumentException("no *.csv files in " + input);
-        }
+        List<Path> files = SeriesOptions.files(input);
         long started = System.nanoTime();
         int workers = threads == 0 ? Runtime.getRuntime().availableProcessors() : threads;
         ExecutorService pool = Executors.newFixedThreadPool(workers);

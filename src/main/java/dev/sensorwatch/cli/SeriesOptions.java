@@ -2,6 +2,10 @@ package dev.sensorwatch.cli;
 
 import dev.sensorwatch.io.CsvOptions;
 import dev.sensorwatch.io.SeriesFormat;
+import dev.sensorwatch.io.SeriesReader;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.DateTimeException;
 import java.time.ZoneId;
 import java.util.List;
@@ -33,6 +37,23 @@ final class SeriesOptions {
     @Option(names = "--zone", paramLabel = "ZONE", defaultValue = "UTC",
             description = "Time zone of timestamps without an offset. Default: ${DEFAULT-VALUE}.")
     String zone;
+
+    /** The folder sensor ids are relative to: {@code input} itself, or a file's folder. */
+    static Path root(Path input) {
+        if (!Files.exists(input)) {
+            throw new IllegalArgumentException("--input " + input + " does not exist");
+        }
+        return Files.isDirectory(input) ? input : input.toAbsolutePath().getParent();
+    }
+
+    /** The CSV files of {@code input}, in a stable order; an error if there are none. */
+    static List<Path> files(Path input) throws IOException {
+        List<Path> files = SeriesReader.listSeriesFiles(input);
+        if (files.isEmpty()) {
+            throw new IllegalArgumentException("no *.csv files in " + input);
+        }
+        return files;
+    }
 
     /** The reader options these flags describe. */
     CsvOptions csvOptions() {

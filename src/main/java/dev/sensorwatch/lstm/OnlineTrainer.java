@@ -62,24 +62,6 @@ public final class OnlineTrainer {
     }
 
     /**
-     * Runs the model over rows {@code 0 .. rows-1} of {@code series} from {@code start}, leaves
-     * the final state in {@code end} (which may be {@code start}) and writes the prediction of
-     * the next row into {@code prediction}.
-     */
-    public void runInto(OnlineLstm model, LstmState start, double[] series, int rows, LstmState end,
-                        double[] prediction) {
-        check(model);
-        if (rows < 0 || rows > maxRows) {
-            throw new IllegalArgumentException("window of " + rows + " rows is outside [0, " + maxRows + "]");
-        }
-        end.setInPlace(start);
-        for (int row = 0; row < rows; row++) {
-            stepInPlace(model, series, row, end);
-        }
-        LstmCell.readout(model.parameters, end.h, 0, prediction, 0);
-    }
-
-    /**
      * One learning step: full BPTT of the next-step loss over rows {@code 0 .. rows-1} of
      * {@code series} from {@code start}, the gradient clipped to the configured norm, one Adam
      * update of the model. Rows beyond the first are targets of the row before them.

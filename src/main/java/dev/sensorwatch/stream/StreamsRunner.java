@@ -9,7 +9,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
@@ -30,7 +29,6 @@ public final class StreamsRunner implements AutoCloseable {
     private final KafkaStreams streams;
     private final KafkaStreamsMetrics clientMetrics;
     private final CompletableFuture<KafkaStreams.State> stopped = new CompletableFuture<>();
-    private final CompletableFuture<Void> running = new CompletableFuture<>();
     private volatile KafkaStreams.State state = KafkaStreams.State.CREATED;
 
     /**
@@ -47,9 +45,6 @@ public final class StreamsRunner implements AutoCloseable {
         streams.setStateListener((now, before) -> {
             state = now;
             LOG.info("Kafka Streams state {} -> {}", before, now);
-            if (now == KafkaStreams.State.RUNNING) {
-                running.complete(null);
-            }
             if (now == KafkaStreams.State.ERROR || now == KafkaStreams.State.NOT_RUNNING) {
                 stopped.complete(now);
             }
@@ -96,11 +91,6 @@ public final class StreamsRunner implements AutoCloseable {
         return state;
     }
 
-    /** Completes when the client first reaches {@code RUNNING}. */
-    public CompletableFuture<Void> running() {
-        return running;
-    }
-
     /** Completes with {@code ERROR} or {@code NOT_RUNNING} when the client stops. */
     public CompletableFuture<KafkaStreams.State> stopped() {
         return stopped;
@@ -133,14 +123,5 @@ public final class StreamsRunner implements AutoCloseable {
     @Override
     public void close() {
         close(Duration.ofSeconds(30));
-    }
-
-    /** Waits for the client to stop, at most {@code timeout}; returns its final state or null. */
-    public KafkaStreams.State awaitStopped(Duration timeout) throws InterruptedException {
-        try {
-            return stopped.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
-            return null;
-        }
     }
 }
