@@ -11,7 +11,8 @@ import picocli.CommandLine.Command;
         versionProvider = Main.Version.class,
         description = "Streaming LSTM anomaly detector for sensor fleets on Apache Kafka.",
         subcommands = {RunCommand.class, BrokerCommand.class, ReplayCommand.class, DumpCommand.class,
-            ScoreCommand.class, DemoCommand.class, CommandLine.HelpCommand.class},
+            ScoreCommand.class, DemoCommand.class, EvaluateCommand.class, BenchCommand.class,
+            CommandLine.HelpCommand.class},
         footer = {"", "Every option can also be set in a config file (--config-file FILE, keys are the long option",
             "names without dashes) or in the environment (SENSORWATCH_OPTION_NAME); the command line wins,",
             "then the environment, then the file."})

@@ -1,0 +1,64 @@
+package dev.sensorwatch.io;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.DateTimeException;
+import java.time.ZoneOffset;
+import java.util.List;
+import org.apache.commons.csv.CSVFormat;
+import org.apache.commons.csv.CSVParser;
+import org.apache.commons.csv.CSVRecord;
+
+/** Reads the result files {@code score} writes: each row's timestamp and anomaly score. */
+public final class ResultFiles {
+
+    private ResultFiles() {
+    }
+
+    /**
+     * One result file's rows.
+     *
+     * @param times  epoch milliseconds per row
+     * @param scores anomaly score per row; NaN where the cell is empty (not scored)
+     */
+    public record Rows(long[] times, double[] scores) {
+    }
+
+    /**
+     * Reads the {@code timestamp} and {@code anomaly_score} columns of a result file.
+     *
+     * @throws DataFileException if a column is missing or a cell does not parse, with file and line
+     * @throws IOException       if the file cannot be read
+     */
+    public static Rows read(Path file) throws IOException {
+        try (Reader reader = Files.newBufferedReader(file);
+             CSVParser parser = CSVFormat.DEFAULT.builder().setHeader().setSkipHeaderRecord(true).get().parse(reader)) {
+            List<String> header = parser.getHeaderNames();
+            if (!header.contains("timestamp") || !header.contains(ScoreCsvWriter.SCORE_COLUMN)) {
+                throw new DataFileException(file, 1, "a result file needs the columns timestamp and "
+                        + ScoreCsvWriter.SCORE_COLUMN + ", found " + header);
+            }
+            List<CSVRecord> records = parser.getRecords();
+            long[] times = new long[records.size()];
+            double[] scores = new double[records.size()];
+            for (int i = 0; i < records.size(); i++) {
+                CSVRecord record = records.get(i);
+                long line = record.getRecordNumber() + 1;
+                try {
+                    times[i] = Timestamps.parseMillis(record.get("timestamp"), ZoneOffset.UTC);
+                } catch (DateTimeException e) {
+                    throw new DataFileException(file, line, "timestamp '" + record.get("timestamp") + "' does not parse", e);
+                }
+                String score = record.get(ScoreCsvWriter.SCORE_COLUMN);
+                try {
+                    scores[i] = score.isEmpty() ? Double.NaN : Double.parseDouble(score);
+                } catch (NumberFormatException e) {
+                    throw new DataFileException(file, line, "anomaly score '" + score + "' is not a number", e);
+                }
+            }
+            return new Rows(times, scores);
+        }
+    }
+}
