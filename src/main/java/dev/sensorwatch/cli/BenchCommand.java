@@ -44,6 +44,10 @@ final class BenchCommand implements Runnable {
                 description = "Flag threshold written into the result files (evaluate picks its own). Default: ${DEFAULT-VALUE}.")
         String threshold;
 
+        @Option(names = "--report", paramLabel = "FILE",
+                description = "Also write a self-contained HTML report with the labelled windows.")
+        Path report;
+
         @Option(names = "--per-series", description = "Also list detected windows and false positives of each series.")
         boolean perSeries;
 
@@ -58,8 +62,12 @@ final class BenchCommand implements Runnable {
             PrintWriter out = bench.spec.commandLine().getOut();
             try {
                 long started = System.nanoTime();
-                int code = bench.spec.commandLine().getParent().execute("score", "--format", "nab", "--input",
-                        data.toString(), "--output", results.toString(), "--threshold", threshold);
+                List<String> args = new java.util.ArrayList<>(List.of("score", "--format", "nab", "--input",
+                        data.toString(), "--output", results.toString(), "--threshold", threshold));
+                if (report != null) {
+                    args.addAll(List.of("--report", report.toString(), "--labels", labels.toString()));
+                }
+                int code = bench.spec.commandLine().getParent().execute(args.toArray(String[]::new));
                 if (code != 0) {
                     return code;
                 }

@@ -3,6 +3,7 @@ package dev.sensorwatch.cli;
 import dev.sensorwatch.detect.DetectorConfig;
 import dev.sensorwatch.detect.Score;
 import dev.sensorwatch.detect.SensorDetector;
+import dev.sensorwatch.io.HtmlReport;
 import dev.sensorwatch.io.ScoreCsvWriter;
 import dev.sensorwatch.io.SeriesFile;
 import dev.sensorwatch.io.SeriesReader;
@@ -44,6 +45,14 @@ final class ScoreCommand implements Callable<Integer> {
     @Mixin
     DetectorOptions detector;
 
+    @Option(names = "--report", paramLabel = "FILE",
+            description = "Also write a self-contained HTML report: values, predictions, scores and flags per series.")
+    Path report;
+
+    @Option(names = "--labels", paramLabel = "FILE",
+            description = "NAB-style windows JSON; the report shades the labelled windows.")
+    Path labels;
+
     @Option(names = "--threads", paramLabel = "N", defaultValue = "0",
             description = "Files scored in parallel; 0 means one per core. Default: ${DEFAULT-VALUE}.")
     int threads;
@@ -72,6 +81,7 @@ final class ScoreCommand implements Callable<Integer> {
         long rows = 0;
         int skipped = 0;
         int written = 0;
+        List<Result> all = new ArrayList<>();
         try {
             List<Future<List<Result>>> futures = new ArrayList<>();
             for (Path file : files) {
@@ -87,6 +97,7 @@ final class ScoreCommand implements Callable<Integer> {
             }
             for (Future<List<Result>> future : futures) {
                 for (Result result : unwrap(future)) {
+                    all.add(result);
                     rows += result.file().rows();
                     skipped += result.skipped();
                     written++;
@@ -96,6 +107,9 @@ final class ScoreCommand implements Callable<Integer> {
             pool.shutdownNow();
         }
         double seconds = (System.nanoTime() - started) / 1e9;
+        if (report != null) {
+            writeReport(all, config.threshold());
+        }
         main.spec.commandLine().getOut().printf("Scored %d series, %d readings in %.1f s (%.0f readings/s); results in %s%n",
                 written, rows, seconds, rows / seconds, output);
         if (skipped > 0) {
@@ -137,6 +151,25 @@ final class ScoreCommand implements Callable<Integer> {
             }
         }
         return new Result(file, scores, anomalies, predicted, errors, skipped);
+    }
+
+    private void writeReport(List<Result> results, double threshold) throws java.io.IOException {
+        java.util.Map<String, List<dev.sensorwatch.io.NabLabels.Window>> windows = labels == null
+                ? java.util.Map.of() : dev.sensorwatch.io.NabLabels.read(labels);
+        List<HtmlReport.Series> series = new ArrayList<>();
+        for (Result r : results) {
+            SeriesFile f = r.file();
+            double[] values = new double[f.rows()];
+            for (int row = 0; row < f.rows(); row++) {
+                values[row] = f.value(row, 0);
+            }
+            List<long[]> ws = windows.getOrDefault(f.relativePath(), List.of()).stream()
+                    .map(w -> new long[] {w.startMillis(), w.endMillis()}).toList();
+            series.add(new HtmlReport.Series(f.name(), f.eventTimesMillis(), values, r.predicted()[0], r.scores(),
+                    r.anomalies(), ws));
+        }
+        HtmlReport.write(report, "sensorwatch scores of " + input, threshold, series);
+        main.spec.commandLine().getOut().println("Report in " + report);
     }
 
     private void write(Result result) throws java.io.IOException {
