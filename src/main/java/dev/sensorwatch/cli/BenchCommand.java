@@ -1,5 +1,6 @@
 package dev.sensorwatch.cli;
 
+import dev.sensorwatch.detect.DetectorConfig;
 import dev.sensorwatch.nab.NabScorer;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -40,7 +41,7 @@ final class BenchCommand implements Runnable {
                 description = "Folder for the result files (default: a temporary folder, deleted afterwards).")
         Path output;
 
-        @Option(names = "--threshold", paramLabel = "SCORE", defaultValue = "0.999",
+        @Option(names = "--threshold", paramLabel = "SCORE", defaultValue = DetectorConfig.DEFAULT_THRESHOLD_TEXT,
                 description = "Flag threshold written into the result files (evaluate picks its own). Default: ${DEFAULT-VALUE}.")
         String threshold;
 

@@ -6,7 +6,7 @@ import picocli.CommandLine.Option;
 /** The detector's options, shared by every command that scores: {@code run}, {@code score}, {@code demo}. */
 final class DetectorOptions {
 
-    @Option(names = "--threshold", paramLabel = "SCORE", defaultValue = "0.999",
+    @Option(names = "--threshold", paramLabel = "SCORE", defaultValue = DetectorConfig.DEFAULT_THRESHOLD_TEXT,
             description = "Anomaly score in (0, 1] at or above which a reading is flagged. Default: ${DEFAULT-VALUE}.")
     double threshold;
 

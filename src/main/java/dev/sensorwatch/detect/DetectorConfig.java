@@ -8,20 +8,32 @@ package dev.sensorwatch.detect;
  *                          one forward pass over at most this many rows
  * @param learningRate      Adam's step size for the online updates
  * @param clipNorm          largest gradient norm of one update
- * @param normalizerHorizon readings over which the per-channel mean and variance adapt
+ * @param normalizerHorizon readings over which the LSTM's per-channel normaliser adapts
  *                          (exponential forgetting with weight {@code max(1/n, 1/horizon)})
- * @param errorHorizon      readings over which the distribution of prediction errors adapts
+ * @param errorHorizon      readings over which the scorer's typical prediction error and the
+ *                          readings' mean and variance adapt
+ * @param recordHalfLife    readings after which a record (the most unusual error, sustained
+ *                          error or level shift seen) counts half
  * @param warmupReadings    readings a sensor must have been learned from before it is scored
  * @param threshold         score at or above which a reading is flagged anomalous, in (0, 1]
  * @param seed              seed of every sensor's initial weights
  */
 public record DetectorConfig(int hiddenSize, int windowRows, double learningRate, double clipNorm,
-                             int normalizerHorizon, int errorHorizon, int warmupReadings,
+                             int normalizerHorizon, int errorHorizon, int recordHalfLife, int warmupReadings,
                              double threshold, long seed) {
+
+    /**
+     * The shipped flag threshold: the one that maximised the NAB standard-profile score of the
+     * shipped parameters (see README, "Measuring detection quality").
+     */
+    public static final String DEFAULT_THRESHOLD_TEXT = "0.53";
+
+    /** {@link #DEFAULT_THRESHOLD_TEXT} as a number. */
+    public static final double DEFAULT_THRESHOLD = Double.parseDouble(DEFAULT_THRESHOLD_TEXT);
 
     /** The shipped defaults. */
     public static final DetectorConfig DEFAULTS =
-            new DetectorConfig(8, 16, 0.005, 1.0, 1000, 2000, 100, 0.999, 42L);
+            new DetectorConfig(8, 16, 0.005, 1.0, 1000, 500, 4000, 100, DEFAULT_THRESHOLD, 42L);
 
     /**
      * Checks every value.
@@ -35,6 +47,7 @@ public record DetectorConfig(int hiddenSize, int windowRows, double learningRate
         require(clipNorm > 0.0 && Double.isFinite(clipNorm), "clip norm must be positive, got " + clipNorm);
         require(normalizerHorizon >= 1, "normalizer horizon must be at least 1, got " + normalizerHorizon);
         require(errorHorizon >= 1, "error horizon must be at least 1, got " + errorHorizon);
+        require(recordHalfLife >= 1, "record half-life must be at least 1 reading, got " + recordHalfLife);
         require(warmupReadings >= 1, "warm-up must be at least 1 reading, got " + warmupReadings);
         require(threshold > 0.0 && threshold <= 1.0, "threshold must be in (0, 1], got " + threshold);
     }
@@ -42,7 +55,7 @@ public record DetectorConfig(int hiddenSize, int windowRows, double learningRate
     /** Returns a copy with another flagging threshold. */
     public DetectorConfig withThreshold(double newThreshold) {
         return new DetectorConfig(hiddenSize, windowRows, learningRate, clipNorm, normalizerHorizon,
-                errorHorizon, warmupReadings, newThreshold, seed);
+                errorHorizon, recordHalfLife, warmupReadings, newThreshold, seed);
     }
 
     private static void require(boolean condition, String message) {

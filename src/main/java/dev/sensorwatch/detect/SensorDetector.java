@@ -8,19 +8,28 @@ import java.util.Arrays;
 
 /**
  * One sensor's detector. It starts knowing nothing and learns the sensor's normal behaviour
- * online. For each reading, in this order:
+ * online, from a small ensemble of predictors ("members") and a scorer:
+ *
+ * <ul>
+ *   <li>the <b>LSTM</b> member: an LSTM cell learning, one Adam/BPTT step per reading over a
+ *       window of recent rows, to predict the change from one reading to the next (inputs and
+ *       targets are the differences between consecutive readings, normalised per channel);
+ *   <li>the <b>last value</b> member: the reading before;
+ *   <li>the <b>daily profile</b> member: the reading at the same time of day a day earlier
+ *       ({@link DailyProfile}).
+ * </ul>
+ *
+ * <p>For each reading, in this order:
  *
  * <ol>
- *   <li><b>score</b> the reading against the prediction made at the previous reading: each
- *       channel's squared error over that channel's running mean squared error, summed over the
- *       {@code D} channels, is treated as a χ² variable with {@code D} degrees of freedom, and
- *       the score is its CDF: how unusual this error is next to the sensor's own past errors;
- *   <li><b>learn</b>: normalise the reading with the running statistics, append it to the
- *       learning window, take one Adam step of BPTT over the window (from the state at the
- *       window's start), and update the running statistics;
- *   <li><b>predict</b>: from the state the learning pass reached one row before the newest,
- *       step the updated cell over the newest reading to the new hidden and cell state, and keep
- *       the readout as the prediction of the next reading.
+ *   <li><b>predict</b>: of the members with a prediction of this reading, take the one whose
+ *       running mean squared error is lowest (the ensemble's choice is made before the reading
+ *       is seen);
+ *   <li><b>score</b> the reading against that prediction ({@link AnomalyScorer}); channel shares
+ *       say which channels carried the error;
+ *   <li><b>learn</b>: update each member's running error, append the normalised difference to
+ *       the LSTM's window and take one Adam step over it, step the cell over the newest row and
+ *       keep its prediction of the next reading; keep the reading in the daily profile.
  * </ol>
  *
  * <p>No reading is learned from before it is scored, and the work per reading is bounded by the
@@ -32,43 +41,56 @@ import java.util.Arrays;
  */
 public final class SensorDetector {
 
-    /** One reading's squared error adds at most this many times the running error variance. */
-    static final double ERROR_CAP = 100.0;
     /** Floor under a channel's standard deviation, relative to its mean's magnitude plus one. */
     static final double SIGMA_FLOOR = 1e-6;
     /** Normalised inputs are clamped to ±this before they reach the cell. */
     static final double INPUT_CLAMP = 10.0;
-    /** Floor under a channel's error variance, relative to the channel's variance. */
-    static final double ERROR_VAR_FLOOR = 1e-6;
+    /** Readings over which each member's running mean squared error adapts. */
+    static final int MEMBER_HORIZON = 300;
+    /** Member indices, in order of preference when their errors tie. */
+    static final int LSTM = 0;
+    static final int LAST_VALUE = 1;
+    static final int DAILY_PROFILE = 2;
+    private static final int MEMBERS = 3;
 
     private final DetectorConfig config;
     private final int channels;
     private final OnlineLstm model;
     private long readings;
     private long lastEventTime;
+    private final double[] lastValues;
+    // the LSTM member
     private final double[] mean;
     private final double[] var;
     private int windowRows;
     private final double[] window;
     private final LstmState start;
     private final LstmState live;
-    private final double[] prediction;
-    private final double[] errorVar;
-    private long errorCount;
+    private final double[] lstmPrediction;
+    // the ensemble
+    private final double[] memberErrors;
+    private final long[] memberCounts;
+    private final DailyProfile profile;
+    private final AnomalyScorer scorer;
 
     private SensorDetector(DetectorConfig config, int channels, OnlineLstm model, LstmState start,
-                           LstmState live) {
+                           LstmState live, DailyProfile profile, AnomalyScorer scorer) {
         this.config = config;
         this.channels = channels;
         this.model = model;
+        this.lastValues = new double[channels];
+        Arrays.fill(lastValues, Double.NaN);
         this.mean = new double[channels];
         this.var = new double[channels];
         this.window = new double[config.windowRows() * channels];
         this.start = start;
         this.live = live;
-        this.prediction = new double[channels];
-        Arrays.fill(prediction, Double.NaN);
-        this.errorVar = new double[channels];
+        this.lstmPrediction = new double[channels];
+        Arrays.fill(lstmPrediction, Double.NaN);
+        this.memberErrors = new double[MEMBERS];
+        this.memberCounts = new long[MEMBERS];
+        this.profile = profile;
+        this.scorer = scorer;
         this.lastEventTime = Long.MIN_VALUE;
     }
 
@@ -80,7 +102,8 @@ public final class SensorDetector {
     public static SensorDetector fresh(DetectorConfig config, int channels) {
         LstmShape shape = LstmShape.of(channels, config.hiddenSize());
         return new SensorDetector(config, channels, OnlineLstm.initialise(shape, config.seed()),
-                LstmState.zeros(config.hiddenSize()), LstmState.zeros(config.hiddenSize()));
+                LstmState.zeros(config.hiddenSize()), LstmState.zeros(config.hiddenSize()),
+                new DailyProfile(channels), new AnomalyScorer(config, channels));
     }
 
     /**
@@ -90,38 +113,52 @@ public final class SensorDetector {
      */
     public static SensorDetector restore(DetectorConfig config, DetectorState state) {
         int d = state.channels();
+        DetectorState.Lstm lstm = state.lstm();
         LstmShape expected = LstmShape.of(d, config.hiddenSize());
-        if (!state.weights().shape().equals(expected)) {
-            throw new IllegalArgumentException("stored detector has weights for " + state.weights().shape()
+        if (!lstm.weights().shape().equals(expected)) {
+            throw new IllegalArgumentException("stored detector has weights for " + lstm.weights().shape()
                     + " but this configuration needs " + expected);
         }
-        if (state.window().length != config.windowRows() * d) {
-            throw new IllegalArgumentException("stored detector has a window of " + state.window().length / d
+        if (lstm.window().length != config.windowRows() * d) {
+            throw new IllegalArgumentException("stored detector has a window of " + lstm.window().length / d
                     + " rows but this configuration uses " + config.windowRows());
         }
+        if (lstm.windowRows() < 0 || lstm.windowRows() > config.windowRows()) {
+            throw new IllegalArgumentException("stored detector holds " + lstm.windowRows()
+                    + " window rows, at most " + config.windowRows() + " fit");
+        }
         SensorDetector detector = new SensorDetector(config, d,
-                OnlineLstm.restore(state.weights(), state.adamFirstMoment(), state.adamSecondMoment(),
-                        state.adamSteps()),
-                LstmState.of(state.startHidden(), state.startCell()),
-                LstmState.of(state.hidden(), state.cell()));
+                OnlineLstm.restore(lstm.weights(), lstm.adamFirstMoment(), lstm.adamSecondMoment(),
+                        lstm.adamSteps()),
+                LstmState.of(lstm.startHidden(), lstm.startCell()),
+                LstmState.of(lstm.hidden(), lstm.cell()),
+                DailyProfile.restore(d, state.profileTimes(), state.profileValues()),
+                AnomalyScorer.restore(config, d, state.scorer()));
         detector.readings = state.readings();
         detector.lastEventTime = state.lastEventTime();
-        copy("normalizer mean", state.normalizerMean(), detector.mean);
-        copy("normalizer variance", state.normalizerVar(), detector.var);
-        detector.windowRows = state.windowRows();
-        System.arraycopy(state.window(), 0, detector.window, 0, detector.window.length);
-        copy("prediction", state.prediction(), detector.prediction);
-        copy("error variance", state.errorVar(), detector.errorVar);
-        detector.errorCount = state.errorCount();
+        copy("last values", state.lastValues(), detector.lastValues);
+        copy("normalizer mean", lstm.normalizerMean(), detector.mean);
+        copy("normalizer variance", lstm.normalizerVar(), detector.var);
+        detector.windowRows = lstm.windowRows();
+        System.arraycopy(lstm.window(), 0, detector.window, 0, detector.window.length);
+        copy("prediction", lstm.prediction(), detector.lstmPrediction);
+        copy("member errors", state.memberErrors(), detector.memberErrors);
+        if (state.memberCounts().length != MEMBERS) {
+            throw new IllegalArgumentException("stored member counts has " + state.memberCounts().length
+                    + " values, expected " + MEMBERS);
+        }
+        System.arraycopy(state.memberCounts(), 0, detector.memberCounts, 0, MEMBERS);
         return detector;
     }
 
     /** Returns everything this detector remembers, as fresh arrays. */
     public DetectorState snapshot() {
-        return new DetectorState(channels, readings, lastEventTime, mean.clone(), var.clone(),
-                windowRows, window.clone(), start.copyHidden(), start.copyCell(),
-                live.copyHidden(), live.copyCell(), prediction.clone(), errorVar.clone(), errorCount,
+        DetectorState.Lstm lstm = new DetectorState.Lstm(mean.clone(), var.clone(), windowRows, window.clone(),
+                start.copyHidden(), start.copyCell(), live.copyHidden(), live.copyCell(), lstmPrediction.clone(),
                 model.weights(), model.copyFirstMoment(), model.copySecondMoment(), model.updates());
+        return new DetectorState(channels, readings, lastEventTime, lastValues.clone(), lstm,
+                memberErrors.clone(), memberCounts.clone(), profile.copyTimes(), profile.copyValues(),
+                scorer.snapshot());
     }
 
     /** Number of channels of this sensor's readings. */
@@ -129,7 +166,7 @@ public final class SensorDetector {
         return channels;
     }
 
-    /** Readings learned from so far. */
+    /** Readings accepted so far. */
     public long readings() {
         return readings;
     }
@@ -169,43 +206,54 @@ public final class SensorDetector {
         }
         OnlineTrainer trainer = workspace.trainerFor(model.shape(), config);
 
-        // 1. score against the prediction made at the previous reading
-        double[] shares = new double[channels];
-        double[] predicted = prediction.clone();
-        double rms = Double.NaN;
-        double score = 0.0;
-        if (!Double.isNaN(prediction[0])) {
-            double standardised = 0.0;
-            double normalised = 0.0;
-            for (int d = 0; d < channels; d++) {
-                double e = values[d] - prediction[d];
-                double scaled = e / sigma(d);
-                normalised += scaled * scaled;
-                shares[d] = errorCount == 0 ? e * e : e * e / errorVar[d];
-                standardised += shares[d];
+        // 1. the members' predictions of this reading; the ensemble takes the one with the lowest running error
+        double[][] predictions = {lstmPrediction, lastValues, new double[channels]};
+        profile.predictInto(eventTime, predictions[DAILY_PROFILE]);
+        int chosen = -1;
+        for (int m = 0; m < MEMBERS; m++) {
+            if (!Double.isNaN(predictions[m][0]) && (chosen < 0 || memberErrors[m] < memberErrors[chosen])) {
+                chosen = m;
             }
-            rms = Math.sqrt(normalised / channels);
-            for (int d = 0; d < channels; d++) {
-                shares[d] = standardised > 0.0 ? shares[d] / standardised : 1.0 / channels;
-            }
-            if (readings >= config.warmupReadings() && errorCount > 1) {
-                score = chiSquareCdf(standardised, channels);
-            }
-            errorCount++;
-            double alpha = Math.max(1.0 / errorCount, 1.0 / config.errorHorizon());
-            for (int d = 0; d < channels; d++) {
-                double e = values[d] - prediction[d];
-                double square = errorCount > 1 ? Math.min(e * e, ERROR_CAP * errorVar[d]) : e * e;
-                errorVar[d] += alpha * (square - errorVar[d]);
-                errorVar[d] = Math.max(errorVar[d], ERROR_VAR_FLOOR * sigma(d) * sigma(d));
-            }
-        } else {
-            Arrays.fill(shares, 1.0 / channels);
         }
-        Score result = new Score(eventTime, values.clone(), predicted,
-                rms, score, score >= config.threshold(), shares, readings);
+        double[] predicted = chosen < 0 ? lstmPrediction.clone() : predictions[chosen].clone();
 
-        // 2. learn: normalise with the statistics before this reading, slide the window, update
+        // 2. score against it
+        AnomalyScorer.Result result = scorer.score(readings + 1, values, predicted);
+        double score = AnomalyScorer.scoreOf(result.ratio());
+        Score out = new Score(eventTime, values.clone(), predicted, result.jointError(), score,
+                score >= config.threshold(), result.shares(), readings);
+
+        // 3. learn: each member's running error, in units of the normaliser's deviation
+        for (int m = 0; m < MEMBERS; m++) {
+            if (!Double.isNaN(predictions[m][0])) {
+                double squares = 0.0;
+                for (int d = 0; d < channels; d++) {
+                    double e = (values[d] - predictions[m][d]) / sigma(d);
+                    squares += e * e;
+                }
+                memberCounts[m]++;
+                double alpha = Math.max(1.0 / memberCounts[m], 1.0 / MEMBER_HORIZON);
+                memberErrors[m] += alpha * (squares - memberErrors[m]);
+            }
+        }
+        if (readings > 0) {
+            learnDifference(values, trainer);
+        }
+        profile.record(eventTime, values);
+        System.arraycopy(values, 0, lastValues, 0, channels);
+        readings++;
+        lastEventTime = eventTime;
+        return out;
+    }
+
+    /**
+     * The LSTM member's step: normalise the change from the last reading with the statistics
+     * before it, slide it into the window, take one Adam step over the window, then step the
+     * updated cell over the newest row and keep the readout, denormalised and added to this
+     * reading, as the prediction of the next reading.
+     */
+    private void learnDifference(double[] values, OnlineTrainer trainer) {
+        long differences = readings - 1;
         int rows = config.windowRows();
         if (windowRows == rows) {
             trainer.stepInPlace(model, window, 0, start);
@@ -214,44 +262,30 @@ public final class SensorDetector {
         }
         int row = windowRows * channels;
         for (int d = 0; d < channels; d++) {
-            double z = readings == 0 ? 0.0 : (values[d] - mean[d]) / sigma(d);
+            double change = values[d] - lastValues[d];
+            double z = differences == 0 ? 0.0 : (change - mean[d]) / sigma(d);
             window[row + d] = Math.max(-INPUT_CLAMP, Math.min(INPUT_CLAMP, z));
         }
         windowRows++;
         if (windowRows >= 2) {
             trainer.learnInPlace(model, start, window, windowRows);
         }
-        readings++;
-        lastEventTime = eventTime;
-        double alpha = Math.max(1.0 / readings, 1.0 / config.normalizerHorizon());
+        double alpha = Math.max(1.0 / (differences + 1), 1.0 / config.normalizerHorizon());
         for (int d = 0; d < channels; d++) {
-            double delta = values[d] - mean[d];
+            double delta = values[d] - lastValues[d] - mean[d];
             mean[d] += alpha * delta;
             var[d] = (1.0 - alpha) * (var[d] + alpha * delta * delta);
         }
-
-        // 3. predict the next reading: the trained trajectory, then the newest row with the updated cell
         if (windowRows >= 2) {
             trainer.copyLearnedStateInto(live);
         } else {
             live.setInPlace(start);
         }
         trainer.stepInPlace(model, window, windowRows - 1, live);
-        trainer.predictInto(model, live, prediction);
+        trainer.predictInto(model, live, lstmPrediction);
         for (int d = 0; d < channels; d++) {
-            prediction[d] = mean[d] + prediction[d] * sigma(d);
+            lstmPrediction[d] = values[d] + mean[d] + lstmPrediction[d] * sigma(d);
         }
-        return result;
-    }
-
-    /**
-     * {@code P(χ²_k ≤ x)} by the Wilson–Hilferty cube-root normal approximation: monotone in
-     * {@code x}, exact in the limit of many channels and within about 0.01 for one.
-     */
-    static double chiSquareCdf(double x, int k) {
-        double v = 2.0 / (9.0 * k);
-        double z = (Math.cbrt(x / k) - (1.0 - v)) / Math.sqrt(v);
-        return Gaussian.cdf(z);
     }
 
     private double sigma(int d) {

@@ -15,33 +15,51 @@ import org.apache.kafka.common.errors.SerializationException;
 public final class SensorStateCodec {
 
     /** The layout version this release writes. */
-    public static final int CURRENT_VERSION = 1;
+    public static final int CURRENT_VERSION = 2;
 
     private final AvroSerde<SensorState> serde = AvroSerde.of(SensorState.class);
 
     /** Encodes {@code state}. */
     public byte[] encode(DetectorState state) {
+        DetectorState.Lstm lstm = state.lstm();
+        DetectorState.Scorer scorer = state.scorer();
         SensorState record = SensorState.newBuilder()
                 .setFormatVersion(CURRENT_VERSION)
                 .setChannels(state.channels())
-                .setHiddenSize(state.weights().shape().hiddenSize())
+                .setHiddenSize(lstm.weights().shape().hiddenSize())
                 .setReadings(state.readings())
                 .setLastEventTime(state.lastEventTime())
-                .setNormalizerMean(pack(state.normalizerMean()))
-                .setNormalizerVar(pack(state.normalizerVar()))
-                .setWindowRows(state.windowRows())
-                .setWindow(pack(state.window()))
-                .setStartHidden(pack(state.startHidden()))
-                .setStartCell(pack(state.startCell()))
-                .setHidden(pack(state.hidden()))
-                .setCell(pack(state.cell()))
-                .setPrediction(pack(state.prediction()))
-                .setErrorVar(pack(state.errorVar()))
-                .setErrorCount(state.errorCount())
-                .setWeights(ByteBuffer.wrap(state.weights().toBytes()))
-                .setAdamFirstMoment(pack(state.adamFirstMoment()))
-                .setAdamSecondMoment(pack(state.adamSecondMoment()))
-                .setAdamSteps(state.adamSteps())
+                .setLastValues(pack(state.lastValues()))
+                .setNormalizerMean(pack(lstm.normalizerMean()))
+                .setNormalizerVar(pack(lstm.normalizerVar()))
+                .setWindowRows(lstm.windowRows())
+                .setWindow(pack(lstm.window()))
+                .setStartHidden(pack(lstm.startHidden()))
+                .setStartCell(pack(lstm.startCell()))
+                .setHidden(pack(lstm.hidden()))
+                .setCell(pack(lstm.cell()))
+                .setPrediction(pack(lstm.prediction()))
+                .setWeights(ByteBuffer.wrap(lstm.weights().toBytes()))
+                .setAdamFirstMoment(pack(lstm.adamFirstMoment()))
+                .setAdamSecondMoment(pack(lstm.adamSecondMoment()))
+                .setAdamSteps(lstm.adamSteps())
+                .setMemberErrors(pack(state.memberErrors()))
+                .setMemberCounts(pack(state.memberCounts()))
+                .setProfileTimes(pack(state.profileTimes()))
+                .setProfileValues(pack(state.profileValues()))
+                .setErrorCount(scorer.errorCount())
+                .setErrorScale(pack(scorer.errorScale()))
+                .setValueMean(pack(scorer.valueMean()))
+                .setValueVar(pack(scorer.valueVar()))
+                .setValueMin(pack(scorer.valueMin()))
+                .setValueMax(pack(scorer.valueMax()))
+                .setErrorRecord(scorer.errorRecord())
+                .setMeanErrorRecord(scorer.meanErrorRecord())
+                .setLevelRecords(pack(scorer.levelRecords()))
+                .setRecentErrorRows(scorer.recentErrorRows())
+                .setRecentErrors(pack(scorer.recentErrors()))
+                .setRecentValueRows(scorer.recentValueRows())
+                .setRecentValues(pack(scorer.recentValues()))
                 .build();
         return serde.encode(record);
     }
@@ -53,12 +71,15 @@ public final class SensorStateCodec {
      *                                version this release cannot read, or are inconsistent
      */
     public DetectorState decode(byte[] bytes) {
-        SensorState record = serde.decode(bytes);
-        if (record.getFormatVersion() != CURRENT_VERSION) {
-            throw new SerializationException("stored sensor state has format version "
-                    + record.getFormatVersion() + "; this release reads version " + CURRENT_VERSION
-                    + ". Run the release that wrote it, or reset the application to rebuild the state.");
+        int version = formatVersion(bytes);
+        if (version != CURRENT_VERSION) {
+            throw new SerializationException("stored sensor state has format version " + version
+                    + "; this release reads version " + CURRENT_VERSION
+                    + (version == 1 ? " (version 1 holds an earlier detector whose model cannot be carried over)" : "")
+                    + ". Run the release that wrote it, or reset the application (run --reset) to rebuild"
+                    + " the state from the input topic.");
         }
+        SensorState record = serde.decode(bytes);
         try {
             LstmWeights weights = LstmWeights.fromBytes(bytes(record.getWeights()));
             int d = record.getChannels();
@@ -67,7 +88,8 @@ public final class SensorStateCodec {
                 throw new IllegalArgumentException("weights are for " + weights.shape()
                         + " but the record says D=" + d + ", H=" + h);
             }
-            return new DetectorState(d, record.getReadings(), record.getLastEventTime(),
+            int parameters = weights.shape().parameterCount();
+            DetectorState.Lstm lstm = new DetectorState.Lstm(
                     unpack(record.getNormalizerMean(), d, "normalizerMean"),
                     unpack(record.getNormalizerVar(), d, "normalizerVar"),
                     record.getWindowRows(),
@@ -77,14 +99,74 @@ public final class SensorStateCodec {
                     unpack(record.getHidden(), h, "hidden"),
                     unpack(record.getCell(), h, "cell"),
                     unpack(record.getPrediction(), d, "prediction"),
-                    unpack(record.getErrorVar(), d, "errorVar"),
-                    record.getErrorCount(), weights,
-                    unpack(record.getAdamFirstMoment(), weights.shape().parameterCount(), "adamFirstMoment"),
-                    unpack(record.getAdamSecondMoment(), weights.shape().parameterCount(), "adamSecondMoment"),
+                    weights,
+                    unpack(record.getAdamFirstMoment(), parameters, "adamFirstMoment"),
+                    unpack(record.getAdamSecondMoment(), parameters, "adamSecondMoment"),
                     record.getAdamSteps());
+            DetectorState.Scorer scorer = new DetectorState.Scorer(record.getErrorCount(),
+                    unpack(record.getErrorScale(), d, "errorScale"),
+                    unpack(record.getValueMean(), d, "valueMean"),
+                    unpack(record.getValueVar(), d, "valueVar"),
+                    unpack(record.getValueMin(), d, "valueMin"),
+                    unpack(record.getValueMax(), d, "valueMax"),
+                    record.getErrorRecord(), record.getMeanErrorRecord(),
+                    unpack(record.getLevelRecords(), d, "levelRecords"),
+                    record.getRecentErrorRows(),
+                    unpack(record.getRecentErrors(), -1, "recentErrors"),
+                    record.getRecentValueRows(),
+                    unpack(record.getRecentValues(), -1, "recentValues"));
+            return new DetectorState(d, record.getReadings(), record.getLastEventTime(),
+                    unpack(record.getLastValues(), d, "lastValues"), lstm,
+                    unpack(record.getMemberErrors(), -1, "memberErrors"),
+                    unpackLongs(record.getMemberCounts(), "memberCounts"),
+                    unpackLongs(record.getProfileTimes(), "profileTimes"),
+                    unpack(record.getProfileValues(), -1, "profileValues"),
+                    scorer);
         } catch (IllegalArgumentException e) {
             throw new SerializationException("stored sensor state is inconsistent: " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * The format version of stored bytes, read before anything else so that a value of another
+     * version is never decoded with this version's schema. Every version is an Avro
+     * single-object encoding (marker {@code C3 01}, the writer schema's 8-byte fingerprint) whose
+     * first field is {@code formatVersion}, an Avro int (zig-zag varint).
+     *
+     * @throws SerializationException if the bytes are not a stored sensor state of any version
+     */
+    static int formatVersion(byte[] bytes) {
+        int header = AvroSerde.HEADER_LENGTH;
+        if (bytes == null || bytes.length <= header || (bytes[0] & 0xff) != 0xC3 || bytes[1] != 0x01) {
+            throw new SerializationException("stored value is not a sensorwatch sensor state ("
+                    + (bytes == null ? "null" : bytes.length + " bytes") + " without an Avro single-object header)");
+        }
+        long raw = 0;
+        int offset = header;
+        for (int shift = 0; offset < bytes.length && shift < 35; shift += 7) {
+            int b = bytes[offset++] & 0xff;
+            raw |= (long) (b & 0x7f) << shift;
+            if ((b & 0x80) == 0) {
+                return (int) ((raw >>> 1) ^ -(raw & 1));
+            }
+        }
+        throw new SerializationException("stored sensor state is truncated in its format version");
+    }
+
+    private static ByteBuffer pack(long[] values) {
+        ByteBuffer buffer = ByteBuffer.allocate(8 * values.length).order(ByteOrder.LITTLE_ENDIAN);
+        buffer.asLongBuffer().put(values);
+        return buffer;
+    }
+
+    private static long[] unpackLongs(ByteBuffer buffer, String field) {
+        ByteBuffer view = buffer.duplicate().order(ByteOrder.LITTLE_ENDIAN);
+        if (view.remaining() % 8 != 0) {
+            throw new IllegalArgumentException(field + " holds " + view.remaining() + " bytes, expected a multiple of 8");
+        }
+        long[] values = new long[view.remaining() / 8];
+        view.asLongBuffer().get(values);
+        return values;
     }
 
     private static ByteBuffer pack(double[] values) {

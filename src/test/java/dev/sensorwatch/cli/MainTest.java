@@ -3,6 +3,7 @@ package dev.sensorwatch.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
+import dev.sensorwatch.detect.DetectorConfig;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -382,7 +383,7 @@ class MainTest {
         Path file = configFile("threshold=0.9\n");
         String f = file.toString();
         Map<String, String> env = Map.of("SENSORWATCH_THRESHOLD", "0.95");
-        assertThat(parsedThreshold(Map.of(), "score", "--input", "x", "--output", "y")).isEqualTo(0.999);
+        assertThat(parsedThreshold(Map.of(), "score", "--input", "x", "--output", "y")).isEqualTo(DetectorConfig.DEFAULT_THRESHOLD);
         assertThat(parsedThreshold(Map.of(), "score", "--config-file", f, "--input", "x", "--output", "y"))
                 .isEqualTo(0.9);
         assertThat(parsedThreshold(env, "score", "--config-file", f, "--input", "x", "--output", "y"))

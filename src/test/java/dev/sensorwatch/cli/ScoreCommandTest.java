@@ -2,6 +2,7 @@ package dev.sensorwatch.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.sensorwatch.detect.DetectorConfig;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -108,7 +109,7 @@ class ScoreCommandTest {
             double score = Double.parseDouble(row[2]);
             assertThat(score).isBetween(0.0, 1.0);
             assertThat(row[3]).isIn("0", "1");
-            assertThat(row[3].equals("1")).isEqualTo(score >= 0.999);
+            assertThat(row[3].equals("1")).isEqualTo(score >= DetectorConfig.DEFAULT_THRESHOLD);
         }
     }
 

@@ -36,10 +36,10 @@ class SensorStateCodecTest {
                 DetectorState state = trained(channels, readings).snapshot();
                 DetectorState back = codec.decode(codec.encode(state));
 
-                assertThat(back.weights()).isEqualTo(state.weights());
+                assertThat(back.lstm().weights()).isEqualTo(state.lstm().weights());
                 assertThat(codec.encode(back)).as("D=%d after %d readings", channels, readings)
                         .isEqualTo(codec.encode(state));
-                assertThat(back.prediction()).isEqualTo(state.prediction());
+                assertThat(back.lstm().prediction()).isEqualTo(state.lstm().prediction());
                 assertThat(back.readings()).isEqualTo(readings);
             }
         }
@@ -59,7 +59,7 @@ class SensorStateCodecTest {
     @Test
     void bytesThatAreNotAStoredStateFailClearly() {
         assertThatThrownBy(() -> codec.decode(new byte[] {1, 2, 3}))
-                .isInstanceOf(SerializationException.class).hasMessageContaining("not a SensorState");
+                .isInstanceOf(SerializationException.class).hasMessageContaining("not a sensorwatch sensor state");
         byte[] good = codec.encode(trained(1, 10).snapshot());
         assertThatThrownBy(() -> codec.decode(Arrays.copyOf(good, good.length / 2)))
                 .isInstanceOf(SerializationException.class).hasMessageContaining("not a SensorState");
@@ -73,6 +73,6 @@ class SensorStateCodecTest {
 
         assertThatThrownBy(() -> codec.decode(serde.encode(record)))
                 .isInstanceOf(SerializationException.class)
-                .hasMessageContaining("format version 7").hasMessageContaining("reads version 1");
+                .hasMessageContaining("format version 7").hasMessageContaining("reads version 2");
     }
 }

@@ -1,0 +1,224 @@
+package dev.sensorwatch.detect;
+
+import java.util.Arrays;
+
+/**
+ * Turns one sensor's readings and predictions into anomaly scores. Its question is always "is
+ * this the most unusual thing this sensor has done in a long while?", asked of three signals:
+ *
+ * <ul>
+ *   <li><b>error</b>: the prediction error of this reading. Each channel's error is divided by
+ *       that channel's running mean absolute error, the channels are combined as a root mean
+ *       square (so all channels count, jointly) and the square root is taken;
+ *   <li><b>recent error</b>: the mean of that statistic over the last {@value #RECENT} readings,
+ *       which rises when predictions keep failing without any single large miss;
+ *   <li><b>level</b>: per channel, how far the mean of the last {@value #RECENT} readings lies
+ *       from the channel's long-run mean.
+ * </ul>
+ *
+ * <p>Each signal is divided by its own <em>decaying record</em>: the largest value it has taken,
+ * halving in weight every {@link DetectorConfig#recordHalfLife()} readings. The ratio is below 1
+ * for anything the sensor has done lately and above 1 for something new. On top, a reading more
+ * than {@value #SPATIAL_TOLERANCE} of the seen range outside the range of every earlier reading
+ * of its channel counts as a ratio of at least {@value #SPATIAL_RATIO}. The score is
+ * {@code R / (1 + R)} of the largest ratio {@code R}: 0.5 means as unusual as the sensor's
+ * recent record.
+ *
+ * <p>Records start after {@value #RECORD_WARMUP} readings; scores are 0 until the detector's
+ * warm-up is over. Mutable, one thread at a time.
+ */
+final class AnomalyScorer {
+
+    /** Readings in the recent-error and level buffers. */
+    static final int RECENT = 10;
+    /** Readings before the records start to be kept. */
+    static final int RECORD_WARMUP = 50;
+    /** A channel's error scale is at least this fraction of its standard deviation. */
+    static final double FLOOR = 1e-3;
+    /** A single error moves the error scale by at most this many times the scale. */
+    static final double ERROR_CAP = 100.0;
+    /** Fraction of the seen range beyond which a reading is new territory. */
+    static final double SPATIAL_TOLERANCE = 0.02;
+    /** The ratio a reading in new territory gets at least. */
+    static final double SPATIAL_RATIO = 9.0;
+
+    /** What the scorer says of one reading. */
+    record Result(double ratio, double jointError, double[] shares) {
+    }
+
+    private final int channels;
+    private final int horizon;
+    private final int warmup;
+    private final double decay;
+    private long errorCount;
+    private final double[] errorScale;
+    private final double[] valueMean;
+    private final double[] valueVar;
+    private final double[] valueMin;
+    private final double[] valueMax;
+    private double errorRecord;
+    private double meanErrorRecord;
+    private final double[] levelRecords;
+    private int recentErrorRows;
+    private final double[] recentErrors;
+    private int recentValueRows;
+    private final double[] recentValues;
+
+    AnomalyScorer(DetectorConfig config, int channels) {
+        this.channels = channels;
+        this.horizon = config.errorHorizon();
+        this.warmup = config.warmupReadings();
+        this.decay = Math.pow(0.5, 1.0 / config.recordHalfLife());
+        this.errorScale = new double[channels];
+        this.valueMean = new double[channels];
+        this.valueVar = new double[channels];
+        this.valueMin = new double[channels];
+        this.valueMax = new double[channels];
+        Arrays.fill(valueMin, Double.POSITIVE_INFINITY);
+        Arrays.fill(valueMax, Double.NEGATIVE_INFINITY);
+        this.levelRecords = new double[channels];
+        this.recentErrors = new double[RECENT];
+        this.recentValues = new double[RECENT * channels];
+    }
+
+    static AnomalyScorer restore(DetectorConfig config, int channels, DetectorState.Scorer state) {
+        AnomalyScorer scorer = new AnomalyScorer(config, channels);
+        scorer.errorCount = state.errorCount();
+        copy("error scale", state.errorScale(), scorer.errorScale);
+        copy("value mean", state.valueMean(), scorer.valueMean);
+        copy("value variance", state.valueVar(), scorer.valueVar);
+        copy("value minimum", state.valueMin(), scorer.valueMin);
+        copy("value maximum", state.valueMax(), scorer.valueMax);
+        scorer.errorRecord = state.errorRecord();
+        scorer.meanErrorRecord = state.meanErrorRecord();
+        copy("level records", state.levelRecords(), scorer.levelRecords);
+        scorer.recentErrorRows = rows("recent errors", state.recentErrorRows());
+        scorer.recentValueRows = rows("recent values", state.recentValueRows());
+        copy("recent errors", state.recentErrors(), scorer.recentErrors);
+        copy("recent values", state.recentValues(), scorer.recentValues);
+        return scorer;
+    }
+
+    DetectorState.Scorer snapshot() {
+        return new DetectorState.Scorer(errorCount, errorScale.clone(), valueMean.clone(), valueVar.clone(),
+                valueMin.clone(), valueMax.clone(), errorRecord, meanErrorRecord, levelRecords.clone(),
+                recentErrorRows, recentErrors.clone(), recentValueRows, recentValues.clone());
+    }
+
+    /**
+     * Scores reading number {@code seen} (1 for a sensor's first) against its prediction, then
+     * takes the reading into the running statistics.
+     *
+     * @param predicted the prediction of this reading, or NaNs when there is none yet
+     */
+    Result score(long seen, double[] values, double[] predicted) {
+        double ratio = 0.0;
+        double jointError = Double.NaN;
+        double[] shares = new double[channels];
+        Arrays.fill(shares, 1.0 / channels);
+        boolean keepRecords = seen > RECORD_WARMUP;
+
+        if (!Double.isNaN(predicted[0])) {
+            double sumSquares = 0.0;
+            double floorSquares = 0.0;
+            for (int d = 0; d < channels; d++) {
+                double sd = Math.sqrt(valueVar[d]);
+                double scale = Math.max(errorScale[d], FLOOR * sd) + 1e-12;
+                double u = Math.abs(values[d] - predicted[d]) / scale;
+                shares[d] = u * u;
+                sumSquares += u * u;
+                double f = FLOOR * sd / scale;
+                floorSquares += f * f;
+            }
+            errorCount++;
+            double alpha = Math.max(1.0 / errorCount, 1.0 / horizon);
+            for (int d = 0; d < channels; d++) {
+                double absolute = Math.abs(values[d] - predicted[d]);
+                double capped = errorCount <= 2 ? absolute
+                        : Math.min(absolute, ERROR_CAP * Math.max(errorScale[d], FLOOR * Math.sqrt(valueVar[d])));
+                errorScale[d] += alpha * (capped - errorScale[d]);
+            }
+            for (int d = 0; d < channels; d++) {
+                shares[d] = sumSquares > 0.0 ? shares[d] / sumSquares : 1.0 / channels;
+            }
+            jointError = Math.sqrt(sumSquares / channels);
+            if (keepRecords) {
+                double statistic = Math.sqrt(jointError);
+                double floor = Math.sqrt(Math.sqrt(floorSquares / channels));
+                double single = errorRecord > 0.0 ? statistic / Math.max(errorRecord, floor) : 0.0;
+                errorRecord = Math.max(statistic, errorRecord * decay);
+                recentErrorRows = push(recentErrors, recentErrorRows, new double[] {statistic}, 1);
+                double mean = mean(recentErrors, recentErrorRows, 1, 0);
+                double sustained = meanErrorRecord > 0.0 ? mean / Math.max(meanErrorRecord, floor) : 0.0;
+                meanErrorRecord = Math.max(mean, meanErrorRecord * decay);
+                ratio = Math.max(single, sustained);
+            }
+        }
+        if (keepRecords) {
+            recentValueRows = push(recentValues, recentValueRows, values, channels);
+            for (int d = 0; d < channels; d++) {
+                double shift = Math.abs(mean(recentValues, recentValueRows, channels, d) - valueMean[d]);
+                double floor = FLOOR * Math.sqrt(valueVar[d]) + 1e-12;
+                double level = levelRecords[d] > 0.0 ? shift / Math.max(levelRecords[d], floor) : 0.0;
+                levelRecords[d] = Math.max(shift, levelRecords[d] * decay);
+                ratio = Math.max(ratio, level);
+            }
+        }
+        if (seen > warmup) {
+            for (int d = 0; d < channels; d++) {
+                double tolerance = SPATIAL_TOLERANCE * (valueMax[d] - valueMin[d]);
+                if (values[d] > valueMax[d] + tolerance || values[d] < valueMin[d] - tolerance) {
+                    ratio = Math.max(ratio, SPATIAL_RATIO);
+                }
+            }
+        }
+        double alpha = Math.max(1.0 / seen, 1.0 / horizon);
+        for (int d = 0; d < channels; d++) {
+            valueMin[d] = Math.min(valueMin[d], values[d]);
+            valueMax[d] = Math.max(valueMax[d], values[d]);
+            double delta = values[d] - valueMean[d];
+            valueMean[d] += alpha * delta;
+            valueVar[d] = (1.0 - alpha) * (valueVar[d] + alpha * delta * delta);
+        }
+        return new Result(seen > warmup ? ratio : 0.0, jointError, shares);
+    }
+
+    /** The score of a largest ratio {@code r}: {@code r / (1 + r)}, in [0, 1). */
+    static double scoreOf(double ratio) {
+        return ratio / (1.0 + ratio);
+    }
+
+    /** Appends a row of {@code width} values to a buffer of {@value #RECENT} rows holding {@code rows}; returns the new count. */
+    private static int push(double[] buffer, int rows, double[] row, int width) {
+        if (rows == RECENT) {
+            System.arraycopy(buffer, width, buffer, 0, (RECENT - 1) * width);
+            rows--;
+        }
+        System.arraycopy(row, 0, buffer, rows * width, width);
+        return rows + 1;
+    }
+
+    /** Mean of one column over the first {@code rows} rows of a buffer. */
+    private static double mean(double[] buffer, int rows, int width, int column) {
+        double sum = 0.0;
+        for (int r = 0; r < rows; r++) {
+            sum += buffer[r * width + column];
+        }
+        return sum / rows;
+    }
+
+    private static int rows(String what, int rows) {
+        if (rows < 0 || rows > RECENT) {
+            throw new IllegalArgumentException("stored " + what + " hold " + rows + " rows, at most " + RECENT + " fit");
+        }
+        return rows;
+    }
+
+    private static void copy(String what, double[] from, double[] to) {
+        if (from.length != to.length) {
+            throw new IllegalArgumentException("stored " + what + " has " + from.length
+                    + " values, expected " + to.length);
+        }
+        System.arraycopy(from, 0, to, 0, to.length);
+    }
+}
