@@ -29,6 +29,8 @@ public final class HostileTraffic {
     public enum Kind {
         /** Random bytes, never starting with the single-object marker. */
         RANDOM_BYTES(Rejection.UNDECODABLE),
+        /** Random bytes as large as the topic takes: too large for a whole dead letter. */
+        OVERSIZED_VALUE(Rejection.UNDECODABLE),
         /** The marker {@code C3 01}, an unknown schema fingerprint, then random bytes. */
         MARKER_THEN_RANDOM(Rejection.UNDECODABLE),
         /** A proper prefix of a valid reading (every prefix of some readings, random ones of others). */
@@ -80,7 +82,7 @@ public final class HostileTraffic {
         /** Whether the kind needs a sensor that already has an accepted reading. */
         boolean needsSensor() {
             return switch (this) {
-                case RANDOM_BYTES, MARKER_THEN_RANDOM, OTHER_SCHEMA, EMPTY_VALUE, HUGE_LENGTH_PREFIX -> false;
+                case RANDOM_BYTES, OVERSIZED_VALUE, MARKER_THEN_RANDOM, OTHER_SCHEMA, EMPTY_VALUE, HUGE_LENGTH_PREFIX -> false;
                 default -> true;
             };
         }
@@ -92,7 +94,9 @@ public final class HostileTraffic {
      * @param validPerSensor   valid readings per sensor
      * @param bad              bad records in all
      * @param hugeArrayBytes   the size of a {@link Kind#HUGE_ARRAY} value
-     * @param maxHugeArrays    at most this many {@link Kind#HUGE_ARRAY} records (they are big)
+     * @param oversizedBytes   the size of an {@link Kind#OVERSIZED_VALUE}
+     * @param maxHugeArrays    at most this many {@link Kind#HUGE_ARRAY} and {@link Kind#OVERSIZED_VALUE}
+     *                         records (they are big)
      * @param maxFutureSkewMs  the topology's max future skew
      * @param minFutureExcess  a {@link Kind#FAR_FUTURE} event time exceeds the allowed lead by at
      *                         least this (1 ms to test the boundary; more where the broker stamps
@@ -100,7 +104,7 @@ public final class HostileTraffic {
      * @param futureFromNow    whether far-future event times also lead the wall clock at
      *                         generation (for topics whose broker stamps the append time)
      */
-    public record Sizes(int validPerSensor, int bad, int hugeArrayBytes, int maxHugeArrays, long maxFutureSkewMs,
+    public record Sizes(int validPerSensor, int bad, int hugeArrayBytes, int oversizedBytes, int maxHugeArrays, long maxFutureSkewMs,
                         long minFutureExcess, boolean futureFromNow) {
     }
 
@@ -117,6 +121,18 @@ public final class HostileTraffic {
         /** Whether this is a valid reading. */
         public boolean valid() {
             return kind == null;
+        }
+
+        /**
+         * Whether this record's dead letter must leave the value out: whole, it would exceed the
+         * dead-letter size limit. The generated sizes stay clear of the limit on either side.
+         */
+        public boolean valueLeftOut() {
+            int size = (value == null ? 0 : value.length) + 2 * (key == null ? 0 : key.length);
+            if (size > DeadLetters.MAX_BYTES - 50_000 && size < DeadLetters.MAX_BYTES + 1_000) {
+                throw new IllegalStateException("a generated record of " + size + " bytes is too close to the limit");
+            }
+            return size > DeadLetters.MAX_BYTES;
         }
     }
 
@@ -254,7 +270,7 @@ public final class HostileTraffic {
                 do {
                     kind = Kind.values()[random.nextInt(Kind.values().length)];
                 } while ((kind.needsSensor() && started.isEmpty())
-                        || (kind == Kind.HUGE_ARRAY && hugeArrays >= sizes.maxHugeArrays()));
+                        || ((kind == Kind.HUGE_ARRAY || kind == Kind.OVERSIZED_VALUE) && hugeArrays >= sizes.maxHugeArrays()));
                 Progress target = kind.needsSensor() ? started.get(random.nextInt(started.size())) : null;
                 if (kind == Kind.TRUNCATED && random.nextInt(40) == 0) {
                     pending.addAll(everyPrefix(target, clock));
@@ -339,6 +355,12 @@ public final class HostileTraffic {
                 if (bytes[0] == (byte) 0xC3) {
                     bytes[0] = 0x42;
                 }
+                yield bytes;
+            }
+            case OVERSIZED_VALUE -> {
+                hugeArrays++;
+                byte[] bytes = randomBytes(sizes.oversizedBytes() - key.length);
+                bytes[0] = 0x42;
                 yield bytes;
             }
             case MARKER_THEN_RANDOM -> {
