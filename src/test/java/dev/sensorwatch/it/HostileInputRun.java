@@ -69,7 +69,7 @@ final class HostileInputRun {
      * just under it), far-future times lead the wall clock.
      */
     static Sizes sizes(int validPerSensor, int bad, int hugeArrays) {
-        return new Sizes(validPerSensor, bad, 512 << 10, (1 << 20) - 400, hugeArrays, TopologySettings.DEFAULT_MAX_FUTURE_SKEW.toMillis(),
+        return new Sizes(validPerSensor, bad, 512 << 10, (1 << 20) - 100, hugeArrays, TopologySettings.DEFAULT_MAX_FUTURE_SKEW.toMillis(),
                 Duration.ofHours(1).toMillis(), true);
     }
 
@@ -104,8 +104,15 @@ final class HostileInputRun {
             }
             int valid = traffic.validOnly().size();
             int bad = traffic.bad();
-            List<ConsumerRecord<String, byte[]>> scores = broker.readCommitted(settings.scoresTopic(), valid);
-            List<ConsumerRecord<String, byte[]>> letters = broker.readCommitted(settings.deadLetterTopic(), bad);
+            List<ConsumerRecord<String, byte[]>> scores;
+            List<ConsumerRecord<String, byte[]>> letters;
+            try {
+                scores = broker.readCommitted(settings.scoresTopic(), valid);
+                letters = broker.readCommitted(settings.deadLetterTopic(), bad);
+            } catch (org.awaitility.core.ConditionTimeoutException e) {
+                throw new AssertionError(why + ": not all " + valid + " scores and " + bad + " dead letters arrived within "
+                        + BrokerScenarios.PATIENCE + "; the application is " + runner.state(), e);
+            }
             System.out.printf("%s: %,d records published and processed in %.1f s%n", why, traffic.mixed().size(),
                     (System.nanoTime() - started) / 1e9);
 
