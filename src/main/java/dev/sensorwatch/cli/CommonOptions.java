@@ -26,6 +26,12 @@ final class CommonOptions {
     @Mixin
     DetectorOptions detector;
 
+    @Option(names = "--max-future-skew", paramLabel = "DURATION", defaultValue = "1d", converter = SkewConverter.class,
+            description = {"Readings whose event time is later than their Kafka record's timestamp by more than this go to "
+                + "the dead-letter topic (future_timestamp): 30m, 12h, 2d, PT36H, or off. On topics sensorwatch creates "
+                + "the record timestamp is when the broker appended the record. Default: ${DEFAULT-VALUE}."})
+    java.time.Duration maxFutureSkew;
+
     @Option(names = "--partitions", paramLabel = "N", defaultValue = "4",
             description = "Partitions of topics created because they were missing. Default: ${DEFAULT-VALUE}.")
     int partitions;
@@ -36,7 +42,31 @@ final class CommonOptions {
             throw new IllegalArgumentException("--partitions must be at least 1, got " + partitions);
         }
         return new TopologySettings(inputTopic, scoresTopic, anomaliesTopic, deadLetterTopic, detector.config(),
-                TopologySettings.DEFAULT_MAX_CHANNELS);
+                TopologySettings.DEFAULT_MAX_CHANNELS, maxFutureSkew);
+    }
+
+    /** Parses {@code --max-future-skew}: a positive duration (also in days, {@code 2d}) or {@code off}. */
+    static final class SkewConverter implements picocli.CommandLine.ITypeConverter<java.time.Duration> {
+        @Override
+        public java.time.Duration convert(String value) {
+            String v = value.trim().toLowerCase(java.util.Locale.ROOT);
+            if (v.equals("off")) {
+                return TopologySettings.NO_FUTURE_LIMIT;
+            }
+            if (v.endsWith("d") && !v.startsWith("p")) {
+                try {
+                    double days = Double.parseDouble(v.substring(0, v.length() - 1));
+                    if (days > 0 && days <= 1e6) {
+                        return java.time.Duration.ofMillis((long) (days * 86_400_000));
+                    }
+                } catch (NumberFormatException e) {
+                    // reported below
+                }
+                throw new picocli.CommandLine.TypeConversionException(
+                        "expected a positive duration such as 12h, 2d or PT36H, or off, got '" + value + "'");
+            }
+            return new DumpCommand.DurationConverter().convert(value);
+        }
     }
 
     /** Every topic of {@code settings} with the partition count to create it with. */

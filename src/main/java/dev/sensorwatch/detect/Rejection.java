@@ -13,7 +13,9 @@ public enum Rejection {
     /** The reading has another number of channels than the sensor's earlier readings. */
     CHANNEL_MISMATCH("channel_mismatch"),
     /** The reading's event time is not after the sensor's last reading. */
-    OUT_OF_ORDER("out_of_order");
+    OUT_OF_ORDER("out_of_order"),
+    /** The reading's event time is later than its record's timestamp by more than the allowed skew. */
+    FUTURE_TIMESTAMP("future_timestamp");
 
     private final String code;
 

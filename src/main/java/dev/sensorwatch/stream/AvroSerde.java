@@ -1,10 +1,16 @@
 package dev.sensorwatch.stream;
 
+import java.io.EOFException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import org.apache.avro.message.BinaryMessageDecoder;
+import java.util.HexFormat;
+import org.apache.avro.Schema;
+import org.apache.avro.SchemaNormalization;
+import org.apache.avro.io.BinaryDecoder;
+import org.apache.avro.io.DecoderFactory;
 import org.apache.avro.message.BinaryMessageEncoder;
 import org.apache.avro.specific.SpecificData;
+import org.apache.avro.specific.SpecificDatumReader;
 import org.apache.avro.specific.SpecificRecordBase;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.Deserializer;
@@ -16,6 +22,12 @@ import org.apache.kafka.common.serialization.Serializer;
  * bytes {@code C3 01}, the 8-byte CRC-64-AVRO fingerprint of the writer's schema, then the Avro
  * binary record. No schema registry is involved; a decoder knows the schemas it can read.
  *
+ * <p>Decoding is strict and bounded, because values come from the outside: the bytes must be
+ * exactly one record written with this record's schema (another schema's fingerprint, a record
+ * cut short and bytes after the end of the record are all errors), and no string, byte array,
+ * array or map may claim more items or bytes than the value has left, so a hostile length
+ * prefix fails with an error instead of allocating gigabytes.
+ *
  * @param <T> the generated record class
  */
 public final class AvroSerde<T extends SpecificRecordBase> implements Serde<T> {
@@ -23,22 +35,23 @@ public final class AvroSerde<T extends SpecificRecordBase> implements Serde<T> {
     private final Class<T> type;
     private final byte[] header;
     private final BinaryMessageEncoder<T> encoder;
-    private final BinaryMessageDecoder<T> decoder;
+    private final long fingerprint;
+    private final ThreadLocal<SpecificDatumReader<T>> reader;
 
     private AvroSerde(Class<T> type) {
         AvroRecords.trust();
         this.type = type;
         SpecificData data = SpecificData.getForClass(type);
-        org.apache.avro.Schema schema = SpecificData.get().getSchema(type);
+        Schema schema = SpecificData.get().getSchema(type);
         this.encoder = new BinaryMessageEncoder<>(data, schema);
-        long fingerprint = org.apache.avro.SchemaNormalization.parsingFingerprint64(schema);
+        this.fingerprint = SchemaNormalization.parsingFingerprint64(schema);
         this.header = new byte[HEADER_LENGTH];
         header[0] = (byte) 0xC3;
         header[1] = (byte) 0x01;
         for (int i = 0; i < 8; i++) {
             header[2 + i] = (byte) (fingerprint >>> (8 * i)); // little-endian, as Avro writes it
         }
-        this.decoder = new BinaryMessageDecoder<>(data, schema);
+        this.reader = ThreadLocal.withInitial(() -> new SpecificDatumReader<>(schema, schema, data));
     }
 
     /** Length of the single-object header: marker and schema fingerprint. */
@@ -80,7 +93,7 @@ public final class AvroSerde<T extends SpecificRecordBase> implements Serde<T> {
     }
 
     /**
-     * Decodes single-object-encoded bytes.
+     * Decodes single-object-encoded bytes: exactly one {@code T}, nothing before or after it.
      *
      * @throws SerializationException saying why the bytes are not a {@code T}
      */
@@ -88,13 +101,75 @@ public final class AvroSerde<T extends SpecificRecordBase> implements Serde<T> {
         if (bytes == null) {
             throw new SerializationException("no " + type.getSimpleName() + ": the value is null");
         }
-        try {
-            return decoder.decode(bytes);
-        } catch (IOException | RuntimeException e) {
-            String why = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-            throw new SerializationException("not a " + type.getSimpleName() + " (" + bytes.length
-                    + " bytes): " + why, e);
+        if (!matches(bytes)) {
+            throw notA(bytes, headerProblem(bytes), null);
         }
+        // a decoder over the array (not a stream) knows how many bytes are left: Avro then refuses
+        // lengths and item counts that the rest of the value cannot hold, before allocating
+        BinaryDecoder in = DecoderFactory.get().binaryDecoder(bytes, HEADER_LENGTH, bytes.length - HEADER_LENGTH, null);
+        T record;
+        try {
+            record = reader.get().read(null, in);
+        } catch (IOException | RuntimeException e) {
+            throw notA(bytes, cause(e), e);
+        }
+        try {
+            if (!in.isEnd()) {
+                throw notA(bytes, in.remainingBytes() + " bytes follow the end of the record", null);
+            }
+        } catch (IOException e) {
+            throw notA(bytes, cause(e), e);
+        }
+        return record;
+    }
+
+    private SerializationException notA(byte[] bytes, String why, Exception cause) {
+        return new SerializationException("not a " + type.getSimpleName() + " (" + bytes.length + " bytes): " + why,
+                cause);
+    }
+
+    private String headerProblem(byte[] bytes) {
+        if (bytes.length < 2 || bytes[0] != header[0] || bytes[1] != header[1]) {
+            return "no single-object marker C3 01 at the start";
+        }
+        if (bytes.length < HEADER_LENGTH) {
+            return "the single-object header is cut short";
+        }
+        long theirs = 0;
+        for (int i = 0; i < 8; i++) {
+            theirs |= (bytes[2 + i] & 0xFFL) << (8 * i);
+        }
+        String known = Known.NAMES.get(theirs);
+        if (known != null) {
+            return "it is a " + known;
+        }
+        return "written with an unknown schema (fingerprint " + HexFormat.of().toHexDigits(theirs) + ", "
+                + type.getSimpleName() + "'s is " + HexFormat.of().toHexDigits(fingerprint) + ")";
+    }
+
+    /** The fingerprints of sensorwatch's own records, to name the one that came instead. */
+    private static final class Known {
+        static final java.util.Map<Long, String> NAMES = names();
+
+        private static java.util.Map<Long, String> names() {
+            java.util.Map<Long, String> names = new java.util.HashMap<>();
+            for (Class<?> known : AvroRecords.CLASSES) {
+                names.put(SchemaNormalization.parsingFingerprint64(SpecificData.get().getSchema(known)),
+                        known.getSimpleName());
+            }
+            return java.util.Map.copyOf(names);
+        }
+    }
+
+    private static String cause(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        if (root instanceof EOFException) {
+            return "the value ends inside the record" + (root.getMessage() == null ? "" : " (" + root.getMessage() + ")");
+        }
+        return root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
     }
 
     @Override

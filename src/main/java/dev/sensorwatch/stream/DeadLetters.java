@@ -15,8 +15,18 @@ import org.apache.kafka.streams.processor.api.RecordMetadata;
  * Builds dead letters: the original key and value bytes, where the record came from, and why it
  * could not be scored. A reading that passed through the repartition topic carries its original
  * coordinates in headers, and its dead letter names those, not the repartition topic's.
+ *
+ * <p>A dead letter carries the whole record, so it is a little larger than the record itself. So
+ * that a record near Kafka's size limit (1 MiB by default, for producers and topics alike)
+ * cannot make the dead-letter write fail and stop the application, a dead letter that would
+ * exceed {@link #MAX_BYTES} leaves the original value out (then the key in its body, then the
+ * record key), says so in its detail, and still names the topic, partition and offset where the
+ * whole record can be read.
  */
 final class DeadLetters {
+
+    /** The largest dead letter written, key and value together: below Kafka's default 1 MiB limits. */
+    static final int MAX_BYTES = 1_000_000;
 
     static final String ORIGINAL_TOPIC = "sensorwatch.original.topic";
     static final String ORIGINAL_PARTITION = "sensorwatch.original.partition";
@@ -66,6 +76,27 @@ final class DeadLetters {
                 .setReason(reason.code())
                 .setDetail(detail)
                 .build();
-        return Routed.deadLetter(originalKey, serde.encode(letter));
+        byte[] encoded = serde.encode(letter);
+        byte[] recordKey = originalKey;
+        if (encoded.length + length(recordKey) > MAX_BYTES) {
+            String where = " at " + topic + "-" + partition + "@" + offset;
+            letter = DeadLetter.newBuilder(letter).setValue(null)
+                    .setDetail(detail + "; the value (" + length(record.value()) + " bytes) is left out of this dead "
+                            + "letter, over its " + MAX_BYTES + "-byte limit: read it" + where).build();
+            encoded = serde.encode(letter);
+            if (encoded.length + length(recordKey) > MAX_BYTES) {
+                letter = DeadLetter.newBuilder(letter).setKey(null)
+                        .setDetail(letter.getDetail() + "; so is the key (" + length(originalKey) + " bytes)").build();
+                encoded = serde.encode(letter);
+            }
+            if (encoded.length + length(recordKey) > MAX_BYTES) {
+                recordKey = null;
+            }
+        }
+        return Routed.deadLetter(recordKey, encoded);
+    }
+
+    private static int length(byte[] bytes) {
+        return bytes == null ? 0 : bytes.length;
     }
 }

@@ -40,9 +40,10 @@ public final class DetectorTopology {
 
         KStream<String, Routed> routed = builder
                 .stream(settings.inputTopic(), Consumed.with(Serdes.ByteArray(), Serdes.ByteArray())
-                        .withTimestampExtractor(new ReadingTimestampExtractor())
+                        .withTimestampExtractor(new ReadingTimestampExtractor(settings.maxFutureSkewMillis()))
                         .withName("readings"))
-                .process(() -> new RoutingProcessor(metrics, settings.maxChannels()), Named.as("route"));
+                .process(() -> new RoutingProcessor(metrics, settings.maxChannels(), settings.maxFutureSkewMillis()),
+                        Named.as("route"));
 
         Map<String, KStream<String, Routed>> routes = routed.split(Named.as("route-"))
                 .branch((key, r) -> r.route() == Routed.Route.DEAD_LETTER, Branched.as("dead"))

@@ -13,20 +13,50 @@ import org.apache.kafka.streams.processor.TimestampExtractor;
  * zig-zag varint {@code eventTime}. Anything it cannot read (another schema, truncated bytes, a
  * negative time) keeps the record's own timestamp, or the partition time if that is negative too:
  * the record is never dropped here, and the topology sends it to the dead-letter topic.
+ *
+ * <p>An event time {@linkplain #tooFarAhead too far ahead} of the record's own timestamp is not
+ * trusted either: the record keeps its own timestamp, so that one reading from a sensor with a
+ * broken clock cannot drag stream time years ahead, and the topology sees the gap and sends the
+ * reading to the dead-letter topic as {@code future_timestamp}.
  */
 public final class ReadingTimestampExtractor implements TimestampExtractor {
 
     private static final byte[] HEADER = header();
 
+    private final long maxFutureSkewMillis;
+
+    /** An extractor that trusts any event time, however far ahead of the record's timestamp. */
+    public ReadingTimestampExtractor() {
+        this(Long.MAX_VALUE);
+    }
+
+    /** An extractor that trusts event times at most {@code maxFutureSkewMillis} ahead of the record's timestamp. */
+    public ReadingTimestampExtractor(long maxFutureSkewMillis) {
+        if (maxFutureSkewMillis < 0) {
+            throw new IllegalArgumentException("max future skew must not be negative, got " + maxFutureSkewMillis);
+        }
+        this.maxFutureSkewMillis = maxFutureSkewMillis;
+    }
+
     @Override
     public long extract(ConsumerRecord<Object, Object> record, long partitionTime) {
         if (record.value() instanceof byte[] bytes) {
             long eventTime = eventTime(bytes);
-            if (eventTime >= 0) {
+            if (eventTime >= 0 && !tooFarAhead(eventTime, record.timestamp(), maxFutureSkewMillis)) {
                 return eventTime;
             }
         }
         return record.timestamp() >= 0 ? record.timestamp() : Math.max(partitionTime, 0L);
+    }
+
+    /**
+     * The future-timestamp rule: whether {@code eventTime} is later than {@code recordTimestamp}
+     * by more than {@code maxSkewMillis} (a lead of exactly {@code maxSkewMillis} is accepted). A
+     * record without a timestamp (negative) is never too far ahead.
+     */
+    public static boolean tooFarAhead(long eventTime, long recordTimestamp, long maxSkewMillis) {
+        // eventTime > recordTimestamp >= 0, so the difference cannot overflow
+        return recordTimestamp >= 0 && eventTime > recordTimestamp && eventTime - recordTimestamp > maxSkewMillis;
     }
 
     /** The event time encoded in {@code bytes}, or -1 if they are not a readable reading. */

@@ -3,6 +3,8 @@ package dev.sensorwatch.stream;
 import dev.sensorwatch.avro.SensorReading;
 import dev.sensorwatch.detect.Rejection;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
 import org.apache.kafka.common.errors.SerializationException;
@@ -12,8 +14,14 @@ import org.apache.kafka.streams.processor.api.Record;
 
 /**
  * First stop of every raw record: decodes it, sends what can never be scored to the dead-letter
- * topic (undecodable bytes, no key, no or too many channels, NaN or infinite values), and tags
- * the rest as keyed by their sensor id already or in need of repartitioning.
+ * topic (undecodable bytes, no key, no or too many channels, NaN or infinite values, an event
+ * time too far ahead of the record's timestamp), and tags the rest as keyed by their sensor id
+ * already or in need of repartitioning.
+ *
+ * <p>The record timestamp seen here is the one {@link ReadingTimestampExtractor} chose: the
+ * reading's event time, or the record's own timestamp when the event time lies too far ahead of
+ * it. So the future-timestamp check compares the event time with the Kafka record's timestamp,
+ * never with the wall clock, and a replay of the same topic decides the same way.
  */
 final class RoutingProcessor implements Processor<byte[], byte[], String, Routed> {
 
@@ -21,11 +29,13 @@ final class RoutingProcessor implements Processor<byte[], byte[], String, Routed
     private final DeadLetters deadLetters = new DeadLetters();
     private final DetectorMetrics metrics;
     private final int maxChannels;
+    private final long maxFutureSkewMillis;
     private ProcessorContext<String, Routed> context;
 
-    RoutingProcessor(DetectorMetrics metrics, int maxChannels) {
+    RoutingProcessor(DetectorMetrics metrics, int maxChannels, long maxFutureSkewMillis) {
         this.metrics = metrics;
         this.maxChannels = maxChannels;
+        this.maxFutureSkewMillis = maxFutureSkewMillis;
     }
 
     @Override
@@ -65,6 +75,14 @@ final class RoutingProcessor implements Processor<byte[], byte[], String, Routed
                 reject(record, key, Rejection.NON_FINITE, "channel " + d + " is " + v);
                 return;
             }
+        }
+        long eventTime = reading.getEventTime().toEpochMilli();
+        if (ReadingTimestampExtractor.tooFarAhead(eventTime, record.timestamp(), maxFutureSkewMillis)) {
+            reject(record, key, Rejection.FUTURE_TIMESTAMP, "event time " + reading.getEventTime() + " is "
+                    + Duration.ofMillis(eventTime - record.timestamp()) + " ahead of the record's timestamp "
+                    + Instant.ofEpochMilli(record.timestamp()) + "; at most " + Duration.ofMillis(maxFutureSkewMillis)
+                    + " is allowed (--max-future-skew)");
+            return;
         }
         byte[] id = sensorId.getBytes(StandardCharsets.UTF_8);
         if (Arrays.equals(id, key)) {

@@ -1,11 +1,14 @@
 package dev.sensorwatch.stream;
 
 import dev.sensorwatch.detect.DetectorConfig;
+import java.time.Duration;
+import java.time.temporal.ChronoUnit;
 import java.util.Objects;
 
 /**
- * What the topology needs to know: its topic names, the detector's parameters and the largest
- * channel count a reading may have.
+ * What the topology needs to know: its topic names, the detector's parameters, the largest
+ * channel count a reading may have and how far a reading's event time may lie ahead of its
+ * record's timestamp.
  *
  * @param inputTopic      readings, Avro {@code SensorReading}, keyed by sensor id
  * @param scoresTopic     one {@code AnomalyScore} per accepted reading
@@ -13,9 +16,13 @@ import java.util.Objects;
  * @param deadLetterTopic {@code DeadLetter}s: records that could not be scored, with the reason
  * @param detector        the detector's parameters, the same for every sensor
  * @param maxChannels     readings with more channels go to the dead-letter topic
+ * @param maxFutureSkew   a reading whose event time is later than its Kafka record's timestamp
+ *                        by more than this goes to the dead-letter topic ({@code future_timestamp});
+ *                        {@link #NO_FUTURE_LIMIT} turns the check off
  */
 public record TopologySettings(String inputTopic, String scoresTopic, String anomaliesTopic,
-                               String deadLetterTopic, DetectorConfig detector, int maxChannels) {
+                               String deadLetterTopic, DetectorConfig detector, int maxChannels,
+                               Duration maxFutureSkew) {
 
     /** Default name of the readings topic. */
     public static final String DEFAULT_INPUT_TOPIC = "sensor-readings";
@@ -27,13 +34,24 @@ public record TopologySettings(String inputTopic, String scoresTopic, String ano
     public static final String DEFAULT_DEAD_LETTER_TOPIC = "sensor-readings-dlq";
     /** Default largest channel count of a reading. */
     public static final int DEFAULT_MAX_CHANNELS = 64;
+    /** Default largest lead of a reading's event time over its record's timestamp: one day. */
+    public static final Duration DEFAULT_MAX_FUTURE_SKEW = Duration.ofDays(1);
+    /** A {@code maxFutureSkew} that accepts any event time, however far ahead. */
+    public static final Duration NO_FUTURE_LIMIT = ChronoUnit.FOREVER.getDuration();
     /** Name of the state store holding each sensor's detector. */
     public static final String STORE = "sensor-detectors";
 
     /** The defaults: the topic names above and {@link DetectorConfig#DEFAULTS}. */
     public static final TopologySettings DEFAULTS = new TopologySettings(DEFAULT_INPUT_TOPIC,
             DEFAULT_SCORES_TOPIC, DEFAULT_ANOMALIES_TOPIC, DEFAULT_DEAD_LETTER_TOPIC,
-            DetectorConfig.DEFAULTS, DEFAULT_MAX_CHANNELS);
+            DetectorConfig.DEFAULTS, DEFAULT_MAX_CHANNELS, DEFAULT_MAX_FUTURE_SKEW);
+
+    /** Settings with the {@linkplain #DEFAULT_MAX_FUTURE_SKEW default future skew}. */
+    public TopologySettings(String inputTopic, String scoresTopic, String anomaliesTopic, String deadLetterTopic,
+                            DetectorConfig detector, int maxChannels) {
+        this(inputTopic, scoresTopic, anomaliesTopic, deadLetterTopic, detector, maxChannels,
+                DEFAULT_MAX_FUTURE_SKEW);
+    }
 
     /**
      * Checks the values.
@@ -52,6 +70,25 @@ public record TopologySettings(String inputTopic, String scoresTopic, String ano
         }
         if (maxChannels < 1 || maxChannels > 4096) {
             throw new IllegalArgumentException("max channels must be in [1, 4096], got " + maxChannels);
+        }
+        Objects.requireNonNull(maxFutureSkew, "maxFutureSkew");
+        if (maxFutureSkew.isNegative()) {
+            throw new IllegalArgumentException("the max future skew must not be negative, got " + maxFutureSkew);
+        }
+    }
+
+    /** These settings with another {@code maxFutureSkew}. */
+    public TopologySettings withMaxFutureSkew(Duration skew) {
+        return new TopologySettings(inputTopic, scoresTopic, anomaliesTopic, deadLetterTopic, detector, maxChannels,
+                skew);
+    }
+
+    /** {@link #maxFutureSkew} in milliseconds, {@link Long#MAX_VALUE} if it has more. */
+    public long maxFutureSkewMillis() {
+        try {
+            return maxFutureSkew.toMillis();
+        } catch (ArithmeticException tooLong) {
+            return Long.MAX_VALUE;
         }
     }
 }

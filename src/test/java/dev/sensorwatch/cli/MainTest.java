@@ -82,7 +82,7 @@ class MainTest {
 
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
-        "run    | --bootstrap-server,--input-topic,--output-topic,--anomalies-topic,--dead-letter-topic,--threshold,--application-id,--state-dir,--metrics-port,--[no-]create-topics,--reset,--config-file,--kafka.KEY=VALUE",
+        "run    | --bootstrap-server,--input-topic,--output-topic,--anomalies-topic,--dead-letter-topic,--threshold,--max-future-skew,--application-id,--state-dir,--metrics-port,--[no-]create-topics,--reset,--config-file,--kafka.KEY=VALUE",
         "broker | --port,--dir,--config-file",
         "replay | --bootstrap-server,--input,--topic,--speed,--format,--delimiter,--zone,--config-file,--kafka.KEY=VALUE",
         "dump   | --bootstrap-server,--topic,--format,--idle-timeout,--output,--config-file,--kafka.KEY=VALUE",
@@ -465,6 +465,24 @@ class MainTest {
         assertThat(parsedRun(Map.of("SENSORWATCH_METRICS_PORT", "-1"), "run").metricsPort).isEqualTo(-1);
         assertThat(parsedRun(Map.of("SENSORWATCH_METRICS_PORT", "-1"), "run", "--metrics-port", "9000").metricsPort)
                 .isEqualTo(9000);
+    }
+
+    @Test
+    void maxFutureSkewTakesDurationsDaysOrOffAndDefaultsToOneDay() {
+        assertThat(parsedRun(Map.of(), "run").common.topology().maxFutureSkew()).isEqualTo(java.time.Duration.ofDays(1));
+        assertThat(parsedRun(Map.of(), "run", "--max-future-skew", "12h").common.topology().maxFutureSkew())
+                .isEqualTo(java.time.Duration.ofHours(12));
+        assertThat(parsedRun(Map.of(), "run", "--max-future-skew", "PT36H").common.topology().maxFutureSkew())
+                .isEqualTo(java.time.Duration.ofHours(36));
+        assertThat(parsedRun(Map.of("SENSORWATCH_MAX_FUTURE_SKEW", "2d"), "run").common.topology().maxFutureSkew())
+                .isEqualTo(java.time.Duration.ofDays(2));
+        assertThat(parsedRun(Map.of(), "run", "--max-future-skew", "off").common.topology().maxFutureSkewMillis())
+                .isEqualTo(Long.MAX_VALUE);
+        for (String bad : List.of("-1d", "0s", "soon", "1x")) {
+            Run run = execute("run", "--max-future-skew", bad, "--bootstrap-server", "127.0.0.1:1");
+            assertThat(run.code()).as(bad + ": " + run.all()).isEqualTo(2);
+            assertThat(run.err()).contains("--max-future-skew", bad);
+        }
     }
 
     @Test

@@ -289,4 +289,23 @@ abstract class BrokerScenarios {
             assertThat(runner.healthy()).as("still running after the bad records").isTrue();
         }
     }
+
+    /**
+     * Hostile input on a real broker with exactly-once: see {@link HostileInputRun}. The long form
+     * is tagged {@code soak}: {@code ./mvnw -Psoak verify -Dfuzz.broker.bad=20000 -Dfuzz.broker.valid=1000
+     * -Dfuzz.seed=...}.
+     */
+    @Test
+    void hostileInputIsDeadLetteredOnceEachAndChangesNoScore() throws Exception {
+        new HostileInputRun(this, stateDir).run(dev.sensorwatch.stream.HostileTraffic.seed("fuzz.seed"),
+                HostileInputRun.sizes(120, 1_200, 5));
+    }
+
+    @Test
+    @org.junit.jupiter.api.Tag("soak")
+    void hostileInputLongForm() throws Exception {
+        new HostileInputRun(this, stateDir).run(dev.sensorwatch.stream.HostileTraffic.seed("fuzz.seed"),
+                HostileInputRun.sizes(Integer.getInteger("fuzz.broker.valid", 1_000),
+                        Integer.getInteger("fuzz.broker.bad", 20_000), Integer.getInteger("fuzz.broker.huge", 20)));
+    }
 }

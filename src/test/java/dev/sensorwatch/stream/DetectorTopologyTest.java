@@ -217,6 +217,59 @@ class DetectorTopologyTest {
     }
 
     @Test
+    void aReadingTooFarAheadOfItsRecordTimestampIsDeadLetteredAndDoesNotPoisonItsSensor() {
+        long day = java.time.Duration.ofDays(1).toMillis();
+        long arrival = 1_700_000_000_000L;
+        input.pipeInput(key("s"), reading("s", arrival - 5_000, 1.0), arrival);
+        // exactly the allowed lead: accepted
+        input.pipeInput(key("s"), reading("s", arrival + day, 1.1), arrival);
+        // one millisecond more: rejected, directly and through the repartition topic
+        input.pipeInput(key("s"), reading("s", arrival + 2 * day + 1, 1.2), arrival + day);
+        input.pipeInput(key("gateway"), reading("s", arrival + 400 * day, 1.2), arrival + day);
+        // the sensor goes on: a later genuine reading is not out of order
+        input.pipeInput(key("s"), reading("s", arrival + day + 60_000, 1.3), arrival + day + 61_000);
+
+        assertThat(scores.readValuesToList().stream().map(SCORES::decode).map(sc -> sc.getEventTime().toEpochMilli()))
+                .containsExactly(arrival - 5_000, arrival + day, arrival + day + 60_000);
+        List<TestRecord<byte[], byte[]>> letters = deadLetters.readRecordsToList();
+        assertThat(letters).hasSize(2);
+        DeadLetter direct = DEAD_LETTERS.decode(letters.get(0).value());
+        DeadLetter rekeyed = DEAD_LETTERS.decode(letters.get(1).value());
+        assertThat(direct.getReason()).isEqualTo("future_timestamp");
+        assertThat(direct.getDetail()).contains("is PT24H0.001S ahead of the record's timestamp", "at most PT24H");
+        assertThat(direct.getTimestamp().toEpochMilli()).as("the record's own timestamp").isEqualTo(arrival + day);
+        assertThat(letters.get(0).timestamp()).as("dead letter not stamped in the future").isEqualTo(arrival + day);
+        assertThat(rekeyed.getReason()).isEqualTo("future_timestamp");
+        assertThat(bytes(rekeyed.getKey())).isEqualTo(key("gateway"));
+        assertThat(metrics.deadLetters(Rejection.FUTURE_TIMESTAMP)).isEqualTo(2);
+    }
+
+    @Test
+    void theFutureRuleComparesWithTheRecordTimestampOnly() {
+        assertThat(ReadingTimestampExtractor.tooFarAhead(1_000 + 500, 1_000, 500)).isFalse();
+        assertThat(ReadingTimestampExtractor.tooFarAhead(1_000 + 501, 1_000, 500)).isTrue();
+        assertThat(ReadingTimestampExtractor.tooFarAhead(Long.MAX_VALUE, 0, Long.MAX_VALUE)).isFalse();
+        assertThat(ReadingTimestampExtractor.tooFarAhead(Long.MIN_VALUE, 1_000, 0)).isFalse();
+        assertThat(ReadingTimestampExtractor.tooFarAhead(Long.MAX_VALUE, -1, 0)).as("no record timestamp").isFalse();
+    }
+
+    @Test
+    void theFutureSkewIsConfigurableAndCanBeOff() {
+        long arrival = 1_700_000_000_000L;
+        close();
+        startWith(SETTINGS.withMaxFutureSkew(java.time.Duration.ofMinutes(5)));
+        input.pipeInput(key("s"), reading("s", arrival + 300_000, 1.0), arrival);
+        input.pipeInput(key("s"), reading("s", arrival + 300_002, 1.0), arrival + 1);
+        assertThat(scores.getQueueSize()).isEqualTo(1);
+        assertThat(DEAD_LETTERS.decode(deadLetters.readValue()).getReason()).isEqualTo("future_timestamp");
+        close();
+        startWith(SETTINGS.withMaxFutureSkew(TopologySettings.NO_FUTURE_LIMIT));
+        input.pipeInput(key("s"), reading("s", Long.MAX_VALUE / 2, 1.0), 0L);
+        assertThat(scores.getQueueSize()).isEqualTo(1);
+        assertThat(deadLetters.isEmpty()).isTrue();
+    }
+
+    @Test
     void theThresholdDecidesTheFlag() {
         close();
         startWith(new TopologySettings("in", "out", "flagged", "dlq", DetectorConfig.DEFAULTS.withThreshold(0.5), 8));

@@ -1,0 +1,116 @@
+package dev.sensorwatch.stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.sensorwatch.avro.AnomalyScore;
+import dev.sensorwatch.avro.SensorReading;
+import java.io.ByteArrayOutputStream;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.common.errors.SerializationException;
+import org.junit.jupiter.api.Test;
+
+/** Strict, bounded decoding of single-object-encoded records. */
+class AvroSerdeTest {
+
+    static final AvroSerde<SensorReading> READINGS = AvroSerde.of(SensorReading.class);
+
+    static byte[] valid() {
+        return READINGS.encode(SensorReading.newBuilder().setSensorId("pump-1").setEventTime(Instant.ofEpochMilli(5_000))
+                .setValues(List.of(1.5, -2.0)).setUnit("bar").setTags(Map.of("site", "north")).build());
+    }
+
+    @Test
+    void roundTrips() {
+        SensorReading decoded = READINGS.decode(valid());
+        assertThat(decoded.getSensorId()).isEqualTo("pump-1");
+        assertThat(decoded.getValues()).containsExactly(1.5, -2.0);
+        assertThat(decoded.getTags()).containsEntry("site", "north");
+    }
+
+    @Test
+    void everyProperPrefixIsRejected() {
+        byte[] bytes = valid();
+        for (int length = 0; length < bytes.length; length++) {
+            byte[] prefix = Arrays.copyOf(bytes, length);
+            assertThatThrownBy(() -> READINGS.decode(prefix)).as("prefix of %d bytes", length)
+                    .isInstanceOf(SerializationException.class).hasMessageStartingWith("not a SensorReading");
+        }
+    }
+
+    @Test
+    void bytesAfterTheRecordAreRejected() {
+        byte[] bytes = Arrays.copyOf(valid(), valid().length + 3);
+        assertThatThrownBy(() -> READINGS.decode(bytes)).isInstanceOf(SerializationException.class)
+                .hasMessageContaining("3 bytes follow the end of the record");
+    }
+
+    @Test
+    void anotherSchemaIsNamed() {
+        byte[] score = AvroSerde.of(AnomalyScore.class).encode(AnomalyScore.newBuilder().setSensorId("s")
+                .setEventTime(Instant.EPOCH).setObserved(List.of(1.0)).setPredicted(List.of(1.0)).setPredictionError(0)
+                .setAnomalyScore(0).setAnomaly(false).setChannelShares(List.of(1.0)).setLearnedReadings(0).build());
+        assertThatThrownBy(() -> READINGS.decode(score)).hasMessageContaining("it is a AnomalyScore");
+        byte[] unknown = valid();
+        unknown[5] ^= 0x40;
+        assertThatThrownBy(() -> READINGS.decode(unknown)).hasMessageContaining("unknown schema");
+        assertThatThrownBy(() -> READINGS.decode(new byte[] {1, 2, 3})).hasMessageContaining("no single-object marker");
+    }
+
+    /** Lengths and counts claiming far more than the value holds fail fast, without allocating them. */
+    @Test
+    void hugeLengthPrefixesFailWithoutAllocating() {
+        long[] claims = {Integer.MAX_VALUE - 8, 500_000_000L, Long.MAX_VALUE / 2};
+        for (long claim : claims) {
+            ByteArrayOutputStream string = prefixed();
+            varLong(string, claim); // the sensor id's length
+            string.write('x');
+            ByteArrayOutputStream array = withIdAndTime();
+            varLong(array, claim); // the values' item count
+            array.writeBytes(new byte[16]);
+            ByteArrayOutputStream map = withIdAndTime();
+            varLong(map, 1);
+            map.writeBytes(new byte[8]);
+            varLong(map, 0);
+            varLong(map, 0); // unit: null
+            varLong(map, claim); // the tags' entry count
+            for (ByteArrayOutputStream hostile : List.of(string, array, map)) {
+                long before = usedHeap();
+                assertThatThrownBy(() -> READINGS.decode(hostile.toByteArray())).as("claim %d", claim)
+                        .isInstanceOf(SerializationException.class).hasMessageStartingWith("not a SensorReading");
+                assertThat(usedHeap() - before).as("heap grown by decoding a claim of %d", claim).isLessThan(64L << 20);
+            }
+        }
+    }
+
+    private static long usedHeap() {
+        Runtime runtime = Runtime.getRuntime();
+        return runtime.totalMemory() - runtime.freeMemory();
+    }
+
+    private static ByteArrayOutputStream prefixed() {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        out.writeBytes(READINGS.header());
+        return out;
+    }
+
+    private static ByteArrayOutputStream withIdAndTime() {
+        ByteArrayOutputStream out = prefixed();
+        varLong(out, 1);
+        out.write('s');
+        varLong(out, 1_000);
+        return out;
+    }
+
+    static void varLong(ByteArrayOutputStream out, long value) {
+        long zigzag = (value << 1) ^ (value >> 63);
+        while ((zigzag & ~0x7FL) != 0) {
+            out.write((int) ((zigzag & 0x7F) | 0x80));
+            zigzag >>>= 7;
+        }
+        out.write((int) zigzag);
+    }
+}
