@@ -41,6 +41,8 @@ final class AnomalyScorer {
     static final double SPATIAL_TOLERANCE = 0.02;
     /** The ratio a reading in new territory gets at least. */
     static final double SPATIAL_RATIO = 9.0;
+    /** A record grows at most this many times per reading, so one absurd reading cannot blind the scorer. */
+    static final double RECORD_GROWTH = 3.0;
 
     /** What the scorer says of one reading. */
     record Result(double ratio, double jointError, double[] shares) {
@@ -145,12 +147,12 @@ final class AnomalyScorer {
             if (keepRecords) {
                 double statistic = Math.sqrt(jointError);
                 double floor = Math.sqrt(Math.sqrt(floorSquares / channels));
-                double single = errorRecord > 0.0 ? statistic / Math.max(errorRecord, floor) : 0.0;
-                errorRecord = Math.max(statistic, errorRecord * decay);
+                double single = ratio(statistic, errorRecord, floor);
+                errorRecord = record(statistic, errorRecord, floor);
                 recentErrorRows = push(recentErrors, recentErrorRows, new double[] {statistic}, 1);
                 double mean = mean(recentErrors, recentErrorRows, 1, 0);
-                double sustained = meanErrorRecord > 0.0 ? mean / Math.max(meanErrorRecord, floor) : 0.0;
-                meanErrorRecord = Math.max(mean, meanErrorRecord * decay);
+                double sustained = ratio(mean, meanErrorRecord, floor);
+                meanErrorRecord = record(mean, meanErrorRecord, floor);
                 ratio = Math.max(single, sustained);
             }
         }
@@ -159,8 +161,8 @@ final class AnomalyScorer {
             for (int d = 0; d < channels; d++) {
                 double shift = Math.abs(mean(recentValues, recentValueRows, channels, d) - valueMean[d]);
                 double floor = FLOOR * Math.sqrt(valueVar[d]) + 1e-12;
-                double level = levelRecords[d] > 0.0 ? shift / Math.max(levelRecords[d], floor) : 0.0;
-                levelRecords[d] = Math.max(shift, levelRecords[d] * decay);
+                double level = ratio(shift, levelRecords[d], floor);
+                levelRecords[d] = record(shift, levelRecords[d], floor);
                 ratio = Math.max(ratio, level);
             }
         }
@@ -181,6 +183,17 @@ final class AnomalyScorer {
             valueVar[d] = (1.0 - alpha) * (valueVar[d] + alpha * delta * delta);
         }
         return new Result(seen > warmup ? ratio : 0.0, jointError, shares);
+    }
+
+    /** A signal's value over its record (0 while there is none yet); the record counts at least {@code floor}. */
+    private static double ratio(double value, double record, double floor) {
+        return record > 0.0 ? value / Math.max(record, floor) : 0.0;
+    }
+
+    /** The record after {@code value}: the larger of the decayed record and the value, grown at most {@link #RECORD_GROWTH}-fold. */
+    private double record(double value, double record, double floor) {
+        double bounded = record > 0.0 ? Math.min(value, RECORD_GROWTH * Math.max(record, floor)) : value;
+        return Math.max(bounded, record * decay);
     }
 
     /** The score of a largest ratio {@code r}: {@code r / (1 + r)}, in [0, 1). */

@@ -184,7 +184,7 @@ public final class SensorDetector {
             return Rejection.CHANNEL_MISMATCH;
         }
         for (double v : values) {
-            if (!Double.isFinite(v)) {
+            if (!Rejection.usable(v)) {
                 return Rejection.NON_FINITE;
             }
         }

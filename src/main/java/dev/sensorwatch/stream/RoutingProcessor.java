@@ -71,8 +71,9 @@ final class RoutingProcessor implements Processor<byte[], byte[], String, Routed
         }
         for (int d = 0; d < values.size(); d++) {
             double v = values.get(d);
-            if (!Double.isFinite(v)) {
-                reject(record, key, Rejection.NON_FINITE, "channel " + d + " is " + v);
+            if (!Rejection.usable(v)) {
+                reject(record, key, Rejection.NON_FINITE, "channel " + d + " is " + v
+                        + (Double.isFinite(v) ? ", beyond the usable magnitude " + Rejection.LARGEST_VALUE : ""));
                 return;
             }
         }

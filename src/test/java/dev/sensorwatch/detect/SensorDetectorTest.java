@@ -131,6 +131,21 @@ class SensorDetectorTest {
         assertThat(meanShare).as("the pressure channel's mean share while it misbehaves").isGreaterThan(0.6);
     }
 
+    @Test
+    void aHugeButUsableReadingIsScoredAndLeavesTheSensorWorking() {
+        double[][] values = sine(700, -1, 5);
+        values[400] = new double[] {9e99};
+        List<Score> scores = run(SensorDetector.fresh(CONFIG, 1), values, false);
+
+        assertThat(scores.get(400).anomaly()).as("the absurd reading is flagged").isTrue();
+        for (int t = 400; t < values.length; t++) {
+            assertThat(Double.isFinite(scores.get(t).score())).as("score at %d is a number", t).isTrue();
+            assertThat(Double.isFinite(scores.get(t).predicted()[0])).as("prediction at %d is a number", t).isTrue();
+        }
+        assertThat(SensorDetector.fresh(CONFIG, 1).check(0, new double[] {1e100})).isEqualTo(Rejection.NON_FINITE);
+        assertThat(SensorDetector.fresh(CONFIG, 1).check(0, new double[] {-1e100})).isEqualTo(Rejection.NON_FINITE);
+    }
+
     static double square(double x) {
         return x * x;
     }
