@@ -75,4 +75,15 @@ class SensorStateCodecTest {
                 .isInstanceOf(SerializationException.class)
                 .hasMessageContaining("format version 7").hasMessageContaining("reads version 2");
     }
+
+    @Test
+    void aVersionOneStateIsRefusedWithWhatToDo() {
+        byte[] bytes = codec.encode(trained(1, 10).snapshot());
+        bytes[AvroSerde.HEADER_LENGTH] = 2; // zig-zag varint of formatVersion 1, the first field of every version
+
+        assertThatThrownBy(() -> codec.decode(bytes))
+                .isInstanceOf(SerializationException.class)
+                .hasMessageContaining("format version 1").hasMessageContaining("cannot be carried over")
+                .hasMessageContaining("--reset");
+    }
 }

@@ -1,0 +1,113 @@
+package dev.sensorwatch.stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.sensorwatch.detect.DetectorConfig;
+import dev.sensorwatch.detect.DetectorState;
+import dev.sensorwatch.detect.SensorDetector;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.HexFormat;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A stored sensor state written by the current format (version 2), checked in as hex: it must be
+ * read back exactly, field by field, and written again byte for byte. The golden value is the
+ * state of a small detector after {@value #READINGS} readings of {@code t mod 7}, five minutes
+ * apart; most of its fields follow from those readings alone and are checked by hand.
+ *
+ * <p>After a deliberate change of the learning (not of the stored format), regenerate it with
+ * {@code java -cp target/test-classes:target/classes:<classpath> dev.sensorwatch.stream.SensorStateGoldenTest
+ * > src/test/resources/dev/sensorwatch/stream/sensor-state-v2.hex}. After a change of the format,
+ * bump {@link SensorStateCodec#CURRENT_VERSION}, keep this file and make the codec read it.
+ */
+class SensorStateGoldenTest {
+
+    static final String RESOURCE = "sensor-state-v2.hex";
+    static final DetectorConfig CONFIG = new DetectorConfig(1, 2, 0.005, 1.0, 1000, 500, 4000, 3, 0.53, 42L);
+    static final int READINGS = 60;
+    static final long STEP = 300_000L;
+
+    final SensorStateCodec codec = new SensorStateCodec();
+
+    static SensorDetector detector() {
+        SensorDetector detector = SensorDetector.fresh(CONFIG, 1);
+        SensorDetector.Workspace workspace = new SensorDetector.Workspace();
+        for (int t = 0; t < READINGS; t++) {
+            detector.process(t * STEP, new double[] {t % 7}, workspace);
+        }
+        return detector;
+    }
+
+    static byte[] golden() throws IOException {
+        try (InputStream in = SensorStateGoldenTest.class.getResourceAsStream(RESOURCE)) {
+            assertThat(in).as("test resource " + RESOURCE).isNotNull();
+            String hex = new String(in.readAllBytes(), StandardCharsets.US_ASCII).replaceAll("\\s+", "");
+            return HexFormat.of().parseHex(hex);
+        }
+    }
+
+    @Test
+    void theGoldenStateIsReadBackFieldByField() throws IOException {
+        byte[] bytes = golden();
+        assertThat(SensorStateCodec.formatVersion(bytes)).isEqualTo(2);
+        DetectorState state = codec.decode(bytes);
+
+        assertThat(state.channels()).isEqualTo(1);
+        assertThat(state.readings()).isEqualTo(READINGS);
+        assertThat(state.lastEventTime()).isEqualTo((READINGS - 1) * STEP);
+        assertThat(state.lastValues()).containsExactly((READINGS - 1) % 7);
+        assertThat(state.lstm().weights().shape().hiddenSize()).isEqualTo(1);
+        assertThat(state.lstm().windowRows()).isEqualTo(2);
+        assertThat(state.lstm().adamSteps()).as("one update per difference once two are held").isEqualTo(READINGS - 2);
+        assertThat(state.memberCounts()).containsExactly(READINGS - 2, READINGS - 1, 0);
+        for (int slot = 0; slot < 288; slot++) {
+            long expected = slot < READINGS ? slot * STEP : Long.MIN_VALUE;
+            assertThat(state.profileTimes()[slot]).as("profile slot %d time", slot).isEqualTo(expected);
+            assertThat(state.profileValues()[slot]).as("profile slot %d value", slot).isEqualTo(slot < READINGS ? slot % 7 : 0.0);
+        }
+        DetectorState.Scorer scorer = state.scorer();
+        assertThat(scorer.errorCount()).isEqualTo(READINGS - 1);
+        assertThat(scorer.valueMin()).containsExactly(0.0);
+        assertThat(scorer.valueMax()).containsExactly(6.0);
+        assertThat(scorer.valueMean()[0]).isCloseTo(Arrays.stream(readings()).average().orElseThrow(),
+                org.assertj.core.api.Assertions.within(1e-12));
+        assertThat(scorer.recentValueRows()).isEqualTo(10);
+        assertThat(scorer.recentValues()).containsExactly(Arrays.copyOfRange(readings(), READINGS - 10, READINGS));
+        assertThat(scorer.recentErrorRows()).isEqualTo(10);
+        assertThat(scorer.errorRecord()).isPositive();
+    }
+
+    @Test
+    void theGoldenStateIsWrittenAgainByteForByte() throws IOException {
+        byte[] bytes = golden();
+        assertThat(codec.encode(codec.decode(bytes))).isEqualTo(bytes);
+    }
+
+    @Test
+    void theGoldenStateIsWhatThisDetectorWritesForTheSameReadings() throws IOException {
+        assertThat(HexFormat.of().formatHex(codec.encode(detector().snapshot())))
+                .as("the state this detector writes for the golden readings; if only the learning changed, "
+                        + "regenerate the golden file (see this class's Javadoc); if the meaning of a stored field "
+                        + "changed, bump the format version")
+                .isEqualTo(HexFormat.of().formatHex(golden()));
+    }
+
+    static double[] readings() {
+        double[] values = new double[READINGS];
+        for (int t = 0; t < READINGS; t++) {
+            values[t] = t % 7;
+        }
+        return values;
+    }
+
+    /** Prints the golden hex, 64 bytes a line. */
+    public static void main(String[] args) {
+        String hex = HexFormat.of().formatHex(new SensorStateCodec().encode(detector().snapshot()));
+        for (int i = 0; i < hex.length(); i += 128) {
+            System.out.println(hex.substring(i, Math.min(hex.length(), i + 128)));
+        }
+    }
+}
