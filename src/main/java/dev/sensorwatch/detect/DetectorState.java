@@ -9,6 +9,7 @@ import dev.sensorwatch.lstm.LstmWeights;
  * @param channels      {@code D}, channels per reading
  * @param readings      readings accepted so far
  * @param lastEventTime event time of the last accepted reading (epoch ms)
+ * @param holdOff       readings left in the hold-off after a flagged reading
  * @param lastValues    the last accepted reading (the last-value member's prediction); NaN
  *                      before the first
  * @param lstm          the LSTM member, which learns the reading-to-reading changes
@@ -22,7 +23,7 @@ import dev.sensorwatch.lstm.LstmWeights;
  *                      values per slot
  * @param scorer        what turns prediction errors into scores
  */
-public record DetectorState(int channels, long readings, long lastEventTime, double[] lastValues,
+public record DetectorState(int channels, long readings, long lastEventTime, int holdOff, double[] lastValues,
                             Lstm lstm, double[] memberErrors, long[] memberCounts,
                             long[] profileTimes, double[] profileValues, Scorer scorer) {
 

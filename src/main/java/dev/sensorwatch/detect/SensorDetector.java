@@ -26,7 +26,8 @@ import java.util.Arrays;
  *       running mean squared error is lowest (the ensemble's choice is made before the reading
  *       is seen);
  *   <li><b>score</b> the reading against that prediction ({@link AnomalyScorer}); channel shares
- *       say which channels carried the error;
+ *       say which channels carried the error. A flagged reading starts a hold-off: the next
+ *       {@value #HOLD_OFF} readings belong to the same event, score 0 and are not flagged;
  *   <li><b>learn</b>: update each member's running error, append the normalised difference to
  *       the LSTM's window and take one Adam step over it, step the cell over the newest row and
  *       keep its prediction of the next reading; keep the reading in the daily profile.
@@ -47,6 +48,8 @@ public final class SensorDetector {
     static final double INPUT_CLAMP = 10.0;
     /** Readings over which each member's running mean squared error adapts. */
     static final int MEMBER_HORIZON = 300;
+    /** Readings after a flagged one that belong to the same event: they score 0 and are not flagged. */
+    public static final int HOLD_OFF = 10;
     /** Member indices, in order of preference when their errors tie. */
     static final int LSTM = 0;
     static final int LAST_VALUE = 1;
@@ -72,6 +75,7 @@ public final class SensorDetector {
     private final long[] memberCounts;
     private final DailyProfile profile;
     private final AnomalyScorer scorer;
+    private int holdOff;
 
     private SensorDetector(DetectorConfig config, int channels, OnlineLstm model, LstmState start,
                            LstmState live, DailyProfile profile, AnomalyScorer scorer) {
@@ -136,6 +140,11 @@ public final class SensorDetector {
                 AnomalyScorer.restore(config, d, state.scorer()));
         detector.readings = state.readings();
         detector.lastEventTime = state.lastEventTime();
+        if (state.holdOff() < 0 || state.holdOff() > HOLD_OFF) {
+            throw new IllegalArgumentException("stored hold-off of " + state.holdOff() + " readings is outside [0, "
+                    + HOLD_OFF + "]");
+        }
+        detector.holdOff = state.holdOff();
         copy("last values", state.lastValues(), detector.lastValues);
         copy("normalizer mean", lstm.normalizerMean(), detector.mean);
         copy("normalizer variance", lstm.normalizerVar(), detector.var);
@@ -156,7 +165,7 @@ public final class SensorDetector {
         DetectorState.Lstm lstm = new DetectorState.Lstm(mean.clone(), var.clone(), windowRows, window.clone(),
                 start.copyHidden(), start.copyCell(), live.copyHidden(), live.copyCell(), lstmPrediction.clone(),
                 model.weights(), model.copyFirstMoment(), model.copySecondMoment(), model.updates());
-        return new DetectorState(channels, readings, lastEventTime, lastValues.clone(), lstm,
+        return new DetectorState(channels, readings, lastEventTime, holdOff, lastValues.clone(), lstm,
                 memberErrors.clone(), memberCounts.clone(), profile.copyTimes(), profile.copyValues(),
                 scorer.snapshot());
     }
@@ -220,6 +229,12 @@ public final class SensorDetector {
         // 2. score against it
         AnomalyScorer.Result result = scorer.score(readings + 1, values, predicted);
         double score = AnomalyScorer.scoreOf(result.ratio());
+        if (holdOff > 0) {
+            holdOff--;
+            score = 0.0;
+        } else if (score >= config.threshold()) {
+            holdOff = HOLD_OFF;
+        }
         Score out = new Score(eventTime, values.clone(), predicted, result.jointError(), score,
                 score >= config.threshold(), result.shares(), readings);
 

@@ -29,6 +29,7 @@ public final class SensorStateCodec {
                 .setHiddenSize(lstm.weights().shape().hiddenSize())
                 .setReadings(state.readings())
                 .setLastEventTime(state.lastEventTime())
+                .setHoldOff(state.holdOff())
                 .setLastValues(pack(state.lastValues()))
                 .setNormalizerMean(pack(lstm.normalizerMean()))
                 .setNormalizerVar(pack(lstm.normalizerVar()))
@@ -115,7 +116,7 @@ public final class SensorStateCodec {
                     unpack(record.getRecentErrors(), -1, "recentErrors"),
                     record.getRecentValueRows(),
                     unpack(record.getRecentValues(), -1, "recentValues"));
-            return new DetectorState(d, record.getReadings(), record.getLastEventTime(),
+            return new DetectorState(d, record.getReadings(), record.getLastEventTime(), record.getHoldOff(),
                     unpack(record.getLastValues(), d, "lastValues"), lstm,
                     unpack(record.getMemberErrors(), -1, "memberErrors"),
                     unpackLongs(record.getMemberCounts(), "memberCounts"),

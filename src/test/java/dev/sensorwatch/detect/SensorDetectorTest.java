@@ -146,6 +146,21 @@ class SensorDetectorTest {
         assertThat(SensorDetector.fresh(CONFIG, 1).check(0, new double[] {-1e100})).isEqualTo(Rejection.NON_FINITE);
     }
 
+    @Test
+    void aFlagStartsAHoldOffSoOneEventRaisesOneAlarm() {
+        double[][] values = sine(900, 600, 6);
+        values[603][0] -= 6; // a second burst inside the hold-off
+        values[630][0] += 9; // and a third well after it
+        List<Score> scores = run(SensorDetector.fresh(CONFIG, 1), values, false);
+
+        assertThat(scores.get(600).anomaly()).isTrue();
+        for (int t = 601; t <= 600 + SensorDetector.HOLD_OFF; t++) {
+            assertThat(scores.get(t).score()).as("score in the hold-off at %d", t).isZero();
+            assertThat(scores.get(t).anomaly()).isFalse();
+        }
+        assertThat(scores.get(630).anomaly()).as("a burst after the hold-off").isTrue();
+    }
+
     static double square(double x) {
         return x * x;
     }
