@@ -1,0 +1,89 @@
+package dev.sensorwatch.detect;
+
+import dev.sensorwatch.stream.SensorStateCodec;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * The cost of one reading for one sensor with the shipped parameters, {@code D} channels:
+ *
+ * <ul>
+ *   <li>{@link #process}: {@link SensorDetector#process} alone (predict, score, learn);
+ *   <li>{@link #processWithStoredState}: what the stream processor does per reading: decode the
+ *       sensor's stored state, restore the detector, process, snapshot and encode it again.
+ * </ul>
+ *
+ * <p>Each detector first learns 2,000 readings of a noisy daily-ish wave (one reading a minute),
+ * then every benchmark call feeds the next reading, so the work is the steady state, warm-up over.
+ *
+ * <pre>
+ * ./mvnw -q -Pjmh verify -Djmh.args="SensorDetectorBenchmark -prof gc"
+ * </pre>
+ */
+@State(Scope.Thread)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.MICROSECONDS)
+@Fork(value = 2, jvmArgsAppend = {"-Xms1g", "-Xmx1g"})
+@Warmup(iterations = 5, time = 1, timeUnit = TimeUnit.SECONDS)
+@Measurement(iterations = 5, time = 1, timeUnit = TimeUnit.SECONDS)
+public class SensorDetectorBenchmark {
+
+    /** {@code D}, channels per reading. */
+    @Param({"1", "8"})
+    public int channels;
+
+    private final DetectorConfig config = DetectorConfig.DEFAULTS;
+    private final SensorDetector.Workspace workspace = new SensorDetector.Workspace();
+    private final SensorStateCodec codec = new SensorStateCodec();
+    private final Random random = new Random(7);
+    private SensorDetector detector;
+    private byte[] stored;
+    private double[] reading;
+    private long t;
+
+    @Setup
+    public void setUp() {
+        detector = SensorDetector.fresh(config, channels);
+        reading = new double[channels];
+        for (int i = 0; i < 2_000; i++) {
+            detector.process(next(), nextReading(), workspace);
+        }
+        stored = codec.encode(detector.snapshot());
+    }
+
+    private long next() {
+        t += 60_000L;
+        return t;
+    }
+
+    private double[] nextReading() {
+        for (int d = 0; d < channels; d++) {
+            reading[d] = 10 * d + Math.sin(2 * Math.PI * t / 86_400_000.0 + d) + 0.1 * random.nextGaussian();
+        }
+        return reading;
+    }
+
+    @Benchmark
+    public Score process() {
+        return detector.process(next(), nextReading(), workspace);
+    }
+
+    @Benchmark
+    public Score processWithStoredState() {
+        SensorDetector restored = SensorDetector.restore(config, codec.decode(stored));
+        Score score = restored.process(next(), nextReading(), workspace);
+        stored = codec.encode(restored.snapshot());
+        return score;
+    }
+}
