@@ -67,7 +67,7 @@ class CrashRecoveryTest {
         long t0 = System.nanoTime();
         List<String> log = new ArrayList<>();
         try (ScoreWatcher watcher = new ScoreWatcher(rig.bootstrap(), topics.scores())) {
-            AppProcess app = apps.start(rig, name + "-0", rig.runArgs(name, state, topics));
+            AppProcess app = apps.start(rig, name + "-0", rig.runArgs(name, state, topics, "--stop-when-caught-up"));
             for (int k = 0; k < kills; k++) {
                 AppProcess current = app;
                 String what;
@@ -93,7 +93,7 @@ class CrashRecoveryTest {
                 if (wipe[k]) {
                     ResilienceRig.deleteTree(state);
                 }
-                app = apps.start(rig, name + "-" + (k + 1), rig.runArgs(name, state, topics));
+                app = apps.start(rig, name + "-" + (k + 1), rig.runArgs(name, state, topics, "--stop-when-caught-up"));
             }
             ResilienceRig.awaitExit(app, 0);
         }

@@ -28,7 +28,15 @@ import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
+import java.util.concurrent.ExecutionException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ConsumerGroupDescription;
+import org.apache.kafka.clients.admin.ListOffsetsOptions;
+import org.apache.kafka.clients.admin.MemberDescription;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.common.GroupState;
+import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -161,16 +169,24 @@ final class ResilienceRig implements AutoCloseable {
         return topics;
     }
 
-    /** The {@code run} arguments for one instance of application {@code appId}. */
+    /**
+     * The {@code run} arguments for one instance of application {@code appId}, then {@code extra},
+     * then any given in {@code -Dresilience.app.args}.
+     */
     List<String> runArgs(String appId, Path stateDir, RunTopics topics, String... extra) {
         List<String> args = new ArrayList<>(List.of(
                 "--bootstrap-server", bootstrap(), "--application-id", appId, "--state-dir", stateDir.toString(),
                 "--input-topic", topics.input(), "--output-topic", topics.scores(),
                 "--anomalies-topic", topics.anomalies(), "--dead-letter-topic", topics.deadLetters(),
-                "--no-create-topics", "--metrics-port", "-1", "--stop-when-caught-up",
+                "--no-create-topics", "--metrics-port", "-1",
                 "--kafka.session.timeout.ms=" + SESSION_TIMEOUT_MS,
                 "--kafka.heartbeat.interval.ms=" + SESSION_TIMEOUT_MS / 3));
         args.addAll(List.of(extra));
+        // e.g. -Dresilience.app.args="--kafka.processing.guarantee=at_least_once" to see the tests catch duplicates
+        String more = System.getProperty("resilience.app.args", "").trim();
+        if (!more.isEmpty()) {
+            args.addAll(List.of(more.split("\\s+")));
+        }
         return args;
     }
 
@@ -212,6 +228,52 @@ final class ResilienceRig implements AutoCloseable {
         }
     }
 
+    /**
+     * The input partitions each member of consumer group {@code appId} is assigned (its active
+     * tasks), by client id; empty while the group rebalances or cannot be described.
+     */
+    Map<String, java.util.Set<Integer>> assignment(String appId, String inputTopic) {
+        Map<String, java.util.Set<Integer>> assigned = new TreeMap<>();
+        try (Admin admin = Admin.create(clientProperties())) {
+            ConsumerGroupDescription group = admin.describeConsumerGroups(List.of(appId)).all()
+                    .get(10, TimeUnit.SECONDS).get(appId);
+            if (group.groupState() != GroupState.STABLE) {
+                return Map.of();
+            }
+            for (MemberDescription member : group.members()) {
+                java.util.Set<Integer> partitions = new java.util.TreeSet<>();
+                member.assignment().topicPartitions().stream().filter(tp -> tp.topic().equals(inputTopic))
+                        .forEach(tp -> partitions.add(tp.partition()));
+                assigned.put(member.clientId(), partitions);
+            }
+            return assigned;
+        } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
+            return Map.of();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The last stable offsets of {@code partitions} of {@code topic}. */
+    Map<Integer, Long> lastStableOffsets(String topic, java.util.Collection<Integer> partitions) throws Exception {
+        try (Admin admin = Admin.create(clientProperties())) {
+            Map<TopicPartition, OffsetSpec> wanted = new java.util.HashMap<>();
+            partitions.forEach(p -> wanted.put(new TopicPartition(topic, p), OffsetSpec.latest()));
+            Map<Integer, Long> ends = new TreeMap<>();
+            admin.listOffsets(wanted, new ListOffsetsOptions(IsolationLevel.READ_COMMITTED)).all()
+                    .get(30, TimeUnit.SECONDS).forEach((tp, info) -> ends.put(tp.partition(), info.offset()));
+            return ends;
+        }
+    }
+
+    /** The partitions of the scores topic that the reference run wrote to (the partitions with sensors). */
+    java.util.Set<Integer> partitionsWithData() {
+        java.util.Set<Integer> partitions = new java.util.TreeSet<>();
+        reference.scores().forEach(o -> partitions.add(o.partition()));
+        return partitions;
+    }
+
     /** Reads every committed record of the run's output topics, up to their last stable offsets. */
     Outputs read(RunTopics topics) {
         return new Outputs(readTopic(topics.scores()), readTopic(topics.anomalies()), readTopic(topics.deadLetters()));
@@ -248,7 +310,7 @@ final class ResilienceRig implements AutoCloseable {
     private void runReference() throws Exception {
         long t0 = System.nanoTime();
         try (AppProcess app = AppProcess.run("reference", dir.resolve("logs"),
-                runArgs("reference", dir.resolve("state-reference"), referenceTopics))) {
+                runArgs("reference", dir.resolve("state-reference"), referenceTopics, "--stop-when-caught-up"))) {
             awaitExit(app, 0);
         }
         reference = read(referenceTopics);
