@@ -79,7 +79,8 @@ class CrashRecoveryTest {
                             .until(() -> current.ageMillis() >= at);
                     what = "at " + at + " ms after start";
                 } else {
-                    long target = (long) (fractions[k] * total);
+                    // at least one new committed score since the restart, so no progress kill lands on a bare start-up
+                    long target = Math.max((long) (fractions[k] * total), watcher.count() + 1);
                     await("kill " + k + " of " + name + " after " + target + " committed scores (seed " + seed + ")")
                             .atMost(ResilienceRig.RUN_PATIENCE).pollInterval(Duration.ofMillis(10))
                             .failFast(current + " ended by itself", () -> !current.isAlive())
