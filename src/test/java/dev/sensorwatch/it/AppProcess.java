@@ -10,7 +10,8 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * {@code sensorwatch run} in a child JVM of its own, started from the test class path, with its
+ * {@code sensorwatch run} in a child JVM of its own, started from the test class path through
+ * {@link ChildMain} (which ends the child if the test JVM dies), with its
  * standard output and error in files: a process that can be killed hard ({@code kill -9}, i.e.
  * {@link Process#destroyForcibly()}) the way a machine or container dies.
  */
@@ -30,7 +31,7 @@ final class AppProcess implements AutoCloseable {
     }
 
     /**
-     * Starts {@code java -cp <test class path> dev.sensorwatch.cli.Main run <args>}; its output goes to
+     * Starts {@code java -cp <test class path> dev.sensorwatch.it.ChildMain run <args>}; its output goes to
      * {@code <logDir>/<name>.out} and {@code .err}.
      */
     static AppProcess run(String name, Path logDir, List<String> args) {
@@ -40,7 +41,7 @@ final class AppProcess implements AutoCloseable {
         command.add("-XX:+UseSerialGC");
         command.add("-cp");
         command.add(System.getProperty("java.class.path"));
-        command.add("dev.sensorwatch.cli.Main");
+        command.add(ChildMain.class.getName()); // dev.sensorwatch.cli.Main, ended if this JVM goes away
         command.add("run");
         command.addAll(args);
         try {
