@@ -2,6 +2,7 @@ package dev.sensorwatch.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
+import static org.awaitility.Awaitility.await;
 
 import dev.sensorwatch.avro.AnomalyScore;
 import dev.sensorwatch.avro.DeadLetter;
@@ -288,8 +289,9 @@ final class ResilienceRig implements AutoCloseable {
         List<Out> records = new ArrayList<>();
         try (KafkaConsumer<byte[], byte[]> consumer =
                      new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-            List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
-                    .map(p -> new TopicPartition(topic, p.partition())).toList();
+            List<TopicPartition> partitions = await("partitions of " + topic).atMost(Duration.ofSeconds(30))
+                    .until(() -> consumer.partitionsFor(topic).stream()
+                            .map(p -> new TopicPartition(topic, p.partition())).toList(), list -> !list.isEmpty());
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
             Map<TopicPartition, Long> ends = consumer.endOffsets(partitions); // last stable offsets (read committed)

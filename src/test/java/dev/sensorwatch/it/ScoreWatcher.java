@@ -1,5 +1,7 @@
 package dev.sensorwatch.it;
 
+import static org.awaitility.Awaitility.await;
+
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -42,8 +44,10 @@ final class ScoreWatcher implements AutoCloseable {
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         props.put(ConsumerConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, "500");
         consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer());
-        List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
-                .map(p -> new TopicPartition(topic, p.partition())).toList();
+        // a topic created a moment ago may not be in the metadata yet
+        List<TopicPartition> partitions = await("partitions of " + topic).atMost(Duration.ofSeconds(30))
+                .until(() -> consumer.partitionsFor(topic).stream()
+                        .map(p -> new TopicPartition(topic, p.partition())).toList(), list -> !list.isEmpty());
         consumer.assign(partitions);
         consumer.seekToBeginning(partitions);
         thread = new Thread(this::poll, "score-watcher-" + topic);
