@@ -1,0 +1,122 @@
+package dev.sensorwatch.it;
+
+import static org.awaitility.Awaitility.await;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * Crash recovery: {@code sensorwatch run} (exactly-once) in a child JVM is killed with SIGKILL at
+ * random points — after a random number of committed scores, or at a random moment of start-up —
+ * and started again each time, sometimes with its state directory deleted first (state then comes
+ * back from the changelog). The scores, anomalies and dead letters it leaves, read committed, must
+ * be those of the uninterrupted reference run: the same records per sensor in the same order, byte
+ * for byte, none missing and none twice.
+ */
+@ExtendWith(ResilienceRig.Resolver.class)
+class CrashRecoveryTest {
+
+    @RegisterExtension
+    final AppProcesses apps = new AppProcesses();
+
+    @Test
+    void killedTwiceOnceWithoutStateTheOutputEqualsAnUninterruptedRun(ResilienceRig rig) throws Exception {
+        crashAndRecover(rig, "crash", 2);
+    }
+
+    /** {@code ./mvnw -Psoak verify -Dsoak.kills=20 -Dsoak.readings=10000 -Dsoak.sensors=6}. */
+    @Test
+    @Tag("soak")
+    void killedManyTimesTheOutputEqualsAnUninterruptedRun(ResilienceRig rig) throws Exception {
+        crashAndRecover(rig, "crash-soak", Integer.getInteger("soak.kills", 20));
+    }
+
+    private void crashAndRecover(ResilienceRig rig, String name, int kills) throws Exception {
+        long seed = ResilienceRig.seed(name);
+        Random random = new Random(seed);
+        ResilienceRig.RunTopics topics = rig.topics(name, ResilienceRig.INPUT);
+        Path state = rig.dir.resolve("state-" + name);
+        int total = rig.data.scoredCount();
+
+        // the plan: kill k after fractions[k] of all scores are committed, or (early) at a random
+        // moment after start-up; delete the state directory before some restarts (at least one)
+        double[] fractions = new double[kills];
+        for (int k = 0; k < kills; k++) {
+            fractions[k] = 0.05 + 0.85 * random.nextDouble();
+        }
+        Arrays.sort(fractions);
+        boolean[] early = new boolean[kills];
+        boolean[] wipe = new boolean[kills];
+        for (int k = 0; k < kills; k++) {
+            early[k] = random.nextInt(4) == 0;
+            wipe[k] = random.nextInt(3) == 0;
+        }
+        // both kinds of restart happen: at least one without state and (with two or more kills) one with it
+        if (kills > 0 && !contains(wipe, true)) {
+            wipe[random.nextInt(kills)] = true;
+        }
+        if (kills > 1 && !contains(wipe, false)) {
+            wipe[random.nextInt(kills)] = false; // all were true, so one true remains
+        }
+
+        long t0 = System.nanoTime();
+        List<String> log = new ArrayList<>();
+        try (ScoreWatcher watcher = new ScoreWatcher(rig.bootstrap(), topics.scores())) {
+            AppProcess app = apps.start(rig, name + "-0", rig.runArgs(name, state, topics, "--stop-when-caught-up"));
+            for (int k = 0; k < kills; k++) {
+                AppProcess current = app;
+                String what;
+                if (early[k]) {
+                    long at = 300 + random.nextInt(4_000);
+                    await("kill " + k + " of " + name + " at " + at + " ms after start (seed " + seed + ")")
+                            .atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(20))
+                            .failFast(current + " ended by itself", () -> !current.isAlive())
+                            .until(() -> current.ageMillis() >= at);
+                    what = "at " + at + " ms after start";
+                } else {
+                    // at least one new committed score since the restart, so no progress kill lands on a bare start-up
+                    long target = Math.max((long) (fractions[k] * total), watcher.count() + 1);
+                    await("kill " + k + " of " + name + " after " + target + " committed scores (seed " + seed + ")")
+                            .atMost(ResilienceRig.RUN_PATIENCE).pollInterval(Duration.ofMillis(10))
+                            .failFast(current + " ended by itself", () -> !current.isAlive())
+                            .until(() -> watcher.count() >= target);
+                    what = "after " + target + " committed scores";
+                }
+                long committed = watcher.count();
+                current.kill();
+                log.add(String.format("kill %d %s (%,d committed, %d ms after start)%s", k + 1, what, committed,
+                        current.ageMillis(), wipe[k] ? "; state directory deleted" : ""));
+                if (wipe[k]) {
+                    ResilienceRig.deleteTree(state);
+                }
+                app = apps.start(rig, name + "-" + (k + 1), rig.runArgs(name, state, topics, "--stop-when-caught-up"));
+            }
+            ResilienceRig.awaitExit(app, 0);
+        }
+        ResilienceRig.Outputs outputs = rig.read(topics);
+        rig.assertSameAsReference(outputs, true);
+        long wipes = java.util.stream.IntStream.range(0, kills).filter(k -> wipe[k]).count();
+        System.out.printf("%s: %d kills survived (%d with the state directory deleted), %,d scores + %,d anomalies"
+                        + " + %d dead letters identical to the uninterrupted run, in %d s (seed %d)%n  %s%n",
+                name, kills, wipes, outputs.scores().size(), outputs.anomalies().size(), outputs.deadLetters().size(),
+                TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - t0), seed, String.join("\n  ", log));
+    }
+
+    private static boolean contains(boolean[] flags, boolean value) {
+        for (boolean f : flags) {
+            if (f == value) {
+                return true;
+            }
+        }
+        return false;
+    }
+}
