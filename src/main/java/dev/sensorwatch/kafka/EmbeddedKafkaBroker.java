@@ -413,17 +413,16 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
      * lists them (the directory was formatted earlier, possibly with other users).
      */
     private void upsertScramUsers(Map<String, String> users) {
-        List<UserScramCredentialAlteration> alterations = new ArrayList<>();
-        for (String mechanism : SCRAM_MECHANISMS) {
-            users.forEach((name, password) -> alterations.add(new UserScramCredentialUpsertion(
-                    name, new ScramCredentialInfo(
-                            ScramMechanism.fromMechanismName(mechanism), 4096),
-                    password)));
-        }
         long deadline = System.nanoTime() + TOPIC_TIMEOUT.toNanos();
         Exception last = null;
         try (Admin admin = admin()) {
-            admin.alterUserScramCredentials(alterations).all().get(TOPIC_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            // a request may alter each user once: one request per mechanism
+            for (String mechanism : SCRAM_MECHANISMS) {
+                List<UserScramCredentialAlteration> alterations = new ArrayList<>();
+                users.forEach((name, password) -> alterations.add(new UserScramCredentialUpsertion(name,
+                        new ScramCredentialInfo(ScramMechanism.fromMechanismName(mechanism), 4096), password)));
+                admin.alterUserScramCredentials(alterations).all().get(TOPIC_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            }
             while (System.nanoTime() < deadline) {
                 try {
                     var described = admin.describeUserScramCredentials(List.copyOf(users.keySet())).all()
