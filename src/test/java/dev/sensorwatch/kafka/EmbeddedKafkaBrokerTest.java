@@ -178,6 +178,11 @@ class EmbeddedKafkaBrokerTest {
             }
             assertThatThrownBy(() -> ClusterCheck.verify(saslClient(sasl, "SCRAM-SHA-512", "bob", "bob-pw"), WAIT))
                     .hasMessageContaining("authentication failed");
+            Properties oauth = saslClient(sasl, "OAUTHBEARER", "alice", "alice-pw");
+            oauth.put("sasl.jaas.config", "org.apache.kafka.common.security.oauthbearer.OAuthBearerLoginModule required"
+                    + " unsecuredLoginStringClaim_sub=\"alice\";");
+            assertThatThrownBy(() -> ClusterCheck.verify(oauth, WAIT))
+                    .hasMessageContaining("does not accept sasl.mechanism=OAUTHBEARER");
         } finally {
             first.stop();
         }
@@ -193,6 +198,18 @@ class EmbeddedKafkaBrokerTest {
                 }
             }
         }
+    }
+
+    @Test
+    void tlsClientAgainstAPlainListenerIsToldToCheckTheSecurityProtocol() {
+        Properties tls = new Properties();
+        tls.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, shared.bootstrapServers());
+        tls.put("security.protocol", "SSL");
+        assertThatThrownBy(() -> ClusterCheck.verify(tls, Duration.ofSeconds(2)))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("no answer from the Kafka cluster at " + shared.bootstrapServers())
+                .hasMessageContaining("security.protocol=SSL")
+                .hasMessageContaining("its listener expects another security protocol");
     }
 
     @Test
