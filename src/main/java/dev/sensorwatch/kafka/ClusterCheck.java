@@ -40,7 +40,7 @@ public final class ClusterCheck {
      * @param timeout          how long the cluster may take to answer
      * @return the nodes of the cluster
      * @throws IllegalArgumentException if the client settings themselves are invalid (e.g. a malformed
-     *                                  JAAS configuration)
+     *                                  JAAS configuration, or a SASL protocol without one)
      * @throws IllegalStateException    if the cluster cannot be reached or refuses the credentials; the
      *                                  message names the address, the security protocol, the cause and
      *                                  the settings to check
@@ -50,6 +50,14 @@ public final class ClusterCheck {
         props.putAll(clientProperties);
         props.putIfAbsent(AdminClientConfig.CLIENT_ID_CONFIG, "sensorwatch-cluster-check");
         int millis = (int) Math.min(Integer.MAX_VALUE, Math.max(1, timeout.toMillis()));
+        String protocol = props.getProperty(CommonClientConfigs.SECURITY_PROTOCOL_CONFIG, "");
+        if (protocol.toUpperCase(java.util.Locale.ROOT).startsWith("SASL")
+                && props.getProperty(SaslConfigs.SASL_JAAS_CONFIG) == null
+                && System.getProperty("java.security.auth.login.config") == null) {
+            throw new IllegalArgumentException("security.protocol=" + protocol + " needs credentials: set"
+                    + " kafka.sasl.jaas.config (and kafka.sasl.mechanism), e.g. org.apache.kafka.common.security"
+                    + ".scram.ScramLoginModule required username=\"…\" password=\"…\";");
+        }
         Admin admin;
         try {
             admin = Admin.create(props);
@@ -89,6 +97,13 @@ public final class ClusterCheck {
             message = "authentication failed at the Kafka cluster at " + bootstrap + " (" + as + "): " + detail
                     + "; check the user name and password in kafka.sasl.jaas.config and kafka.sasl.mechanism";
         } else if (cause instanceof SslAuthenticationException) {
+            Throwable root = cause;
+            while (root.getCause() != null && root.getCause() != root) {
+                root = root.getCause();
+            }
+            if (root != cause && root.getMessage() != null) {
+                detail += " (" + Secrets.redact(root.getMessage(), props) + ")";
+            }
             message = "TLS handshake with the Kafka cluster at " + bootstrap + " failed (" + as + "): " + detail
                     + "; check kafka.ssl.truststore.* (the cluster's certificate authority), and kafka.ssl.keystore.*"
                     + " if the cluster asks for client certificates";

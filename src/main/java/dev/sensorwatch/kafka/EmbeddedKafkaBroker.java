@@ -67,7 +67,7 @@ import org.slf4j.LoggerFactory;
  * </ul>
  *
  * <p>With a {@link SaslListener} the broker also listens on a second port for {@code SASL_PLAINTEXT}
- * clients (mechanisms {@code PLAIN}, {@code SCRAM-SHA-256} and {@code SCRAM-SHA-512}) and advertises it,
+ * (or, with a key store, {@code SASL_SSL}) clients (mechanisms {@code PLAIN}, {@code SCRAM-SHA-256} and {@code SCRAM-SHA-512}) and advertises it,
  * so that a client bootstrapped there is sent back to it and must authenticate on every connection;
  * the PLAINTEXT port stays open for the broker's own readiness check and {@link #createTopics(Map)}.
  *
@@ -83,7 +83,6 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     private static final String HOST = "127.0.0.1";
     private static final String BROKER_LISTENER = "PLAINTEXT";
     private static final String CONTROLLER_LISTENER = "CONTROLLER";
-    private static final String SASL_LISTENER = "SASL_PLAINTEXT";
     private static final List<String> SCRAM_MECHANISMS = List.of("SCRAM-SHA-256", "SCRAM-SHA-512");
     private static final Duration STARTUP_TIMEOUT = Duration.ofSeconds(60);
     private static final Duration TOPIC_TIMEOUT = Duration.ofSeconds(30);
@@ -102,21 +101,28 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     }
 
     /**
-     * An extra {@code SASL_PLAINTEXT} listener on 127.0.0.1 that accepts the mechanisms {@code PLAIN},
-     * {@code SCRAM-SHA-256} and {@code SCRAM-SHA-512} for the given users.
+     * An extra SASL listener on 127.0.0.1 that accepts the mechanisms {@code PLAIN}, {@code SCRAM-SHA-256}
+     * and {@code SCRAM-SHA-512} for the given users: {@code SASL_PLAINTEXT}, or {@code SASL_SSL} when a
+     * key store is given ({@link #withTls(Path, String)}).
      *
      * <p>PLAIN users are part of the listener's JAAS configuration; SCRAM credentials are written into the
      * cluster metadata when the data directory is formatted and, on a restart on an already formatted
      * directory, created (or replaced) through the Admin API before {@code start} returns.
      *
-     * @param port  the SASL client port on 127.0.0.1; 0 picks a free one
-     * @param users user name to password; names and passwords must not contain {@code "}, {@code ,},
-     *              {@code =}, {@code ;} or {@code \}
+     * @param port             the SASL client port on 127.0.0.1; 0 picks a free one
+     * @param users            user name to password; names and passwords must not contain {@code "}, {@code ,},
+     *                         {@code =}, {@code ;}, {@code \\} or white space
+     * @param keyStore         a PKCS12 key store with the broker's key and certificate (for 127.0.0.1), or
+     *                         {@code null} for a listener without TLS
+     * @param keyStorePassword the password of the key store and of its key; {@code null} without TLS
      */
-    public record SaslListener(int port, Map<String, String> users) {
+    public record SaslListener(int port, Map<String, String> users, Path keyStore, String keyStorePassword) {
 
-        /** Checks the port and the users and keeps an immutable copy of them. */
+        /** Checks the port, the users and the key store and keeps an immutable copy of the users. */
         public SaslListener {
+            if ((keyStore == null) != (keyStorePassword == null)) {
+                throw new IllegalArgumentException("a TLS key store needs its password, and a password its key store");
+            }
             if (port < 0 || port > 65535) {
                 throw new IllegalArgumentException("SASL port out of range: " + port);
             }
@@ -140,7 +146,37 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
          * @return the listener
          */
         public static SaslListener withUsers(Map<String, String> users) {
-            return new SaslListener(0, users);
+            return new SaslListener(0, users, null, null);
+        }
+
+        /**
+         * The same listener with TLS: {@code SASL_SSL}.
+         *
+         * @param keyStore         a PKCS12 key store with the broker's key and certificate
+         * @param keyStorePassword its password (also the key's)
+         * @return the listener with TLS
+         */
+        public SaslListener withTls(Path keyStore, String keyStorePassword) {
+            return new SaslListener(port, users, keyStore, keyStorePassword);
+        }
+
+        /**
+         * The same listener on another port.
+         *
+         * @param newPort the port; 0 picks a free one
+         * @return the listener on {@code newPort}
+         */
+        public SaslListener onPort(int newPort) {
+            return new SaslListener(newPort, users, keyStore, keyStorePassword);
+        }
+
+        /**
+         * The listener's security protocol, which is also its listener name.
+         *
+         * @return {@code SASL_SSL} with a key store, {@code SASL_PLAINTEXT} without
+         */
+        public String securityProtocol() {
+            return keyStore == null ? "SASL_PLAINTEXT" : "SASL_SSL";
         }
 
         private static boolean plainToken(String text) {
@@ -214,7 +250,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         long t3 = System.nanoTime();
         LOG.info("Embedded Kafka broker ready at {}{} (data {}{}) in {} ms: config+format {} ms, server startup {} ms,"
                         + " first client answer {} ms",
-                broker.bootstrapServers(), sasl == null ? "" : ", SASL_PLAINTEXT at " + broker.saslBootstrapServers(), dir, formatted ? ", newly formatted" : "", millis(t3 - t0),
+                broker.bootstrapServers(), sasl == null ? "" : ", " + sasl.securityProtocol() + " at " + broker.saslBootstrapServers(), dir, formatted ? ", newly formatted" : "", millis(t3 - t0),
                 millis(t1 - t0), millis(t2 - t1), millis(t3 - t2));
         return broker;
     }
@@ -378,15 +414,22 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     }
 
     /**
-     * Adds the SASL_PLAINTEXT listener: PLAIN users in its JAAS configuration, SCRAM credentials from the
+     * Adds the SASL listener: PLAIN users in its JAAS configuration, SCRAM credentials from the
      * cluster metadata. The broker itself keeps talking PLAINTEXT (inter-broker and controller listeners).
      */
     private static void addSaslListener(Map<String, String> p, int saslPort, SaslListener sasl) {
-        String prefix = "listener.name." + SASL_LISTENER.toLowerCase(Locale.ROOT) + ".";
-        p.put("listeners", p.get("listeners") + "," + SASL_LISTENER + "://" + HOST + ":" + saslPort);
-        p.put("advertised.listeners", p.get("advertised.listeners") + "," + SASL_LISTENER + "://" + HOST + ":" + saslPort);
+        String listener = sasl.securityProtocol();
+        String prefix = "listener.name." + listener.toLowerCase(Locale.ROOT) + ".";
+        p.put("listeners", p.get("listeners") + "," + listener + "://" + HOST + ":" + saslPort);
+        p.put("advertised.listeners", p.get("advertised.listeners") + "," + listener + "://" + HOST + ":" + saslPort);
         p.put("listener.security.protocol.map",
-                p.get("listener.security.protocol.map") + "," + SASL_LISTENER + ":SASL_PLAINTEXT");
+                p.get("listener.security.protocol.map") + "," + listener + ":" + listener);
+        if (sasl.keyStore() != null) {
+            p.put(prefix + "ssl.keystore.type", "PKCS12");
+            p.put(prefix + "ssl.keystore.location", sasl.keyStore().toAbsolutePath().toString());
+            p.put(prefix + "ssl.keystore.password", sasl.keyStorePassword());
+            p.put(prefix + "ssl.key.password", sasl.keyStorePassword());
+        }
         p.put(prefix + "sasl.enabled.mechanisms", "PLAIN," + String.join(",", SCRAM_MECHANISMS));
         StringBuilder plain = new StringBuilder("org.apache.kafka.common.security.plain.PlainLoginModule required");
         new TreeMap<>(sasl.users()).forEach((name, password) ->

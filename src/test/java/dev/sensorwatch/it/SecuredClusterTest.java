@@ -37,10 +37,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * {@code replay}, {@code run} and {@code dump} against a cluster that only lets authenticated clients
- * in: the embedded broker with a SASL_PLAINTEXT listener (SCRAM-SHA-512), the commands given only that
- * listener's address. With the right credentials — on the command line, in the environment or in the
- * config file — the session produces one score per reading; without credentials or with a wrong password
- * each command stops within seconds with a message that names the problem. The password appears
+ * in over TLS: the embedded broker with a SASL_SSL listener (SCRAM-SHA-512, a certificate made for the
+ * test), the commands given only that listener's address. With the right credentials and trust store —
+ * on the command line, in the environment or in the config file — the session produces one score per
+ * reading; without credentials, with a wrong password or without the trust store each command stops
+ * within seconds with a message that names the problem. The password appears
  * nowhere: not in standard output or error, not in any log line (Kafka's own included), not in
  * {@code --help}.
  */
@@ -65,12 +66,33 @@ class SecuredClusterTest {
 
     final List<String> printed = new ArrayList<>();
 
+    static Path trustedCertificate;
+
     @BeforeAll
-    static void startBroker() {
+    static void startBroker() throws Exception {
         System.out.println("SecuredClusterTest seed " + SEED + " (rerun with -Dsecured.seed=" + SEED + ")");
+        String storePassword = "store-" + UUID.randomUUID();
+        Path keyStore = work.resolve("broker.p12");
+        trustedCertificate = work.resolve("broker-ca.pem");
+        keytool("-genkeypair", "-alias", "broker", "-keyalg", "EC", "-groupname", "secp256r1",
+                "-dname", "CN=127.0.0.1", "-ext", "SAN=ip:127.0.0.1", "-validity", "2", "-storetype", "PKCS12",
+                "-keystore", keyStore.toString(), "-storepass", storePassword, "-keypass", storePassword);
+        keytool("-exportcert", "-rfc", "-alias", "broker", "-keystore", keyStore.toString(),
+                "-storepass", storePassword, "-file", trustedCertificate.toString());
         broker = EmbeddedKafkaBroker.start(work.resolve("broker"), 0, Map.of(),
-                EmbeddedKafkaBroker.SaslListener.withUsers(Map.of(USER, PASSWORD)));
+                EmbeddedKafkaBroker.SaslListener.withUsers(Map.of(USER, PASSWORD)).withTls(keyStore, storePassword));
         captureLogs();
+    }
+
+    /** Runs the JDK's keytool, failing with its output if it fails. */
+    static void keytool(String... args) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "keytool").toString());
+        command.addAll(List.of(args));
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String output = new String(process.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(process.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)).as("keytool finished").isTrue();
+        assertThat(process.exitValue()).as("keytool %s: %s", args[0], output).isZero();
     }
 
     @AfterAll
@@ -181,16 +203,19 @@ class SecuredClusterTest {
         // credentials on the command line
         Run replay = assertTimeoutPreemptively(GIVE_UP.multipliedBy(2), () -> execute(Map.of(), "replay",
                 "--bootstrap-server", sasl, "--format", "csv", "--input", input.toString(), "--topic", "sec-readings",
-                "--partitions", "2", "--kafka.security.protocol=SASL_PLAINTEXT", "--kafka.sasl.mechanism=SCRAM-SHA-512",
-                "--kafka.sasl.jaas.config=" + jaas(PASSWORD)));
+                "--partitions", "2", "--kafka.security.protocol=SASL_SSL", "--kafka.sasl.mechanism=SCRAM-SHA-512",
+                "--kafka.sasl.jaas.config=" + jaas(PASSWORD), "--kafka.ssl.truststore.type=PEM",
+                "--kafka.ssl.truststore.location=" + trustedCertificate));
         assertThat(replay.code()).as(replay.all()).isZero();
         assertThat(replay.out()).contains("Published " + SENSORS * ROWS);
 
         // credentials in the environment
         Map<String, String> env = Map.of(
-                "SENSORWATCH_KAFKA_SECURITY_PROTOCOL", "SASL_PLAINTEXT",
+                "SENSORWATCH_KAFKA_SECURITY_PROTOCOL", "SASL_SSL",
                 "SENSORWATCH_KAFKA_SASL_MECHANISM", "SCRAM-SHA-512",
-                "SENSORWATCH_KAFKA_SASL_JAAS_CONFIG", jaas(PASSWORD));
+                "SENSORWATCH_KAFKA_SASL_JAAS_CONFIG", jaas(PASSWORD),
+                "SENSORWATCH_KAFKA_SSL_TRUSTSTORE_TYPE", "PEM",
+                "SENSORWATCH_KAFKA_SSL_TRUSTSTORE_LOCATION", trustedCertificate.toString());
         Run run = assertTimeoutPreemptively(GIVE_UP.multipliedBy(3), () -> execute(env, "run",
                 "--bootstrap-server", sasl, "--application-id", "secured", "--input-topic", "sec-readings",
                 "--output-topic", "sec-scores", "--anomalies-topic", "sec-anomalies", "--dead-letter-topic", "sec-dlq",
@@ -201,8 +226,9 @@ class SecuredClusterTest {
 
         // credentials in the config file
         Path config = work.resolve("secured.properties");
-        Files.writeString(config, "kafka.security.protocol=SASL_PLAINTEXT\nkafka.sasl.mechanism=SCRAM-SHA-512\n"
-                + "kafka.sasl.jaas.config=" + jaas(PASSWORD).replace("\\", "\\\\") + "\n");
+        Files.writeString(config, "kafka.security.protocol=SASL_SSL\nkafka.sasl.mechanism=SCRAM-SHA-512\n"
+                + "kafka.sasl.jaas.config=" + jaas(PASSWORD) + "\nkafka.ssl.truststore.type=PEM\n"
+                + "kafka.ssl.truststore.location=" + trustedCertificate.toString().replace("\\", "\\\\") + "\n");
         Path dumped = work.resolve("scores.csv");
         Run dump = assertTimeoutPreemptively(GIVE_UP.multipliedBy(2), () -> execute(Map.of(), "dump",
                 "--config-file", config.toString(), "--bootstrap-server", sasl, "--topic", "sec-scores",
@@ -226,7 +252,7 @@ class SecuredClusterTest {
     @ValueSource(strings = {"replay", "run", "dump"})
     void withoutCredentialsEachCommandStopsSoonWithAMessageNamingTheProblem(String command) throws IOException {
         Run run = assertTimeoutPreemptively(GIVE_UP, () -> execute(Map.of(), args(command, List.of())));
-        assertThat(run.code()).as(run.all()).isNotZero();
+        assertThat(run.code()).as(run.all()).isEqualTo(1);
         assertThat(run.err()).contains("no answer from the Kafka cluster at " + broker.saslBootstrapServers(),
                 "security.protocol=PLAINTEXT", "kafka.security.protocol", "kafka.sasl.*");
     }
@@ -235,11 +261,33 @@ class SecuredClusterTest {
     @ValueSource(strings = {"replay", "run", "dump"})
     void withAWrongPasswordEachCommandStopsSoonWithAMessageNamingTheProblem(String command) throws IOException {
         Run run = assertTimeoutPreemptively(GIVE_UP, () -> execute(Map.of(), args(command, List.of(
-                "--kafka.security.protocol=SASL_PLAINTEXT", "--kafka.sasl.mechanism=SCRAM-SHA-512",
-                "--kafka.sasl.jaas.config=" + jaas(WRONG_PASSWORD)))));
-        assertThat(run.code()).as(run.all()).isNotZero();
+                "--kafka.security.protocol=SASL_SSL", "--kafka.sasl.mechanism=SCRAM-SHA-512",
+                "--kafka.sasl.jaas.config=" + jaas(WRONG_PASSWORD), "--kafka.ssl.truststore.type=PEM",
+                "--kafka.ssl.truststore.location=" + trustedCertificate))));
+        assertThat(run.code()).as(run.all()).isEqualTo(1);
         assertThat(run.err()).contains("authentication failed at the Kafka cluster at " + broker.saslBootstrapServers(),
                 "sasl.mechanism=SCRAM-SHA-512", "kafka.sasl.jaas.config");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"replay", "run", "dump"})
+    void withoutTheTrustStoreEachCommandStopsSoonWithAMessageNamingTheProblem(String command) throws IOException {
+        Run run = assertTimeoutPreemptively(GIVE_UP, () -> execute(Map.of(), args(command, List.of(
+                "--kafka.security.protocol=SASL_SSL", "--kafka.sasl.mechanism=SCRAM-SHA-512",
+                "--kafka.sasl.jaas.config=" + jaas(PASSWORD)))));
+        assertThat(run.code()).as(run.all()).isEqualTo(1);
+        assertThat(run.err()).contains("TLS handshake with the Kafka cluster at " + broker.saslBootstrapServers()
+                + " failed", "kafka.ssl.truststore");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"replay", "run", "dump"})
+    void aSaslProtocolWithoutCredentialsIsAUsageError(String command) throws IOException {
+        Run run = assertTimeoutPreemptively(GIVE_UP, () -> execute(Map.of(), args(command, List.of(
+                "--kafka.security.protocol=SASL_SSL", "--kafka.ssl.truststore.type=PEM",
+                "--kafka.ssl.truststore.location=" + trustedCertificate))));
+        assertThat(run.code()).as(run.all()).isEqualTo(2);
+        assertThat(run.err()).contains("security.protocol=SASL_SSL needs credentials", "kafka.sasl.jaas.config");
     }
 
     @ParameterizedTest

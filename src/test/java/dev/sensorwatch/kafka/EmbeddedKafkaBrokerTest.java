@@ -189,7 +189,7 @@ class EmbeddedKafkaBrokerTest {
 
         // on the formatted directory the SCRAM users come from the metadata log; new ones through the Admin API
         try (EmbeddedKafkaBroker second = EmbeddedKafkaBroker.start(dir, port, Map.of(),
-                new EmbeddedKafkaBroker.SaslListener(saslPort, Map.of("alice", "alice-pw", "bob", "bob-pw")))) {
+                EmbeddedKafkaBroker.SaslListener.withUsers(Map.of("alice", "alice-pw", "bob", "bob-pw")).onPort(saslPort))) {
             assertThat(second.saslBootstrapServers()).isEqualTo(sasl);
             for (String user : List.of("alice", "bob")) {
                 for (String mechanism : List.of("PLAIN", "SCRAM-SHA-512")) {
