@@ -67,9 +67,10 @@ import org.slf4j.LoggerFactory;
  * </ul>
  *
  * <p>With a {@link SaslListener} the broker also listens on a second port for {@code SASL_PLAINTEXT}
- * (or, with a key store, {@code SASL_SSL}) clients (mechanisms {@code PLAIN}, {@code SCRAM-SHA-256} and {@code SCRAM-SHA-512}) and advertises it,
- * so that a client bootstrapped there is sent back to it and must authenticate on every connection;
- * the PLAINTEXT port stays open for the broker's own readiness check and {@link #createTopics(Map)}.
+ * (or, with a key store, {@code SASL_SSL}) clients, mechanisms {@code PLAIN}, {@code SCRAM-SHA-256} and
+ * {@code SCRAM-SHA-512}, and advertises it, so that a client bootstrapped there is sent back to it and
+ * must authenticate on every connection; the PLAINTEXT port stays open for the broker's own readiness
+ * check and {@link #createTopics(Map)}.
  *
  * <p>Note that Kafka's fatal-error handlers end the process (as a stand-alone broker would) if the
  * broker meets an unrecoverable storage fault.
@@ -111,7 +112,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
      *
      * @param port             the SASL client port on 127.0.0.1; 0 picks a free one
      * @param users            user name to password; names and passwords must not contain {@code "}, {@code ,},
-     *                         {@code =}, {@code ;}, {@code \\} or white space
+     *                         {@code =}, {@code ;}, a backslash or white space
      * @param keyStore         a PKCS12 key store with the broker's key and certificate (for 127.0.0.1), or
      *                         {@code null} for a listener without TLS
      * @param keyStorePassword the password of the key store and of its key; {@code null} without TLS
@@ -179,6 +180,13 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
             return keyStore == null ? "SASL_PLAINTEXT" : "SASL_SSL";
         }
 
+        /** Names the users and the key store, never a password. */
+        @Override
+        public String toString() {
+            return "SaslListener[port=" + port + ", users=" + new TreeMap<>(users).keySet()
+                    + (keyStore == null ? "" : ", keyStore=" + keyStore) + "]";
+        }
+
         private static boolean plainToken(String text) {
             return text != null && !text.isEmpty() && text.chars().noneMatch(c -> "\",=;\\".indexOf(c) >= 0
                     || Character.isWhitespace(c));
@@ -190,9 +198,10 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
      *
      * @param dataDir   the broker's own directory for its logs and metadata (created if missing)
      * @param port      the client port on 127.0.0.1; 0 picks a free one (the controller always gets another free port)
-     * @param overrides broker properties that replace or add to the defaults, e.g. an extra SASL listener;
-     *                  the readiness check and {@link #createTopics(Map)} connect to {@link #bootstrapServers()}
-     *                  as a plain client, so the listener on {@code port} must stay PLAINTEXT
+     * @param overrides broker properties that replace or add to the defaults (for an extra SASL listener
+     *                  see {@link #start(Path, int, Map, SaslListener)}); the readiness check and
+     *                  {@link #createTopics(Map)} connect to {@link #bootstrapServers()} as a plain client,
+     *                  so the listener on {@code port} must stay PLAINTEXT
      * @return the running broker
      */
     public static EmbeddedKafkaBroker start(Path dataDir, int port, Map<String, String> overrides) {
@@ -250,7 +259,9 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         long t3 = System.nanoTime();
         LOG.info("Embedded Kafka broker ready at {}{} (data {}{}) in {} ms: config+format {} ms, server startup {} ms,"
                         + " first client answer {} ms",
-                broker.bootstrapServers(), sasl == null ? "" : ", " + sasl.securityProtocol() + " at " + broker.saslBootstrapServers(), dir, formatted ? ", newly formatted" : "", millis(t3 - t0),
+                broker.bootstrapServers(),
+                sasl == null ? "" : ", " + sasl.securityProtocol() + " at " + broker.saslBootstrapServers(),
+                dir, formatted ? ", newly formatted" : "", millis(t3 - t0),
                 millis(t1 - t0), millis(t2 - t1), millis(t3 - t2));
         return broker;
     }

@@ -216,6 +216,8 @@ class EmbeddedKafkaBrokerTest {
     void saslUsersMustFitIntoAJaasConfiguration() {
         assertThatThrownBy(() -> EmbeddedKafkaBroker.SaslListener.withUsers(Map.of("a", "xyzzy\"1")))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'a'").hasMessageNotContaining("xyzzy");
+        assertThat(EmbeddedKafkaBroker.SaslListener.withUsers(Map.of("a", "xyzzy1")).withTls(Path.of("k.p12"), "xyzzy2"))
+                .asString().contains("a", "k.p12").doesNotContain("xyzzy");
         assertThatThrownBy(() -> EmbeddedKafkaBroker.SaslListener.withUsers(Map.of()))
                 .isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(shared::saslPort).isInstanceOf(IllegalStateException.class)
