@@ -23,7 +23,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.TreeMap;
-import java.util.UUID;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVRecord;
 import org.junit.jupiter.api.AfterAll;
@@ -49,9 +48,10 @@ class SecuredClusterTest {
 
     static final long SEED = Long.getLong("secured.seed", System.nanoTime());
     static final String USER = "sensorwatch";
-    /** Random, so that finding it in a log cannot be a coincidence. */
-    static final String PASSWORD = "pw-" + UUID.randomUUID();
-    static final String WRONG_PASSWORD = "wrong-" + UUID.randomUUID();
+    static final Random PASSWORDS = new Random(SEED);
+    /** Random (from the seed), so that finding it in a log cannot be a coincidence. */
+    static final String PASSWORD = "pw-" + Long.toHexString(PASSWORDS.nextLong() | 1L << 62);
+    static final String WRONG_PASSWORD = "wrong-" + Long.toHexString(PASSWORDS.nextLong() | 1L << 62);
     static final int SENSORS = 2;
     static final int ROWS = 300;
     /** How long a command may take to give up; generous next to its --connect-timeout. */
@@ -71,7 +71,7 @@ class SecuredClusterTest {
     @BeforeAll
     static void startBroker() throws Exception {
         System.out.println("SecuredClusterTest seed " + SEED + " (rerun with -Dsecured.seed=" + SEED + ")");
-        String storePassword = "store-" + UUID.randomUUID();
+        String storePassword = "store-" + Long.toHexString(PASSWORDS.nextLong());
         Path keyStore = work.resolve("broker.p12");
         trustedCertificate = work.resolve("broker-ca.pem");
         keytool("-genkeypair", "-alias", "broker", "-keyalg", "EC", "-groupname", "secp256r1",
@@ -182,7 +182,7 @@ class SecuredClusterTest {
 
     /** Two sensors, {@value #ROWS} readings each, a noisy daily sine; seeded. */
     static Path readings() throws IOException {
-        Random random = new Random(SEED);
+        Random random = new Random(SEED + 1);
         Path dir = work.resolve("input");
         Files.createDirectories(dir);
         for (int s = 0; s < SENSORS; s++) {
