@@ -301,10 +301,14 @@ class SecuredClusterTest {
         assertThat(help.out()).contains("--bootstrap-server", "--connect-timeout");
     }
 
-    /** The command's arguments against the SASL listener, with a short start-up check. */
+    /**
+     * The command's arguments against the SASL listener. Without any security settings the start-up check
+     * can only time out, so it gets a short timeout; with them the cluster answers (and refuses) at once,
+     * and a longer timeout keeps a slow machine from turning that answer into a timeout.
+     */
     String[] args(String command, List<String> security) throws IOException {
         List<String> args = new ArrayList<>(List.of(command, "--bootstrap-server", broker.saslBootstrapServers(),
-                "--connect-timeout", "3s"));
+                "--connect-timeout", security.isEmpty() ? "3s" : "15s"));
         switch (command) {
             case "replay" -> args.addAll(List.of("--format", "csv", "--input", readings().toString(),
                     "--topic", "refused-readings"));
