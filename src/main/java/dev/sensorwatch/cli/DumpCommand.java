@@ -75,7 +75,7 @@ final class DumpCommand implements Callable<Integer> {
             case "json" -> false;
             default -> throw new IllegalArgumentException("--format must be csv or json, got '" + format + "'");
         };
-        Properties props = kafka.clientProperties(main.settings, kafka.bootstrapServer);
+        Properties props = kafka.connect(main.settings, kafka.bootstrapServer);
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         props.remove(ConsumerConfig.GROUP_ID_CONFIG);

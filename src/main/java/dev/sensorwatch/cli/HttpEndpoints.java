@@ -40,6 +40,11 @@ final class HttpEndpoints implements AutoCloseable {
         return new HttpEndpoints(server);
     }
 
+    /** The address actually bound. */
+    java.net.InetSocketAddress address() {
+        return server.getAddress();
+    }
+
     /** The port actually bound. */
     int port() {
         return server.getAddress().getPort();

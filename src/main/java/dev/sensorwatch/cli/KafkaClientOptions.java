@@ -1,10 +1,16 @@
 package dev.sensorwatch.cli;
 
+import dev.sensorwatch.kafka.ClusterCheck;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import org.apache.kafka.common.Node;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.ISetter;
@@ -20,9 +26,17 @@ import picocli.CommandLine.Spec;
     "kafka.KEY=VALUE in the config file or SENSORWATCH_KAFKA_KEY in the environment (dots as underscores)."})
 final class KafkaClientOptions {
 
+    private static final Logger LOG = LoggerFactory.getLogger(KafkaClientOptions.class);
+
     @Option(names = "--bootstrap-server", paramLabel = "HOST:PORT",
             description = "Kafka cluster to connect to (env SENSORWATCH_BOOTSTRAP_SERVER).")
     String bootstrapServer;
+
+    @Option(names = "--connect-timeout", paramLabel = "DURATION", defaultValue = "30s",
+            converter = DumpCommand.DurationConverter.class,
+            description = "How long the cluster may take to answer the start-up check of address, security protocol"
+                    + " and credentials (e.g. 10s, 1m). Default: ${DEFAULT-VALUE}.")
+    Duration connectTimeout;
 
     /** The arguments no option of the command matched: the {@code --kafka.KEY=VALUE} settings, checked later. */
     List<String> kafkaArguments = new ArrayList<>();
@@ -46,6 +60,20 @@ final class KafkaClientOptions {
     /** The client settings from every source; see {@link Settings#kafkaSettings}. */
     Map<String, String> settings(Settings settings) {
         return settings.kafkaSettings(kafkaArguments);
+    }
+
+    /**
+     * Client properties for {@code bootstrap} with every {@code kafka.*} setting on top, once the
+     * cluster has answered a client with exactly these properties (see {@link ClusterCheck}).
+     *
+     * @throws IllegalStateException if the cluster cannot be reached or refuses the credentials
+     */
+    Properties connect(Settings settings, String bootstrap) {
+        Properties props = clientProperties(settings, bootstrap);
+        Collection<Node> nodes = ClusterCheck.verify(props, connectTimeout);
+        LOG.info("Connected to the Kafka cluster at {} ({} node(s), security.protocol={})", bootstrap, nodes.size(),
+                props.getProperty("security.protocol", "PLAINTEXT"));
+        return props;
     }
 
     /** Client properties for {@code bootstrap} with every {@code kafka.*} setting on top. */

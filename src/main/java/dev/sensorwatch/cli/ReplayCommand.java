@@ -54,13 +54,12 @@ final class ReplayCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--partitions must be at least 1, got " + partitions);
         }
         List<SeriesFile> all = read(input, series);
-        dev.sensorwatch.kafka.Topics.ensure(kafka.clientProperties(main.settings, kafka.bootstrapServer),
-                java.util.Map.of(topic, partitions), (short) -1);
+        java.util.Properties client = kafka.connect(main.settings, kafka.bootstrapServer);
+        dev.sensorwatch.kafka.Topics.ensure(client, java.util.Map.of(topic, partitions), (short) -1);
         long total = Replayer.count(all);
         ProgressBar bar = new ProgressBar(main.spec.commandLine().getErr(), "replay", total);
         long started = System.nanoTime();
-        long sent = new Replayer(kafka.clientProperties(main.settings, kafka.bootstrapServer), topic, factor)
-                .publish(all, bar::update);
+        long sent = new Replayer(client, topic, factor).publish(all, bar::update);
         double seconds = (System.nanoTime() - started) / 1e9;
         main.spec.commandLine().getOut().printf("Published %,d readings of %d sensors to %s in %.1f s (%,.0f/s)%n",
                 sent, all.size(), topic, seconds, sent / seconds);

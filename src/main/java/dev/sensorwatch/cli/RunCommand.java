@@ -108,10 +108,10 @@ final class RunCommand implements Callable<Integer> {
                 main.spec.commandLine().getOut().println("Embedded Kafka broker at " + bootstrap + " (data in " + brokerDir + ")");
             }
             LOG.info("Starting {} against {} with Kafka settings {}", applicationId, bootstrap, Settings.masked(overrides));
+            clientProperties = kafka.connect(main.settings, bootstrap);
             if (createTopics) {
-                Topics.ensure(kafka.clientProperties(main.settings, bootstrap), common.topicPartitions(settings), (short) -1);
+                Topics.ensure(clientProperties, common.topicPartitions(settings), (short) -1);
             }
-            clientProperties = kafka.clientProperties(main.settings, bootstrap);
             Properties props = StreamsRunner.properties(applicationId, bootstrap, stateDir, overrides);
             runner = new StreamsRunner(DetectorTopology.build(settings, new DetectorMetrics(registry)), props, registry);
             started.set(runner);

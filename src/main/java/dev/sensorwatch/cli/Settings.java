@@ -1,5 +1,6 @@
 package dev.sensorwatch.cli;
 
+import dev.sensorwatch.kafka.Secrets;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.file.Files;
@@ -140,7 +141,9 @@ final class Settings implements CommandLine.IDefaultValueProvider {
             String prefix = "--" + KAFKA_PREFIX;
             int equals = arg.indexOf('=');
             if (!arg.startsWith(prefix) || equals <= prefix.length()) {
-                throw new IllegalArgumentException("unknown option or argument '" + arg
+                // an option's value is not repeated: it may be a secret given under a misspelt name
+                String shown = arg.startsWith("-") && equals > 0 ? arg.substring(0, equals) + "=..." : arg;
+                throw new IllegalArgumentException("unknown option or argument '" + shown
                         + "'; Kafka client settings are given as --kafka.KEY=VALUE (see --help)");
             }
             settings.put(arg.substring(prefix.length(), equals), arg.substring(equals + 1));
@@ -151,13 +154,7 @@ final class Settings implements CommandLine.IDefaultValueProvider {
     /** {@code settings} with the values of secret-looking keys masked, for logs. */
     static Map<String, String> masked(Map<String, String> settings) {
         Map<String, String> copy = new TreeMap<>();
-        settings.forEach((key, value) -> copy.put(key, isSecret(key) ? "[hidden]" : value));
+        settings.forEach((key, value) -> copy.put(key, Secrets.isSecret(key) ? Secrets.HIDDEN : value));
         return copy;
-    }
-
-    static boolean isSecret(String key) {
-        String k = key.toLowerCase(Locale.ROOT);
-        return k.contains("password") || k.contains("jaas") || k.contains("secret") || k.contains("token")
-                || k.endsWith(".key") || k.contains("credential");
     }
 }

@@ -48,6 +48,7 @@ public final class Topics {
             });
             if (!missing.isEmpty()) {
                 admin.createTopics(missing).all().get(60, TimeUnit.SECONDS);
+                awaitLeaders(admin, missing.stream().map(NewTopic::name).toList());
                 LOG.info("Created topics {}", missing.stream().map(NewTopic::name).toList());
             }
             return missing.stream().map(NewTopic::name).toList();
@@ -60,6 +61,37 @@ public final class Topics {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while creating topics", e);
+        }
+    }
+
+    /**
+     * Waits until every partition of {@code topics} has a leader in the cluster's metadata. A producer
+     * that writes to a partition before the broker has taken it on gets a retriable error for its first
+     * request while later requests may already succeed; with idempotence that first batch can then be
+     * refused as out of sequence until it times out (KAFKA-15591). Waiting here keeps {@code replay} and
+     * {@code run} from producing into topics they have just created before the brokers know them.
+     */
+    private static void awaitLeaders(Admin admin, List<String> topics)
+            throws InterruptedException, TimeoutException {
+        // TimeoutException: one describeTopics call went unanswered (the cluster is gone)
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (true) {
+            try {
+                boolean led = admin.describeTopics(topics).allTopicNames().get(10, TimeUnit.SECONDS).values().stream()
+                        .flatMap(description -> description.partitions().stream())
+                        .allMatch(partition -> partition.leader() != null && !partition.leader().isEmpty());
+                if (led) {
+                    return;
+                }
+            } catch (ExecutionException e) {
+                // UnknownTopicOrPartition until the metadata reaches the broker that answers
+                LOG.debug("topics {} not described yet: {}", topics, e.getCause().getMessage());
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("created topics " + topics + ", but their partitions have no leader"
+                        + " after 60 s");
+            }
+            Thread.sleep(50); // a poll interval while the brokers apply the new topics
         }
     }
 }

@@ -9,6 +9,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 
@@ -21,6 +22,25 @@ class HttpEndpointsTest {
         HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
                 .method(method, HttpRequest.BodyPublishers.noBody()).build();
         return client.send(request, HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** The endpoints as {@code run} opens them, from its parsed options. */
+    static HttpEndpoints startAsRunWould(Map<String, String> env, String... args) throws Exception {
+        RunCommand run = MainTest.parsedRun(env, args);
+        return HttpEndpoints.start(run.metricsHost, 0, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), () -> true);
+    }
+
+    @Test
+    void runBindsLoopbackUnlessToldOtherwise() throws Exception {
+        try (HttpEndpoints endpoints = startAsRunWould(Map.of(), "run")) {
+            assertThat(endpoints.address().getAddress().isLoopbackAddress()).as("%s", endpoints.address()).isTrue();
+        }
+        try (HttpEndpoints endpoints = startAsRunWould(Map.of(), "run", "--metrics-host", "0.0.0.0")) {
+            assertThat(endpoints.address().getAddress().isAnyLocalAddress()).as("%s", endpoints.address()).isTrue();
+        }
+        try (HttpEndpoints endpoints = startAsRunWould(Map.of("SENSORWATCH_METRICS_HOST", "0.0.0.0"), "run")) {
+            assertThat(endpoints.address().getAddress().isAnyLocalAddress()).as("%s", endpoints.address()).isTrue();
+        }
     }
 
     @Test
