@@ -5,14 +5,14 @@ package dev.sensorwatch.detect;
  *
  * @param eventTime        the reading's event time, epoch milliseconds
  * @param observed         the reading's channel values
- * @param predicted        the prediction made at the sensor's previous reading (NaN before the
- *                         first prediction)
+ * @param predicted        the prediction of this reading by the ensemble member chosen before it
+ *                         arrived (NaN before the first prediction)
  * @param predictionError  root mean square over channels of the error in units of each
- *                         channel's running standard deviation (NaN before the first prediction)
- * @param score            anomaly score in [0, 1]; 0 during warm-up
+ *                         channel's running mean absolute error (NaN before the first prediction)
+ * @param score            anomaly score in [0, 1); 0 during warm-up and the hold-off
  * @param anomaly          whether {@code score} reached the threshold
  * @param channelShares    each channel's share of the squared error, summing to 1
- * @param learnedReadings  readings the detector had learned from before this one
+ * @param learnedReadings  readings the detector had accepted before this one
  */
 public record Score(long eventTime, double[] observed, double[] predicted, double predictionError,
                     double score, boolean anomaly, double[] channelShares, long learnedReadings) {
