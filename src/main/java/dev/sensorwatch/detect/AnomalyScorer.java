@@ -149,7 +149,7 @@ final class AnomalyScorer {
                 double floor = Math.sqrt(Math.sqrt(floorSquares / channels));
                 double single = ratio(statistic, errorRecord, floor);
                 errorRecord = record(statistic, errorRecord, floor);
-                recentErrorRows = push(recentErrors, recentErrorRows, new double[] {statistic}, 1);
+                recentErrorRows = push(recentErrors, recentErrorRows, statistic);
                 double mean = mean(recentErrors, recentErrorRows, 1, 0);
                 double sustained = ratio(mean, meanErrorRecord, floor);
                 meanErrorRecord = record(mean, meanErrorRecord, floor);
@@ -208,6 +208,16 @@ final class AnomalyScorer {
             rows--;
         }
         System.arraycopy(row, 0, buffer, rows * width, width);
+        return rows + 1;
+    }
+
+    /** Appends one value to a one-column buffer of {@value #RECENT} rows holding {@code rows}; returns the new count. */
+    private static int push(double[] buffer, int rows, double value) {
+        if (rows == RECENT) {
+            System.arraycopy(buffer, 1, buffer, 0, RECENT - 1);
+            rows--;
+        }
+        buffer[rows] = value;
         return rows + 1;
     }
 

@@ -76,6 +76,8 @@ public final class SensorDetector {
     private final DailyProfile profile;
     private final AnomalyScorer scorer;
     private int holdOff;
+    /** Each member's prediction of the next reading, indexed by {@link #LSTM}, {@link #LAST_VALUE}, {@link #DAILY_PROFILE}. */
+    private final double[][] memberPredictions;
 
     private SensorDetector(DetectorConfig config, int channels, OnlineLstm model, LstmState start,
                            LstmState live, DailyProfile profile, AnomalyScorer scorer) {
@@ -96,6 +98,10 @@ public final class SensorDetector {
         this.profile = profile;
         this.scorer = scorer;
         this.lastEventTime = Long.MIN_VALUE;
+        this.memberPredictions = new double[MEMBERS][];
+        memberPredictions[LSTM] = lstmPrediction;
+        memberPredictions[LAST_VALUE] = lastValues;
+        memberPredictions[DAILY_PROFILE] = new double[channels];
     }
 
     /**
@@ -216,7 +222,7 @@ public final class SensorDetector {
         OnlineTrainer trainer = workspace.trainerFor(model.shape(), config);
 
         // 1. the members' predictions of this reading; the ensemble takes the one with the lowest running error
-        double[][] predictions = {lstmPrediction, lastValues, new double[channels]};
+        double[][] predictions = memberPredictions;
         profile.predictInto(eventTime, predictions[DAILY_PROFILE]);
         int chosen = -1;
         for (int m = 0; m < MEMBERS; m++) {
