@@ -59,7 +59,7 @@ final class ScoreCommand implements Callable<Integer> {
 
     /** The scores of one series, one entry per row; NaN where a row could not be scored. */
     record Result(SeriesFile file, double[] scores, boolean[] anomalies, double[][] predicted, double[] errors,
-                  int skipped) {
+                  double[][] shares, int skipped) {
     }
 
     @Override
@@ -127,6 +127,7 @@ final class ScoreCommand implements Callable<Integer> {
         boolean[] anomalies = new boolean[n];
         double[][] predicted = new double[d][n];
         double[] errors = new double[n];
+        double[][] shares = new double[d][n];
         SensorDetector detector = SensorDetector.fresh(config, d);
         double[] values = new double[d];
         int skipped = 0;
@@ -138,6 +139,7 @@ final class ScoreCommand implements Callable<Integer> {
                 errors[row] = Double.NaN;
                 for (int c = 0; c < d; c++) {
                     predicted[c][row] = Double.NaN;
+                    shares[c][row] = Double.NaN;
                 }
                 skipped++;
                 continue;
@@ -148,9 +150,10 @@ final class ScoreCommand implements Callable<Integer> {
             errors[row] = score.predictionError();
             for (int c = 0; c < d; c++) {
                 predicted[c][row] = score.predicted()[c];
+                shares[c][row] = score.channelShares()[c];
             }
         }
-        return new Result(file, scores, anomalies, predicted, errors, skipped);
+        return new Result(file, scores, anomalies, predicted, errors, shares, skipped);
     }
 
     private void writeReport(List<Result> results, double threshold) throws java.io.IOException {
@@ -179,6 +182,11 @@ final class ScoreCommand implements Callable<Integer> {
             extra.put(names.size() == 1 ? "prediction" : "prediction_" + names.get(c), result.predicted()[c]);
         }
         extra.put("prediction_error", result.errors());
+        if (names.size() > 1) {
+            for (int c = 0; c < names.size(); c++) {
+                extra.put("share_" + names.get(c), result.shares()[c]);
+            }
+        }
         ScoreCsvWriter.write(ScoreCsvWriter.outputPathFor(output, result.file()), result.file(),
                 result.scores(), result.anomalies(), extra);
     }

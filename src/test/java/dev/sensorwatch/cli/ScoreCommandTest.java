@@ -96,12 +96,19 @@ class ScoreCommandTest {
 
         List<String> csv = lines(out.resolve(CSV_FILE));
         assertThat(csv.get(0)).isEqualTo("time;temperature;pressure;note;anomaly_score;is_anomaly;"
-                + "prediction_temperature;prediction_pressure;prediction_error");
+                + "prediction_temperature;prediction_pressure;prediction_error;share_temperature;share_pressure");
         assertThat(csv).hasSize(CSV_ROWS + 1);
         List<String> csvInput = lines(input.resolve(CSV_FILE));
         for (int i = 1; i <= CSV_ROWS; i++) {
             assertThat(csv.get(i)).startsWith(csvInput.get(i) + ";");
-            assertThat(csv.get(i).split(";", -1)).hasSize(9);
+            assertThat(csv.get(i).split(";", -1)).hasSize(11);
+        }
+        // each scored row's channel shares add up to 1
+        for (String[] row : rows(out.resolve(CSV_FILE), ";")) {
+            if (!row[4].isEmpty() && !row[9].isEmpty()) {
+                assertThat(Double.parseDouble(row[9]) + Double.parseDouble(row[10])).isCloseTo(1.0,
+                        org.assertj.core.api.Assertions.within(1e-9));
+            }
         }
 
         // Scores are probabilities, labels 0 or 1, and warm-up rows score 0.
