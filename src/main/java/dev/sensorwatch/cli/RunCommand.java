@@ -73,7 +73,8 @@ final class RunCommand implements Callable<Integer> {
     int metricsPort;
 
     @Option(names = "--stop-when-caught-up",
-            description = "Exit 0 once every reading in the input topic has been scored and committed (for backfills).")
+            description = "Exit 0 once every reading in the input topic has been scored and committed, and the output"
+                    + " topics are readable to their ends by read-committed consumers (for backfills).")
     boolean stopWhenCaughtUp;
 
     @Option(names = "--reset", description = "Delete this instance's local state before starting (it is rebuilt from the changelog topics).")
@@ -146,7 +147,7 @@ final class RunCommand implements Callable<Integer> {
                     + settings.scoresTopic() + ", " + settings.anomaliesTopic() + ", " + settings.deadLetterTopic()
                     + " as " + applicationId + "; stop with Ctrl-C or SIGTERM");
             if (stopWhenCaughtUp) {
-                waitUntilCaughtUp(runner, clientProperties, settings.inputTopic());
+                waitUntilCaughtUp(runner, clientProperties, settings, transactionTimeout(overrides));
                 runner.close(Duration.ofSeconds(30));
             }
             KafkaStreams.State end = runner.stopped().join();
@@ -165,8 +166,16 @@ final class RunCommand implements Callable<Integer> {
         }
     }
 
-    /** Polls the application's lag until it is zero and stays zero for one more round. */
-    private void waitUntilCaughtUp(StreamsRunner runner, Properties client, String inputTopic) throws InterruptedException {
+    /**
+     * Polls the application's lag until it is zero and stays zero for one more round; then waits
+     * until no transaction left open by an earlier, killed instance holds back the output topics.
+     * Such a transaction (its producer had another transactional id, e.g. because the state
+     * directory was deleted since) is aborted by the broker once {@code transaction.timeout.ms} has
+     * passed; until then read-committed consumers see nothing written after it.
+     */
+    private void waitUntilCaughtUp(StreamsRunner runner, Properties client, TopologySettings settings,
+                                   Duration transactionTimeout) throws InterruptedException {
+        String inputTopic = settings.inputTopic();
         try (ConsumerLag lag = new ConsumerLag(client)) {
             int zeroRounds = 0;
             while (zeroRounds < 2 && !runner.stopped().isDone()) {
@@ -174,7 +183,39 @@ final class RunCommand implements Callable<Integer> {
                 long behind = runner.healthy() ? lag.lag(applicationId, java.util.Set.of(inputTopic)) : -1;
                 zeroRounds = behind == 0 ? zeroRounds + 1 : 0;
             }
+            java.util.Set<String> outputs = java.util.Set.of(settings.scoresTopic(), settings.anomaliesTopic(),
+                    settings.deadLetterTopic());
+            // the broker looks for timed-out transactions every 10 s by default: allow two rounds and the timeout
+            long deadline = System.nanoTime() + transactionTimeout.plusSeconds(30).toNanos();
+            long held = lag.heldBack(outputs);
+            boolean told = false;
+            while (held != 0 && !runner.stopped().isDone() && System.nanoTime() < deadline) {
+                if (held > 0 && !told) {
+                    main.spec.commandLine().getOut().printf("%,d records on the output topics wait behind a transaction"
+                            + " an earlier instance left open; the broker aborts it after transaction.timeout.ms (%d s)%n",
+                            held, transactionTimeout.toSeconds());
+                    told = true;
+                }
+                Thread.sleep(500); // a poll interval, not a wait for a condition
+                held = lag.heldBack(outputs);
+            }
+            if (held != 0) {
+                main.spec.commandLine().getErr().printf("sensorwatch run: the output topics are still held back by an open"
+                        + " transaction (%s records); they become readable once the broker aborts it%n",
+                        held < 0 ? "unknown number of" : String.format("%,d", held));
+            }
         }
         main.spec.commandLine().getOut().println("Caught up with " + inputTopic + "; stopping");
+    }
+
+    /** The producers' {@code transaction.timeout.ms}: as configured, or Kafka Streams' default under exactly-once (10 s). */
+    private static Duration transactionTimeout(Map<String, String> overrides) {
+        String value = overrides.getOrDefault("producer.transaction.timeout.ms",
+                overrides.getOrDefault("transaction.timeout.ms", "10000"));
+        try {
+            return Duration.ofMillis(Long.parseLong(value.trim()));
+        } catch (NumberFormatException e) {
+            return Duration.ofSeconds(10);
+        }
     }
 }

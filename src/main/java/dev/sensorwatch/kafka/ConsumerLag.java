@@ -61,6 +61,39 @@ public final class ConsumerLag implements AutoCloseable {
         }
     }
 
+    /**
+     * Records in {@code topics} that read-committed consumers cannot see yet because they lie behind
+     * a transaction still open: the high watermarks minus the last stable offsets. A producer killed
+     * mid-transaction leaves such a transaction until the broker aborts it, after the producer's
+     * {@code transaction.timeout.ms}, or until a producer with the same transactional id starts; its
+     * records never become visible, but every committed record after them waits for that abort.
+     *
+     * @return the records held back, or -1 if that cannot be told (a topic or the broker did not answer)
+     */
+    public long heldBack(Set<String> topics) {
+        try {
+            Map<TopicPartition, OffsetSpec> wanted = new HashMap<>();
+            for (String topic : topics) {
+                admin.describeTopics(Set.of(topic)).allTopicNames().get(30, TimeUnit.SECONDS).get(topic)
+                        .partitions().forEach(p -> wanted.put(new TopicPartition(topic, p.partition()), OffsetSpec.latest()));
+            }
+            var stable = admin.listOffsets(wanted, new ListOffsetsOptions(IsolationLevel.READ_COMMITTED))
+                    .all().get(30, TimeUnit.SECONDS);
+            var high = admin.listOffsets(wanted, new ListOffsetsOptions(IsolationLevel.READ_UNCOMMITTED))
+                    .all().get(30, TimeUnit.SECONDS);
+            long held = 0;
+            for (var end : high.entrySet()) {
+                held += Math.max(0, end.getValue().offset() - stable.get(end.getKey()).offset());
+            }
+            return held;
+        } catch (ExecutionException | TimeoutException e) {
+            return -1;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return -1;
+        }
+    }
+
     @Override
     public void close() {
         admin.close();

@@ -40,6 +40,41 @@ class CrashRecoveryTest {
         crashAndRecover(rig, "crash-soak", Integer.getInteger("soak.kills", 20));
     }
 
+    /**
+     * An instance killed while its transaction holds scores, whose successor starts without the
+     * state directory and so with another transactional id: nothing fences the dead producer, and
+     * its transaction holds back everything written after it until the broker aborts it
+     * ({@code transaction.timeout.ms}, 10 s). {@code --stop-when-caught-up} must not exit before
+     * that: when it exits, the whole output is readable, read committed.
+     */
+    @Test
+    void aTransactionLeftOpenByAKilledInstanceHidesNothingOnceCaughtUp(ResilienceRig rig) throws Exception {
+        String name = "crash-open-transaction";
+        ResilienceRig.RunTopics topics = rig.topics(name, ResilienceRig.INPUT);
+        Path state = rig.dir.resolve("state-" + name);
+        java.util.Set<String> outputs = java.util.Set.of(topics.scores(), topics.anomalies(), topics.deadLetters());
+        long held;
+        // a long commit interval keeps the first transaction open (with scores in it) until the kill
+        try (dev.sensorwatch.kafka.ConsumerLag lag = new dev.sensorwatch.kafka.ConsumerLag(rig.clientProperties());
+             AppProcess first = apps.start(rig, name + "-0",
+                     rig.runArgs(name, state, topics, "--kafka.commit.interval.ms=8000"))) {
+            held = await(name + ": a transaction holds scores").atMost(ResilienceRig.RUN_PATIENCE)
+                    .pollInterval(Duration.ofMillis(20))
+                    .failFast(first + " ended by itself", () -> !first.isAlive())
+                    .until(() -> lag.heldBack(outputs), n -> n > 0);
+            first.kill();
+        }
+        ResilienceRig.deleteTree(state);
+        long t0 = System.nanoTime();
+        AppProcess second = apps.start(rig, name + "-1", rig.runArgs(name, state, topics, "--stop-when-caught-up"));
+        ResilienceRig.awaitExit(second, 0);
+        ResilienceRig.Outputs result = rig.read(topics);
+        rig.assertSameAsReference(result, true);
+        System.out.printf("%s: killed with %,d records in an open transaction; the restarted instance without state"
+                        + " exited after %,d ms with all %,d scores readable%n", name, held,
+                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0), result.scores().size());
+    }
+
     private void crashAndRecover(ResilienceRig rig, String name, int kills) throws Exception {
         long seed = ResilienceRig.seed(name);
         Random random = new Random(seed);

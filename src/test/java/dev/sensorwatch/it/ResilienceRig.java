@@ -275,8 +275,17 @@ final class ResilienceRig implements AutoCloseable {
         return partitions;
     }
 
-    /** Reads every committed record of the run's output topics, up to their last stable offsets. */
+    /**
+     * Reads every committed record of the run's output topics, up to their last stable offsets,
+     * after checking that no open transaction holds any of them back (so that the last stable
+     * offsets are the ends: a run that ended with {@code --stop-when-caught-up} promises that, and
+     * other tests wait for it).
+     */
     Outputs read(RunTopics topics) {
+        try (dev.sensorwatch.kafka.ConsumerLag lag = new dev.sensorwatch.kafka.ConsumerLag(clientProperties())) {
+            long held = lag.heldBack(java.util.Set.of(topics.scores(), topics.anomalies(), topics.deadLetters()));
+            assertThat(held).as("records of %s held back by open transactions", topics).isZero();
+        }
         return new Outputs(readTopic(topics.scores()), readTopic(topics.anomalies()), readTopic(topics.deadLetters()));
     }
 
