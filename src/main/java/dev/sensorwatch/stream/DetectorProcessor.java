@@ -18,7 +18,8 @@ import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
  * Scores each reading against its sensor's detector: loads the detector from the state store (or
- * starts a fresh one), rejects a reading it cannot score (another channel count, not after the
+ * starts a fresh one; a {@link DetectorCache} spares the decode while the stored bytes are the ones
+ * this processor wrote last), rejects a reading it cannot score (another channel count, not after the
  * last event time) to the dead-letter topic, otherwise scores, learns, stores the advanced
  * detector and forwards the score, timestamped with the reading's event time.
  */
@@ -29,6 +30,7 @@ final class DetectorProcessor implements Processor<String, byte[], String, Route
     private final SensorStateCodec states = new SensorStateCodec();
     private final DeadLetters deadLetters = new DeadLetters();
     private final SensorDetector.Workspace workspace = new SensorDetector.Workspace();
+    private final DetectorCache cache = new DetectorCache(DetectorCache.DEFAULT_CAPACITY);
     private final DetectorConfig config;
     private final DetectorMetrics metrics;
     private ProcessorContext<String, Routed> context;
@@ -43,6 +45,12 @@ final class DetectorProcessor implements Processor<String, byte[], String, Route
     public void init(ProcessorContext<String, Routed> context) {
         this.context = context;
         this.store = context.getStateStore(TopologySettings.STORE);
+        cache.clear();
+    }
+
+    @Override
+    public void close() {
+        cache.clear();
     }
 
     @Override
@@ -60,11 +68,15 @@ final class DetectorProcessor implements Processor<String, byte[], String, Route
         long eventTime = reading.getEventTime().toEpochMilli();
 
         byte[] stored = store.get(sensorId);
-        SensorDetector detector = stored == null
-                ? SensorDetector.fresh(config, values.length)
-                : SensorDetector.restore(config, states.decode(stored));
+        SensorDetector detector = stored == null ? SensorDetector.fresh(config, values.length) : cache.take(sensorId, stored);
+        if (detector == null) {
+            detector = SensorDetector.restore(config, states.decode(stored));
+        }
         Rejection rejection = detector.check(eventTime, values);
         if (rejection != null) {
+            if (stored != null) {
+                cache.keep(sensorId, stored, detector); // check changes nothing
+            }
             String detail = switch (rejection) {
                 case CHANNEL_MISMATCH -> "reading has " + values.length + " channels, sensor " + sensorId
                         + " has " + detector.channels();
@@ -76,7 +88,9 @@ final class DetectorProcessor implements Processor<String, byte[], String, Route
             return;
         }
         Score score = detector.process(eventTime, values, workspace);
-        store.put(sensorId, states.encode(detector.snapshot()));
+        byte[] encoded = states.encode(detector.snapshot());
+        store.put(sensorId, encoded);
+        cache.keep(sensorId, encoded, detector);
 
         AnomalyScore out = AnomalyScore.newBuilder()
                 .setSensorId(sensorId)

@@ -24,6 +24,7 @@ import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.test.TestRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -117,6 +118,39 @@ class DetectorTopologyTest {
         }
         assertThat(deadLetters.isEmpty()).isTrue();
         assertThat(metrics.readingsScored()).isEqualTo(values.length);
+    }
+
+    /**
+     * The processor keeps decoded detectors in memory; a state the store holds that the processor
+     * did not write last (restored from the changelog, say) must win over the one in memory.
+     */
+    @Test
+    void theStoredStateDecidesEvenWhenTheDetectorIsCachedInMemory() {
+        double[] values = series(300, -1);
+        SensorDetector other = SensorDetector.fresh(SETTINGS.detector(), 1);
+        SensorDetector.Workspace workspace = new SensorDetector.Workspace();
+        for (int t = 0; t < 150; t++) {
+            input.pipeInput(key("pump-1"), reading("pump-1", 1_000L * t, values[t]), 999L);
+            other.process(1_000L * t, new double[] {10 * values[t]}, workspace); // a different history
+        }
+        KeyValueStore<String, byte[]> store = driver.getKeyValueStore(TopologySettings.STORE);
+        SensorStateCodec codec = new SensorStateCodec();
+        store.put("pump-1", codec.encode(other.snapshot()));
+        scores.readRecordsToList();
+
+        for (int t = 150; t < 300; t++) {
+            input.pipeInput(key("pump-1"), reading("pump-1", 1_000L * t, values[t]), 999L);
+        }
+        List<TestRecord<String, byte[]>> out = scores.readRecordsToList();
+        assertThat(out).hasSize(150);
+        for (int t = 150; t < 300; t++) {
+            Score expected = other.process(1_000L * t, new double[] {values[t]}, workspace);
+            assertThat(Double.doubleToRawLongBits(SCORES.decode(out.get(t - 150).value()).getAnomalyScore()))
+                    .as("score bits at %d follow the replaced state", t)
+                    .isEqualTo(Double.doubleToRawLongBits(expected.score()));
+        }
+        assertThat(store.get("pump-1")).as("the store holds the state after the last reading")
+                .isEqualTo(codec.encode(other.snapshot()));
     }
 
     @Test
