@@ -19,9 +19,6 @@ import java.util.Map;
  */
 final class DetectorCache {
 
-    /** Default number of sensors cached per task. */
-    static final int DEFAULT_CAPACITY = 1024;
-
     private record Entry(byte[] encoded, SensorDetector detector) {
     }
 

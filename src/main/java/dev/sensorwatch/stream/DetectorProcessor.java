@@ -30,14 +30,15 @@ final class DetectorProcessor implements Processor<String, byte[], String, Route
     private final SensorStateCodec states = new SensorStateCodec();
     private final DeadLetters deadLetters = new DeadLetters();
     private final SensorDetector.Workspace workspace = new SensorDetector.Workspace();
-    private final DetectorCache cache = new DetectorCache(DetectorCache.DEFAULT_CAPACITY);
+    private final DetectorCache cache;
     private final DetectorConfig config;
     private final DetectorMetrics metrics;
     private ProcessorContext<String, Routed> context;
     private KeyValueStore<String, byte[]> store;
 
-    DetectorProcessor(DetectorConfig config, DetectorMetrics metrics) {
+    DetectorProcessor(DetectorConfig config, int cachedDetectors, DetectorMetrics metrics) {
         this.config = config;
+        this.cache = new DetectorCache(cachedDetectors);
         this.metrics = metrics;
     }
 

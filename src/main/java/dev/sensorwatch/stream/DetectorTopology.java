@@ -59,7 +59,7 @@ public final class DetectorTopology {
                 .merge(rekeyed, Named.as("by-sensor"));
 
         Map<String, KStream<String, Routed>> outcomes = keyed
-                .process(() -> new DetectorProcessor(settings.detector(), metrics), Named.as("detect"),
+                .process(() -> new DetectorProcessor(settings.detector(), settings.detectorCache(), metrics), Named.as("detect"),
                         TopologySettings.STORE)
                 .split(Named.as("detect-"))
                 .branch((key, r) -> r.route() == Routed.Route.DEAD_LETTER, Branched.as("dead"))

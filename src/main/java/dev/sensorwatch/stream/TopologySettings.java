@@ -19,10 +19,12 @@ import java.util.Objects;
  * @param maxFutureSkew   a reading whose event time is later than its Kafka record's timestamp
  *                        by more than this goes to the dead-letter topic ({@code future_timestamp});
  *                        {@link #NO_FUTURE_LIMIT} turns the check off
+ * @param detectorCache   sensors whose decoded detectors each stream task keeps in memory, so
+ *                        that their readings skip decoding the stored state; 0 turns that off
  */
 public record TopologySettings(String inputTopic, String scoresTopic, String anomaliesTopic,
                                String deadLetterTopic, DetectorConfig detector, int maxChannels,
-                               Duration maxFutureSkew) {
+                               Duration maxFutureSkew, int detectorCache) {
 
     /** Default name of the readings topic. */
     public static final String DEFAULT_INPUT_TOPIC = "sensor-readings";
@@ -38,6 +40,10 @@ public record TopologySettings(String inputTopic, String scoresTopic, String ano
     public static final Duration DEFAULT_MAX_FUTURE_SKEW = Duration.ofDays(1);
     /** A {@code maxFutureSkew} that accepts any event time, however far ahead. */
     public static final Duration NO_FUTURE_LIMIT = ChronoUnit.FOREVER.getDuration();
+    /** Default number of decoded detectors each stream task keeps in memory. */
+    public static final int DEFAULT_DETECTOR_CACHE = 256;
+    /** Largest {@link #detectorCache}. */
+    public static final int MAX_DETECTOR_CACHE = 1_000_000;
     /** Name of the state store holding each sensor's detector. */
     public static final String STORE = "sensor-detectors";
 
@@ -45,6 +51,13 @@ public record TopologySettings(String inputTopic, String scoresTopic, String ano
     public static final TopologySettings DEFAULTS = new TopologySettings(DEFAULT_INPUT_TOPIC,
             DEFAULT_SCORES_TOPIC, DEFAULT_ANOMALIES_TOPIC, DEFAULT_DEAD_LETTER_TOPIC,
             DetectorConfig.DEFAULTS, DEFAULT_MAX_CHANNELS, DEFAULT_MAX_FUTURE_SKEW);
+
+    /** Settings with the {@linkplain #DEFAULT_DETECTOR_CACHE default detector cache}. */
+    public TopologySettings(String inputTopic, String scoresTopic, String anomaliesTopic, String deadLetterTopic,
+                            DetectorConfig detector, int maxChannels, Duration maxFutureSkew) {
+        this(inputTopic, scoresTopic, anomaliesTopic, deadLetterTopic, detector, maxChannels, maxFutureSkew,
+                DEFAULT_DETECTOR_CACHE);
+    }
 
     /** Settings with the {@linkplain #DEFAULT_MAX_FUTURE_SKEW default future skew}. */
     public TopologySettings(String inputTopic, String scoresTopic, String anomaliesTopic, String deadLetterTopic,
@@ -75,12 +88,22 @@ public record TopologySettings(String inputTopic, String scoresTopic, String ano
         if (maxFutureSkew.isNegative()) {
             throw new IllegalArgumentException("the max future skew must not be negative, got " + maxFutureSkew);
         }
+        if (detectorCache < 0 || detectorCache > MAX_DETECTOR_CACHE) {
+            throw new IllegalArgumentException("--detector-cache must be in [0, " + MAX_DETECTOR_CACHE
+                    + "] sensors, got " + detectorCache);
+        }
     }
 
     /** These settings with another {@code maxFutureSkew}. */
     public TopologySettings withMaxFutureSkew(Duration skew) {
         return new TopologySettings(inputTopic, scoresTopic, anomaliesTopic, deadLetterTopic, detector, maxChannels,
-                skew);
+                skew, detectorCache);
+    }
+
+    /** These settings with another {@code detectorCache}. */
+    public TopologySettings withDetectorCache(int sensors) {
+        return new TopologySettings(inputTopic, scoresTopic, anomaliesTopic, deadLetterTopic, detector, maxChannels,
+                maxFutureSkew, sensors);
     }
 
     /** {@link #maxFutureSkew} in milliseconds, {@link Long#MAX_VALUE} if it has more. */

@@ -167,6 +167,14 @@ class MainTest {
     }
 
     @Test
+    void negativeDetectorCacheStopsRunBeforeContactingKafka() {
+        Run run = assertTimeoutPreemptively(Duration.ofSeconds(10), () -> execute(
+                "run", "--bootstrap-server", "127.0.0.1:1", "--metrics-port", "-1", "--detector-cache", "-1"));
+        assertThat(run.code()).isEqualTo(2);
+        assertThat(run.err()).contains("--detector-cache", "-1");
+    }
+
+    @Test
     void badFormatIsAUsageError() throws IOException {
         Run score = execute("score", "--input", smallCsv().toString(), "--output", dir.resolve("out").toString(),
                 "--format", "xml");
