@@ -14,7 +14,7 @@ import picocli.CommandLine.ParentCommand;
 
 /** {@code sensorwatch bench}: measurements of the detector. */
 @Command(name = "bench", mixinStandardHelpOptions = true,
-        description = "Measures the detector.", subcommands = BenchCommand.Nab.class)
+        description = "Measures the detector.", subcommands = {BenchCommand.Nab.class, BenchCommand.Stream.class})
 final class BenchCommand implements Runnable {
 
     @CommandLine.Spec
@@ -87,6 +87,170 @@ final class BenchCommand implements Runnable {
                         paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
                     }
                 }
+            }
+        }
+    }
+
+    /**
+     * {@code sensorwatch bench stream}: readings per second through a real broker. Starts an
+     * embedded broker, replays the input once, then runs {@code run --stop-when-caught-up} over it
+     * once per round and {@code --detector-cache} value, in turns, each as a new application with
+     * its own output topics and state, and prints the wall time of each run (start-up included),
+     * the medians and their ratios.
+     */
+    @Command(name = "stream", mixinStandardHelpOptions = true,
+            description = {"Replays the NAB corpus (or --input) into an embedded broker, then times run --stop-when-caught-up",
+                "over it, once per round and --detector-cache value, in turns; prints readings/s, medians and ratios."})
+    static final class Stream implements Callable<Integer> {
+
+        @ParentCommand
+        BenchCommand bench;
+
+        @Option(names = "--input", paramLabel = "PATH",
+                description = "CSV file or folder to replay (with --format). Default: ../shared/data/nab/data if present,"
+                        + " else the sample shipped in the jar.")
+        Path input;
+
+        @Option(names = "--format", paramLabel = "nab|csv", defaultValue = "nab",
+                description = "Format of --input. Default: ${DEFAULT-VALUE}.")
+        String format;
+
+        @Option(names = "--rounds", paramLabel = "N", defaultValue = "3",
+                description = "Runs per --detector-cache value. Default: ${DEFAULT-VALUE}.")
+        int rounds;
+
+        @Option(names = "--detector-cache", paramLabel = "SENSORS", split = ",", defaultValue = "256,0",
+                description = "The run --detector-cache values to compare. Default: ${DEFAULT-VALUE}.")
+        List<Integer> caches;
+
+        @Option(names = "--threads", paramLabel = "N", defaultValue = "1",
+                description = "Stream threads of each run (kafka.num.stream.threads). Default: ${DEFAULT-VALUE}.")
+        int threads;
+
+        @Option(names = "--partitions", paramLabel = "N", defaultValue = "1",
+                description = "Partitions of the topics. Default: ${DEFAULT-VALUE}.")
+        int partitions;
+
+        @Override
+        public Integer call() throws Exception {
+            if (rounds < 1 || rounds > 100) {
+                throw new IllegalArgumentException("--rounds must be in [1, 100], got " + rounds);
+            }
+            if (threads < 1 || partitions < 1) {
+                throw new IllegalArgumentException("--threads and --partitions must be at least 1");
+            }
+            PrintWriter out = bench.spec.commandLine().getOut();
+            Path work = Files.createTempDirectory("sensorwatch-bench-stream");
+            java.io.StringWriter log = new java.io.StringWriter();
+            PrintWriter quiet = new PrintWriter(log);
+            dev.sensorwatch.kafka.EmbeddedKafkaBroker broker = null;
+            try {
+                Path data = input;
+                String dataFormat = format;
+                if (data == null) {
+                    Path nab = Path.of("..", "shared", "data", "nab", "data");
+                    data = Files.isDirectory(nab) ? nab : DemoCommand.extractSample(work.resolve("sample"));
+                    dataFormat = "nab";
+                }
+                broker = dev.sensorwatch.kafka.EmbeddedKafkaBroker.start(work.resolve("broker"), 0, java.util.Map.of());
+                String bootstrap = broker.bootstrapServers();
+                out.printf("Embedded broker at %s; replaying %s%n", bootstrap, data);
+                out.flush();
+                int code = Main.execute(new String[] {"replay", "--bootstrap-server", bootstrap, "--format", dataFormat,
+                        "--input", data.toString(), "--topic", "readings", "--partitions", String.valueOf(partitions),
+                        "--speed", "max"}, java.util.Map.of(), quiet, quiet);
+                if (code != 0) {
+                    out.println(log);
+                    return code;
+                }
+                long readings = committed(bootstrap, "readings");
+                out.printf("%,d readings in the input topic; %d round(s) of run --stop-when-caught-up per setting,"
+                        + " %d stream thread(s), exactly-once%n%n", readings, rounds, threads);
+                out.printf("%-6s %-16s %10s %12s %10s %10s%n", "round", "detector-cache", "wall (s)", "readings/s",
+                        "scores", "dead");
+                java.util.Map<Integer, List<Double>> walls = new java.util.LinkedHashMap<>();
+                for (int round = 1; round <= rounds; round++) {
+                    for (int cache : caches) {
+                        String id = "bench-" + cache + "-" + round;
+                        log.getBuffer().setLength(0);
+                        long started = System.nanoTime();
+                        code = Main.execute(new String[] {"run", "--bootstrap-server", bootstrap, "--application-id", id,
+                                "--input-topic", "readings", "--output-topic", id + "-scores", "--anomalies-topic",
+                                id + "-anomalies", "--dead-letter-topic", id + "-dlq", "--partitions",
+                                String.valueOf(partitions), "--state-dir", work.resolve("state").resolve(id).toString(),
+                                "--metrics-port", "-1", "--detector-cache", String.valueOf(cache),
+                                "--kafka.num.stream.threads=" + threads, "--stop-when-caught-up"},
+                                java.util.Map.of(), quiet, quiet);
+                        double wall = (System.nanoTime() - started) / 1e9;
+                        if (code != 0) {
+                            out.println(log);
+                            return code;
+                        }
+                        long scores = committed(bootstrap, id + "-scores");
+                        long dead = committed(bootstrap, id + "-dlq");
+                        if (scores + dead != readings) {
+                            bench.spec.commandLine().getErr().printf("sensorwatch bench stream: %s wrote %,d scores and"
+                                    + " %,d dead letters for %,d readings%n", id, scores, dead, readings);
+                            return 1;
+                        }
+                        walls.computeIfAbsent(cache, k -> new java.util.ArrayList<>()).add(wall);
+                        out.printf("%-6d %-16d %10.1f %,12.0f %,10d %,10d%n", round, cache, wall, readings / wall, scores, dead);
+                        out.flush();
+                    }
+                }
+                out.println();
+                Integer first = caches.get(0);
+                double base = median(walls.get(first));
+                for (var e : walls.entrySet()) {
+                    double m = median(e.getValue());
+                    out.printf("detector-cache %-8d median %6.1f s  %,8.0f readings/s  %s%n", e.getKey(), m, readings / m,
+                            e.getKey().equals(first) ? "" : String.format("(%.2f× the time of detector-cache %d)", m / base, first));
+                }
+                out.printf("on %d cores; start-up of each run included%n", Runtime.getRuntime().availableProcessors());
+                return 0;
+            } finally {
+                if (broker != null) {
+                    broker.stop();
+                }
+                try (var paths = Files.walk(work)) {
+                    paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+                }
+            }
+        }
+
+        private static double median(List<Double> values) {
+            List<Double> sorted = values.stream().sorted().toList();
+            int n = sorted.size();
+            return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
+        }
+
+        /**
+         * Records committed to {@code topic}, counted by reading it (read committed) to its last
+         * stable offsets: offsets alone would also count the markers of committed transactions.
+         */
+        private static long committed(String bootstrap, String topic) {
+            java.util.Properties props = new java.util.Properties();
+            props.put("bootstrap.servers", bootstrap);
+            props.put("isolation.level", "read_committed");
+            props.put("enable.auto.commit", "false");
+            props.put("max.poll.records", "10000");
+            try (var consumer = new org.apache.kafka.clients.consumer.KafkaConsumer<byte[], byte[]>(props,
+                    new org.apache.kafka.common.serialization.ByteArrayDeserializer(),
+                    new org.apache.kafka.common.serialization.ByteArrayDeserializer())) {
+                List<org.apache.kafka.common.TopicPartition> partitions = consumer.partitionsFor(topic).stream()
+                        .map(p -> new org.apache.kafka.common.TopicPartition(topic, p.partition())).toList();
+                consumer.assign(partitions);
+                consumer.seekToBeginning(partitions);
+                var ends = consumer.endOffsets(partitions);
+                long count = 0;
+                long deadline = System.nanoTime() + java.time.Duration.ofMinutes(2).toNanos();
+                while (partitions.stream().anyMatch(tp -> consumer.position(tp) < ends.get(tp))) {
+                    if (System.nanoTime() > deadline) {
+                        throw new IllegalStateException("could not read " + topic + " to its end within 2 minutes");
+                    }
+                    count += consumer.poll(java.time.Duration.ofMillis(200)).count();
+                }
+                return count;
             }
         }
     }
