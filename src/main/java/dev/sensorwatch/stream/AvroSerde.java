@@ -2,15 +2,16 @@ package dev.sensorwatch.stream;
 
 import java.io.EOFException;
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.util.HexFormat;
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaNormalization;
 import org.apache.avro.io.BinaryDecoder;
 import org.apache.avro.io.DecoderFactory;
-import org.apache.avro.message.BinaryMessageEncoder;
+import org.apache.avro.io.BinaryEncoder;
+import org.apache.avro.io.EncoderFactory;
 import org.apache.avro.specific.SpecificData;
 import org.apache.avro.specific.SpecificDatumReader;
+import org.apache.avro.specific.SpecificDatumWriter;
 import org.apache.avro.specific.SpecificRecordBase;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.Deserializer;
@@ -34,7 +35,7 @@ public final class AvroSerde<T extends SpecificRecordBase> implements Serde<T> {
 
     private final Class<T> type;
     private final byte[] header;
-    private final BinaryMessageEncoder<T> encoder;
+    private final ThreadLocal<Writing<T>> writing;
     private final long fingerprint;
     private final ThreadLocal<SpecificDatumReader<T>> reader;
 
@@ -43,7 +44,7 @@ public final class AvroSerde<T extends SpecificRecordBase> implements Serde<T> {
         this.type = type;
         SpecificData data = SpecificData.getForClass(type);
         Schema schema = SpecificData.get().getSchema(type);
-        this.encoder = new BinaryMessageEncoder<>(data, schema);
+        this.writing = ThreadLocal.withInitial(() -> new Writing<>(new SpecificDatumWriter<>(schema, data)));
         this.fingerprint = SchemaNormalization.parsingFingerprint64(schema);
         this.header = new byte[HEADER_LENGTH];
         header[0] = (byte) 0xC3;
@@ -80,13 +81,30 @@ public final class AvroSerde<T extends SpecificRecordBase> implements Serde<T> {
         return new AvroSerde<>(type);
     }
 
-    /** Encodes {@code record} in single-object encoding. */
+    /**
+     * A thread's reusable output: a growing buffer and a direct (unbuffered) binary encoder over it,
+     * so that an encoding costs one copy of its bytes.
+     */
+    private static final class Writing<T> extends java.io.ByteArrayOutputStream {
+        final SpecificDatumWriter<T> writer;
+        BinaryEncoder encoder;
+
+        Writing(SpecificDatumWriter<T> writer) {
+            super(1024);
+            this.writer = writer;
+        }
+    }
+
+    /** Encodes {@code record} in single-object encoding: the header, then the Avro binary record. */
     public byte[] encode(T record) {
+        Writing<T> w = writing.get();
         try {
-            ByteBuffer buffer = encoder.encode(record);
-            byte[] bytes = new byte[buffer.remaining()];
-            buffer.get(bytes);
-            return bytes;
+            w.reset();
+            w.write(header, 0, HEADER_LENGTH);
+            w.encoder = EncoderFactory.get().directBinaryEncoder(w, w.encoder);
+            w.writer.write(record, w.encoder);
+            w.encoder.flush();
+            return w.toByteArray();
         } catch (IOException | RuntimeException e) {
             throw new SerializationException("cannot encode " + type.getSimpleName() + ": " + e.getMessage(), e);
         }

@@ -31,6 +31,36 @@ class AvroSerdeTest {
         assertThat(decoded.getTags()).containsEntry("site", "north");
     }
 
+    /** The encoder is Avro's single-object encoding, byte for byte, whatever the record and size. */
+    @Test
+    void encodesExactlyLikeAvrosSingleObjectEncoder() throws Exception {
+        SensorReading reading = READINGS.decode(valid());
+        assertThat(READINGS.encode(reading)).isEqualTo(avroEncoding(reading));
+
+        AvroSerde<AnomalyScore> scores = AvroSerde.of(AnomalyScore.class);
+        AnomalyScore score = AnomalyScore.newBuilder().setSensorId("pump-2").setEventTime(Instant.ofEpochMilli(9))
+                .setObserved(List.of(1.0)).setPredicted(List.of(0.5)).setPredictionError(0.5).setAnomalyScore(0.25)
+                .setAnomaly(false).setChannelShares(List.of(1.0)).setLearnedReadings(3).build();
+        assertThat(scores.encode(score)).isEqualTo(avroEncoding(score));
+
+        // a large record after a small one: the reused buffer grows and shrinks back to each record's size
+        Double[] many = new Double[50_000];
+        Arrays.fill(many, Math.PI);
+        SensorReading large = SensorReading.newBuilder(reading).setValues(List.of(many)).build();
+        assertThat(READINGS.encode(large)).isEqualTo(avroEncoding(large));
+        assertThat(READINGS.encode(reading)).isEqualTo(avroEncoding(reading));
+    }
+
+    private static <T extends org.apache.avro.specific.SpecificRecordBase> byte[] avroEncoding(T record)
+            throws java.io.IOException {
+        var encoder = new org.apache.avro.message.BinaryMessageEncoder<T>(
+                org.apache.avro.specific.SpecificData.getForClass(record.getClass()), record.getSchema());
+        java.nio.ByteBuffer buffer = encoder.encode(record);
+        byte[] bytes = new byte[buffer.remaining()];
+        buffer.get(bytes);
+        return bytes;
+    }
+
     @Test
     void everyProperPrefixIsRejected() {
         byte[] bytes = valid();
