@@ -123,6 +123,11 @@ final class BenchCommand implements Runnable {
                 description = "The run --detector-cache values to compare. Default: ${DEFAULT-VALUE}.")
         List<Integer> caches;
 
+        @Option(names = "--warmup-runs", paramLabel = "N", defaultValue = "1",
+                description = "Untimed runs first (with the first --detector-cache value), so that the timed ones do"
+                        + " not pay for the JIT compiler warming up. Default: ${DEFAULT-VALUE}.")
+        int warmupRuns;
+
         @Option(names = "--threads", paramLabel = "N", defaultValue = "1",
                 description = "Stream threads of each run (kafka.num.stream.threads). Default: ${DEFAULT-VALUE}.")
         int threads;
@@ -135,6 +140,9 @@ final class BenchCommand implements Runnable {
         public Integer call() throws Exception {
             if (rounds < 1 || rounds > 100) {
                 throw new IllegalArgumentException("--rounds must be in [1, 100], got " + rounds);
+            }
+            if (warmupRuns < 0 || warmupRuns > 10) {
+                throw new IllegalArgumentException("--warmup-runs must be in [0, 10], got " + warmupRuns);
             }
             if (threads < 1 || partitions < 1) {
                 throw new IllegalArgumentException("--threads and --partitions must be at least 1");
@@ -164,37 +172,30 @@ final class BenchCommand implements Runnable {
                     return code;
                 }
                 long readings = committed(bootstrap, "readings");
-                out.printf("%,d readings in the input topic; %d round(s) of run --stop-when-caught-up per setting,"
-                        + " %d stream thread(s), exactly-once%n%n", readings, rounds, threads);
+                out.printf("%,d readings in the input topic; %d warm-up run(s), then %d round(s) of run"
+                        + " --stop-when-caught-up per setting, %d stream thread(s), exactly-once%n%n", readings, warmupRuns,
+                        rounds, threads);
                 out.printf("%-6s %-16s %10s %12s %10s %10s%n", "round", "detector-cache", "wall (s)", "readings/s",
                         "scores", "dead");
+                for (int w = 1; w <= warmupRuns; w++) {
+                    Timed run = runOnce(bootstrap, "bench-warmup-" + w, caches.get(0), work, readings, log, quiet, out);
+                    if (run == null) {
+                        return 1;
+                    }
+                    out.printf("%-6s %-16d %10.1f %,12.0f %,10d %,10d%n", "warmup", caches.get(0), run.wall(),
+                            readings / run.wall(), run.scores(), run.dead());
+                    out.flush();
+                }
                 java.util.Map<Integer, List<Double>> walls = new java.util.LinkedHashMap<>();
                 for (int round = 1; round <= rounds; round++) {
                     for (int cache : caches) {
-                        String id = "bench-" + cache + "-" + round;
-                        log.getBuffer().setLength(0);
-                        long started = System.nanoTime();
-                        code = Main.execute(new String[] {"run", "--bootstrap-server", bootstrap, "--application-id", id,
-                                "--input-topic", "readings", "--output-topic", id + "-scores", "--anomalies-topic",
-                                id + "-anomalies", "--dead-letter-topic", id + "-dlq", "--partitions",
-                                String.valueOf(partitions), "--state-dir", work.resolve("state").resolve(id).toString(),
-                                "--metrics-port", "-1", "--detector-cache", String.valueOf(cache),
-                                "--kafka.num.stream.threads=" + threads, "--stop-when-caught-up"},
-                                java.util.Map.of(), quiet, quiet);
-                        double wall = (System.nanoTime() - started) / 1e9;
-                        if (code != 0) {
-                            out.println(log);
-                            return code;
-                        }
-                        long scores = committed(bootstrap, id + "-scores");
-                        long dead = committed(bootstrap, id + "-dlq");
-                        if (scores + dead != readings) {
-                            bench.spec.commandLine().getErr().printf("sensorwatch bench stream: %s wrote %,d scores and"
-                                    + " %,d dead letters for %,d readings%n", id, scores, dead, readings);
+                        Timed run = runOnce(bootstrap, "bench-" + cache + "-" + round, cache, work, readings, log, quiet, out);
+                        if (run == null) {
                             return 1;
                         }
-                        walls.computeIfAbsent(cache, k -> new java.util.ArrayList<>()).add(wall);
-                        out.printf("%-6d %-16d %10.1f %,12.0f %,10d %,10d%n", round, cache, wall, readings / wall, scores, dead);
+                        walls.computeIfAbsent(cache, k -> new java.util.ArrayList<>()).add(run.wall());
+                        out.printf("%-6d %-16d %10.1f %,12.0f %,10d %,10d%n", round, cache, run.wall(),
+                                readings / run.wall(), run.scores(), run.dead());
                         out.flush();
                     }
                 }
@@ -216,6 +217,38 @@ final class BenchCommand implements Runnable {
                     paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
                 }
             }
+        }
+
+        /** One timed run: wall seconds (start-up included), scores and dead letters it committed. */
+        private record Timed(double wall, long scores, long dead) {
+        }
+
+        /** Runs {@code run --stop-when-caught-up} as application {@code id}; null (after saying why) if it failed. */
+        private Timed runOnce(String bootstrap, String id, int cache, Path work, long readings, java.io.StringWriter log,
+                              PrintWriter quiet, PrintWriter out) {
+            log.getBuffer().setLength(0);
+            long started = System.nanoTime();
+            int code = Main.execute(new String[] {"run", "--bootstrap-server", bootstrap, "--application-id", id,
+                    "--input-topic", "readings", "--output-topic", id + "-scores", "--anomalies-topic",
+                    id + "-anomalies", "--dead-letter-topic", id + "-dlq", "--partitions",
+                    String.valueOf(partitions), "--state-dir", work.resolve("state").resolve(id).toString(),
+                    "--metrics-port", "-1", "--detector-cache", String.valueOf(cache),
+                    "--kafka.num.stream.threads=" + threads, "--stop-when-caught-up"}, java.util.Map.of(), quiet, quiet);
+            double wall = (System.nanoTime() - started) / 1e9;
+            PrintWriter err = bench.spec.commandLine().getErr();
+            if (code != 0) {
+                out.println(log);
+                err.printf("sensorwatch bench stream: run %s exited with %d%n", id, code);
+                return null;
+            }
+            long scores = committed(bootstrap, id + "-scores");
+            long dead = committed(bootstrap, id + "-dlq");
+            if (scores + dead != readings) {
+                err.printf("sensorwatch bench stream: %s wrote %,d scores and %,d dead letters for %,d readings%n",
+                        id, scores, dead, readings);
+                return null;
+            }
+            return new Timed(wall, scores, dead);
         }
 
         private static double median(List<Double> values) {

@@ -27,10 +27,10 @@ class BenchStreamCommandTest {
         }
 
         MainTest.Run run = MainTest.execute("bench", "stream", "--input", folder.toString(), "--format", "csv",
-                "--rounds", "1", "--detector-cache", "16,0");
+                "--rounds", "1", "--warmup-runs", "0", "--detector-cache", "16,0");
 
         assertThat(run.code()).as(run.all()).isZero();
-        assertThat(run.out()).contains("600 readings in the input topic")
+        assertThat(run.out()).contains("600 readings in the input topic; 0 warm-up run(s), then 1 round(s)")
                 .containsPattern("1\\s+16\\s+[0-9.]+\\s+[0-9,]+\\s+599\\s+1\\n")
                 .containsPattern("1\\s+0\\s+[0-9.]+\\s+[0-9,]+\\s+599\\s+1\\n")
                 .contains("detector-cache 16", "detector-cache 0", "the time of detector-cache 16");
