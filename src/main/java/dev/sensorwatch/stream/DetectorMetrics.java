@@ -25,6 +25,9 @@ public final class DetectorMetrics {
     private final DistributionSummary scores;
     private final Timer processing;
     private final AtomicLong latestEventTime = new AtomicLong(Long.MIN_VALUE);
+    private final Counter detectorsCached;
+    private final Counter detectorsDecoded;
+    private final Counter detectorsNew;
 
     /** Registers the metrics in {@code registry}. */
     public DetectorMetrics(MeterRegistry registry) {
@@ -45,10 +48,20 @@ public final class DetectorMetrics {
                 .minimumExpectedValue(java.time.Duration.ofNanos(5_000))
                 .maximumExpectedValue(java.time.Duration.ofSeconds(1))
                 .register(registry);
+        detectorsCached = lookups("cached", registry);
+        detectorsDecoded = lookups("decoded", registry);
+        detectorsNew = lookups("new", registry);
         Gauge.builder("sensorwatch.event.delay", latestEventTime, t -> t.get() == Long.MIN_VALUE
                         ? Double.NaN : (System.currentTimeMillis() - t.get()) / 1000.0)
                 .description("Wall clock minus the event time of the latest reading processed")
                 .baseUnit("seconds").register(registry);
+    }
+
+    private static Counter lookups(String result, MeterRegistry registry) {
+        return Counter.builder("sensorwatch.detector.lookups")
+                .description("Detectors looked up per reading: found decoded in the task's cache, decoded from the"
+                        + " state store, or new for a sensor's first reading")
+                .tag("result", result).register(registry);
     }
 
     /** Metrics kept in memory only, for tests and tools that do not export them. */
@@ -64,6 +77,21 @@ public final class DetectorMetrics {
         scores.record(score);
         processing.record(nanos, TimeUnit.NANOSECONDS);
         latestEventTime.accumulateAndGet(eventTime, Math::max);
+    }
+
+    /** Counts one detector lookup: {@code cached}, {@code decoded} or {@code new}. */
+    void detectorLookup(boolean cached, boolean stored) {
+        (cached ? detectorsCached : stored ? detectorsDecoded : detectorsNew).increment();
+    }
+
+    /** Detector lookups so far with {@code result} {@code cached}, {@code decoded} or {@code new}. */
+    public double detectorLookups(String result) {
+        return switch (result) {
+            case "cached" -> detectorsCached.count();
+            case "decoded" -> detectorsDecoded.count();
+            case "new" -> detectorsNew.count();
+            default -> throw new IllegalArgumentException("no detector lookup result " + result);
+        };
     }
 
     void deadLetter(Rejection reason) {

@@ -70,6 +70,7 @@ final class DetectorProcessor implements Processor<String, byte[], String, Route
 
         byte[] stored = store.get(sensorId);
         SensorDetector detector = stored == null ? SensorDetector.fresh(config, values.length) : cache.take(sensorId, stored);
+        metrics.detectorLookup(stored != null && detector != null, stored != null);
         if (detector == null) {
             detector = SensorDetector.restore(config, states.decode(stored));
         }

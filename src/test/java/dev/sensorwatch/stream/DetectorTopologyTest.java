@@ -118,6 +118,9 @@ class DetectorTopologyTest {
         }
         assertThat(deadLetters.isEmpty()).isTrue();
         assertThat(metrics.readingsScored()).isEqualTo(values.length);
+        assertThat(metrics.detectorLookups("new")).isEqualTo(1);
+        assertThat(metrics.detectorLookups("cached")).isEqualTo(values.length - 1);
+        assertThat(metrics.detectorLookups("decoded")).isZero();
     }
 
     /**
@@ -151,6 +154,8 @@ class DetectorTopologyTest {
         }
         assertThat(store.get("pump-1")).as("the store holds the state after the last reading")
                 .isEqualTo(codec.encode(other.snapshot()));
+        assertThat(metrics.detectorLookups("decoded")).as("the replaced state was decoded once").isEqualTo(1);
+        assertThat(metrics.detectorLookups("cached")).isEqualTo(298);
     }
 
     @Test
