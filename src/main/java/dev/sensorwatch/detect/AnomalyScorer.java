@@ -43,6 +43,14 @@ final class AnomalyScorer {
     static final double SPATIAL_RATIO = 9.0;
     /** A record grows at most this many times per reading, so one absurd reading cannot blind the scorer. */
     static final double RECORD_GROWTH = 3.0;
+    /**
+     * After the warm-up, what the detector learns from a reading outside the seen range lies at
+     * most this many range widths beyond it: a glitch of 65535 on a 20–30 °C sensor is flagged,
+     * but is learned as 35, so the sensor stays almost as sensitive as before; a genuine move to a
+     * new level is learned within a few readings, the range growing by half per reading (ten
+     * range widths in six readings, a thousand in eighteen).
+     */
+    static final double LEARNING_REACH = 0.5;
 
     /** What the scorer says of one reading. */
     record Result(double ratio, double jointError, double[] shares) {
@@ -108,12 +116,30 @@ final class AnomalyScorer {
     }
 
     /**
+     * What the detector learns of reading number {@code seen}, into {@code learned}: the values
+     * themselves, or after the warm-up each channel's value clamped to {@value #LEARNING_REACH}
+     * range widths beyond the channel's seen range (a range of 0 counts as a tiny one).
+     */
+    void learnable(long seen, double[] values, double[] learned) {
+        for (int d = 0; d < channels; d++) {
+            double v = values[d];
+            if (seen > warmup) {
+                double range = valueMax[d] - valueMin[d];
+                double reach = LEARNING_REACH * Math.max(range, 1e-9 * (1.0 + Math.abs(valueMax[d])));
+                v = Math.max(valueMin[d] - reach, Math.min(valueMax[d] + reach, v));
+            }
+            learned[d] = v;
+        }
+    }
+
+    /**
      * Scores reading number {@code seen} (1 for a sensor's first) against its prediction, then
      * takes the reading into the running statistics.
      *
+     * @param learned   the reading as the statistics learn it ({@link #learnable})
      * @param predicted the prediction of this reading, or NaNs when there is none yet
      */
-    Result score(long seen, double[] values, double[] predicted) {
+    Result score(long seen, double[] values, double[] learned, double[] predicted) {
         double ratio = 0.0;
         double jointError = Double.NaN;
         double[] shares = new double[channels];
@@ -122,6 +148,7 @@ final class AnomalyScorer {
 
         if (!Double.isNaN(predicted[0])) {
             double sumSquares = 0.0;
+            double learnedSquares = 0.0;
             double floorSquares = 0.0;
             for (int d = 0; d < channels; d++) {
                 double sd = Math.sqrt(valueVar[d]);
@@ -129,13 +156,15 @@ final class AnomalyScorer {
                 double u = Math.abs(values[d] - predicted[d]) / scale;
                 shares[d] = u * u;
                 sumSquares += u * u;
+                double l = Math.abs(learned[d] - predicted[d]) / scale;
+                learnedSquares += l * l;
                 double f = FLOOR * sd / scale;
                 floorSquares += f * f;
             }
             errorCount++;
             double alpha = Math.max(1.0 / errorCount, 1.0 / horizon);
             for (int d = 0; d < channels; d++) {
-                double absolute = Math.abs(values[d] - predicted[d]);
+                double absolute = Math.abs(learned[d] - predicted[d]);
                 double capped = errorCount <= 2 ? absolute
                         : Math.min(absolute, ERROR_CAP * Math.max(errorScale[d], FLOOR * Math.sqrt(valueVar[d])));
                 errorScale[d] += alpha * (capped - errorScale[d]);
@@ -146,10 +175,11 @@ final class AnomalyScorer {
             jointError = Math.sqrt(sumSquares / channels);
             if (keepRecords) {
                 double statistic = Math.sqrt(jointError);
+                double learnedStatistic = Math.sqrt(Math.sqrt(learnedSquares / channels));
                 double floor = Math.sqrt(Math.sqrt(floorSquares / channels));
                 double single = ratio(statistic, errorRecord, floor);
-                errorRecord = record(statistic, errorRecord, floor);
-                recentErrorRows = push(recentErrors, recentErrorRows, statistic);
+                errorRecord = record(learnedStatistic, errorRecord, floor);
+                recentErrorRows = push(recentErrors, recentErrorRows, learnedStatistic);
                 double mean = mean(recentErrors, recentErrorRows, 1, 0);
                 double sustained = ratio(mean, meanErrorRecord, floor);
                 meanErrorRecord = record(mean, meanErrorRecord, floor);
@@ -157,7 +187,7 @@ final class AnomalyScorer {
             }
         }
         if (keepRecords) {
-            recentValueRows = push(recentValues, recentValueRows, values, channels);
+            recentValueRows = push(recentValues, recentValueRows, learned, channels);
             for (int d = 0; d < channels; d++) {
                 double shift = Math.abs(mean(recentValues, recentValueRows, channels, d) - valueMean[d]);
                 double floor = FLOOR * Math.sqrt(valueVar[d]) + 1e-12;
@@ -176,9 +206,9 @@ final class AnomalyScorer {
         }
         double alpha = Math.max(1.0 / seen, 1.0 / horizon);
         for (int d = 0; d < channels; d++) {
-            valueMin[d] = Math.min(valueMin[d], values[d]);
-            valueMax[d] = Math.max(valueMax[d], values[d]);
-            double delta = values[d] - valueMean[d];
+            valueMin[d] = Math.min(valueMin[d], learned[d]);
+            valueMax[d] = Math.max(valueMax[d], learned[d]);
+            double delta = learned[d] - valueMean[d];
             valueMean[d] += alpha * delta;
             valueVar[d] = (1.0 - alpha) * (valueVar[d] + alpha * delta * delta);
         }

@@ -48,6 +48,12 @@ public final class SensorDetector {
     static final double INPUT_CLAMP = 10.0;
     /** Readings over which each member's running mean squared error adapts. */
     static final int MEMBER_HORIZON = 300;
+    /**
+     * Readings before members' errors count: until the normaliser has seen some changes its
+     * deviation is near zero, and errors in its units would be astronomically large and weigh on
+     * a member's running error for thousands of readings.
+     */
+    static final int MEMBER_WARMUP = 20;
     /** Readings after a flagged one that belong to the same event: they score 0 and are not flagged. */
     public static final int HOLD_OFF = 10;
     /** Member indices, in order of preference when their errors tie. */
@@ -78,6 +84,8 @@ public final class SensorDetector {
     private int holdOff;
     /** Each member's prediction of the next reading, indexed by {@link #LSTM}, {@link #LAST_VALUE}, {@link #DAILY_PROFILE}. */
     private final double[][] memberPredictions;
+    /** The current reading as learned (see {@link AnomalyScorer#learnable}); scratch, not state. */
+    private final double[] learnedValues;
 
     private SensorDetector(DetectorConfig config, int channels, OnlineLstm model, LstmState start,
                            LstmState live, DailyProfile profile, AnomalyScorer scorer) {
@@ -99,6 +107,7 @@ public final class SensorDetector {
         this.scorer = scorer;
         this.lastEventTime = Long.MIN_VALUE;
         this.memberPredictions = new double[MEMBERS][];
+        this.learnedValues = new double[channels];
         memberPredictions[LSTM] = lstmPrediction;
         memberPredictions[LAST_VALUE] = lastValues;
         memberPredictions[DAILY_PROFILE] = new double[channels];
@@ -233,7 +242,9 @@ public final class SensorDetector {
         double[] predicted = chosen < 0 ? lstmPrediction.clone() : predictions[chosen].clone();
 
         // 2. score against it
-        AnomalyScorer.Result result = scorer.score(readings + 1, values, predicted);
+        double[] learned = learnedValues;
+        scorer.learnable(readings + 1, values, learned);
+        AnomalyScorer.Result result = scorer.score(readings + 1, values, learned, predicted);
         double score = AnomalyScorer.scoreOf(result.ratio());
         if (holdOff > 0) {
             holdOff--;
@@ -244,12 +255,13 @@ public final class SensorDetector {
         Score out = new Score(eventTime, values.clone(), predicted, result.jointError(), score,
                 score >= config.threshold(), result.shares(), readings);
 
-        // 3. learn: each member's running error, in units of the normaliser's deviation
+        // 3. learn, from the reading as learned (a glitch far outside the range is learned as a
+        //    reading just beyond it): each member's running error, in units of the normaliser's deviation
         for (int m = 0; m < MEMBERS; m++) {
-            if (!Double.isNaN(predictions[m][0])) {
+            if (!Double.isNaN(predictions[m][0]) && readings >= MEMBER_WARMUP) {
                 double squares = 0.0;
                 for (int d = 0; d < channels; d++) {
-                    double e = (values[d] - predictions[m][d]) / sigma(d);
+                    double e = (learned[d] - predictions[m][d]) / sigma(d);
                     squares += e * e;
                 }
                 memberCounts[m]++;
@@ -258,10 +270,10 @@ public final class SensorDetector {
             }
         }
         if (readings > 0) {
-            learnDifference(values, trainer);
+            learnDifference(learned, trainer);
         }
-        profile.record(eventTime, values);
-        System.arraycopy(values, 0, lastValues, 0, channels);
+        profile.record(eventTime, learned);
+        System.arraycopy(learned, 0, lastValues, 0, channels);
         readings++;
         lastEventTime = eventTime;
         return out;

@@ -146,6 +146,63 @@ class SensorDetectorTest {
         assertThat(SensorDetector.fresh(CONFIG, 1).check(0, new double[] {-1e100})).isEqualTo(Rejection.NON_FINITE);
     }
 
+    /** A 20–30 °C sensor with a daily rhythm, five-minute readings, a +8 shift for 100 readings from 4,000. */
+    static double[][] temperatures(double glitchAt2000) {
+        Random random = new Random(3);
+        double[][] values = new double[6000][];
+        for (int t = 0; t < values.length; t++) {
+            double v = 25 + 3 * Math.sin(2 * Math.PI * t / 288) + 0.3 * random.nextGaussian();
+            values[t] = new double[] {t == 2000 && !Double.isNaN(glitchAt2000) ? glitchAt2000 : t >= 4000 && t < 4100 ? v + 8 : v};
+        }
+        return values;
+    }
+
+    static List<Score> runFiveMinutely(double[][] values) {
+        SensorDetector detector = SensorDetector.fresh(CONFIG, 1);
+        SensorDetector.Workspace workspace = new SensorDetector.Workspace();
+        List<Score> scores = new ArrayList<>();
+        for (int t = 0; t < values.length; t++) {
+            scores.add(detector.process(300_000L * (t + 1), values[t], workspace));
+        }
+        return scores;
+    }
+
+    static double maxScore(List<Score> scores, int from, int to) {
+        return scores.subList(from, to).stream().mapToDouble(Score::score).max().orElseThrow();
+    }
+
+    @Test
+    void aGlitchIsFlaggedButDoesNotBlindTheSensor() {
+        List<Score> clean = runFiveMinutely(temperatures(Double.NaN));
+        double shift = maxScore(clean, 4000, 4100);
+        assertThat(shift).as("the shift without a glitch").isGreaterThan(0.8);
+
+        for (double glitch : new double[] {65535, 1e12, -1e12}) {
+            List<Score> scores = runFiveMinutely(temperatures(glitch));
+            assertThat(scores.get(2000).anomaly()).as("the glitch %s is flagged", glitch).isTrue();
+            assertThat(maxScore(scores, 4000, 4100)).as("the shift a week after a glitch of %s", glitch)
+                    .isGreaterThan(CONFIG.threshold()).isCloseTo(shift, org.assertj.core.data.Offset.offset(0.05));
+            assertThat(scores.get(2300).predicted()[0]).as("the prediction a day after the glitch")
+                    .isBetween(15.0, 35.0);
+        }
+    }
+
+    @Test
+    void aGenuineMoveToANewLevelIsLearnedWithinAFewReadings() {
+        double[][] values = temperatures(Double.NaN);
+        for (int t = 3000; t < values.length; t++) {
+            values[t][0] += 1000; // a hundred range widths up, for good
+        }
+        List<Score> scores = runFiveMinutely(values);
+
+        assertThat(scores.get(3000).anomaly()).as("the move is flagged").isTrue();
+        assertThat(scores.subList(3000, 3300).stream().filter(Score::anomaly).count())
+                .as("alarms for one move").isLessThanOrEqualTo(2);
+        assertThat(scores.get(3050).predicted()[0]).as("predictions follow the new level")
+                .isBetween(1015.0, 1035.0);
+        assertThat(maxScore(scores, 3300, 4000)).as("the new level is normal a day later").isLessThan(CONFIG.threshold());
+    }
+
     @Test
     void aFlagStartsAHoldOffSoOneEventRaisesOneAlarm() {
         double[][] values = sine(900, 600, 6);
