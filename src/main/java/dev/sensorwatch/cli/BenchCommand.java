@@ -1,12 +1,22 @@
 package dev.sensorwatch.cli;
 
 import dev.sensorwatch.detect.DetectorConfig;
+import dev.sensorwatch.kafka.EmbeddedKafkaBroker;
 import dev.sensorwatch.nab.NabScorer;
 import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Properties;
 import java.util.concurrent.Callable;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -63,7 +73,7 @@ final class BenchCommand implements Runnable {
             PrintWriter out = bench.spec.commandLine().getOut();
             try {
                 long started = System.nanoTime();
-                List<String> args = new java.util.ArrayList<>(List.of("score", "--format", "nab", "--input",
+                List<String> args = new ArrayList<>(List.of("score", "--format", "nab", "--input",
                         data.toString(), "--output", results.toString(), "--threshold", threshold));
                 if (report != null) {
                     args.addAll(List.of("--report", report.toString(), "--labels", labels.toString()));
@@ -83,9 +93,7 @@ final class BenchCommand implements Runnable {
                 return 0;
             } finally {
                 if (output == null) {
-                    try (var paths = Files.walk(results)) {
-                        paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-                    }
+                    DemoCommand.deleteQuietly(results);
                 }
             }
         }
@@ -149,9 +157,9 @@ final class BenchCommand implements Runnable {
             }
             PrintWriter out = bench.spec.commandLine().getOut();
             Path work = Files.createTempDirectory("sensorwatch-bench-stream");
-            java.io.StringWriter log = new java.io.StringWriter();
+            StringWriter log = new StringWriter();
             PrintWriter quiet = new PrintWriter(log);
-            dev.sensorwatch.kafka.EmbeddedKafkaBroker broker = null;
+            EmbeddedKafkaBroker broker = null;
             try {
                 Path data = input;
                 String dataFormat = format;
@@ -160,13 +168,13 @@ final class BenchCommand implements Runnable {
                     data = Files.isDirectory(nab) ? nab : DemoCommand.extractSample(work.resolve("sample"));
                     dataFormat = "nab";
                 }
-                broker = dev.sensorwatch.kafka.EmbeddedKafkaBroker.start(work.resolve("broker"), 0, java.util.Map.of());
+                broker = EmbeddedKafkaBroker.start(work.resolve("broker"), 0, Map.of());
                 String bootstrap = broker.bootstrapServers();
                 out.printf("Embedded broker at %s; replaying %s%n", bootstrap, data);
                 out.flush();
                 int code = Main.execute(new String[] {"replay", "--bootstrap-server", bootstrap, "--format", dataFormat,
                         "--input", data.toString(), "--topic", "readings", "--partitions", String.valueOf(partitions),
-                        "--speed", "max"}, java.util.Map.of(), quiet, quiet);
+                        "--speed", "max"}, Map.of(), quiet, quiet);
                 if (code != 0) {
                     out.println(log);
                     return code;
@@ -186,14 +194,14 @@ final class BenchCommand implements Runnable {
                             readings / run.wall(), run.scores(), run.dead());
                     out.flush();
                 }
-                java.util.Map<Integer, List<Double>> walls = new java.util.LinkedHashMap<>();
+                Map<Integer, List<Double>> walls = new LinkedHashMap<>();
                 for (int round = 1; round <= rounds; round++) {
                     for (int cache : caches) {
                         Timed run = runOnce(bootstrap, "bench-" + cache + "-" + round, cache, work, readings, log, quiet, out);
                         if (run == null) {
                             return 1;
                         }
-                        walls.computeIfAbsent(cache, k -> new java.util.ArrayList<>()).add(run.wall());
+                        walls.computeIfAbsent(cache, k -> new ArrayList<>()).add(run.wall());
                         out.printf("%-6d %-16d %10.1f %,12.0f %,10d %,10d%n", round, cache, run.wall(),
                                 readings / run.wall(), run.scores(), run.dead());
                         out.flush();
@@ -213,9 +221,7 @@ final class BenchCommand implements Runnable {
                 if (broker != null) {
                     broker.stop();
                 }
-                try (var paths = Files.walk(work)) {
-                    paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-                }
+                DemoCommand.deleteQuietly(work);
             }
         }
 
@@ -224,7 +230,7 @@ final class BenchCommand implements Runnable {
         }
 
         /** Runs {@code run --stop-when-caught-up} as application {@code id}; null (after saying why) if it failed. */
-        private Timed runOnce(String bootstrap, String id, int cache, Path work, long readings, java.io.StringWriter log,
+        private Timed runOnce(String bootstrap, String id, int cache, Path work, long readings, StringWriter log,
                               PrintWriter quiet, PrintWriter out) {
             log.getBuffer().setLength(0);
             long started = System.nanoTime();
@@ -233,7 +239,7 @@ final class BenchCommand implements Runnable {
                     id + "-anomalies", "--dead-letter-topic", id + "-dlq", "--partitions",
                     String.valueOf(partitions), "--state-dir", work.resolve("state").resolve(id).toString(),
                     "--metrics-port", "-1", "--detector-cache", String.valueOf(cache),
-                    "--kafka.num.stream.threads=" + threads, "--stop-when-caught-up"}, java.util.Map.of(), quiet, quiet);
+                    "--kafka.num.stream.threads=" + threads, "--stop-when-caught-up"}, Map.of(), quiet, quiet);
             double wall = (System.nanoTime() - started) / 1e9;
             PrintWriter err = bench.spec.commandLine().getErr();
             if (code != 0) {
@@ -262,26 +268,26 @@ final class BenchCommand implements Runnable {
          * stable offsets: offsets alone would also count the markers of committed transactions.
          */
         private static long committed(String bootstrap, String topic) {
-            java.util.Properties props = new java.util.Properties();
+            Properties props = new Properties();
             props.put("bootstrap.servers", bootstrap);
             props.put("isolation.level", "read_committed");
             props.put("enable.auto.commit", "false");
             props.put("max.poll.records", "10000");
-            try (var consumer = new org.apache.kafka.clients.consumer.KafkaConsumer<byte[], byte[]>(props,
-                    new org.apache.kafka.common.serialization.ByteArrayDeserializer(),
-                    new org.apache.kafka.common.serialization.ByteArrayDeserializer())) {
-                List<org.apache.kafka.common.TopicPartition> partitions = consumer.partitionsFor(topic).stream()
-                        .map(p -> new org.apache.kafka.common.TopicPartition(topic, p.partition())).toList();
+            try (var consumer = new KafkaConsumer<byte[], byte[]>(props,
+                    new ByteArrayDeserializer(),
+                    new ByteArrayDeserializer())) {
+                List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
+                        .map(p -> new TopicPartition(topic, p.partition())).toList();
                 consumer.assign(partitions);
                 consumer.seekToBeginning(partitions);
                 var ends = consumer.endOffsets(partitions);
                 long count = 0;
-                long deadline = System.nanoTime() + java.time.Duration.ofMinutes(2).toNanos();
+                long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
                 while (partitions.stream().anyMatch(tp -> consumer.position(tp) < ends.get(tp))) {
                     if (System.nanoTime() > deadline) {
                         throw new IllegalStateException("could not read " + topic + " to its end within 2 minutes");
                     }
-                    count += consumer.poll(java.time.Duration.ofMillis(200)).count();
+                    count += consumer.poll(Duration.ofMillis(200)).count();
                 }
                 return count;
             }

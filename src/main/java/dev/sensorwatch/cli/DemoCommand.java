@@ -272,7 +272,8 @@ final class DemoCommand implements Callable<Integer> {
         return target;
     }
 
-    private static void deleteQuietly(Path root) {
+    /** Deletes a directory tree, best effort (a temporary directory). */
+    static void deleteQuietly(Path root) {
         try (var paths = Files.walk(root)) {
             paths.sorted(Comparator.reverseOrder()).forEach(p -> {
                 try {

@@ -16,6 +16,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.streams.KafkaStreams;
@@ -186,10 +187,10 @@ final class RunCommand implements Callable<Integer> {
             int zeroRounds = 0;
             while (zeroRounds < 2 && !runner.stopped().isDone()) {
                 Thread.sleep(1000); // a poll interval, not a wait for a condition
-                long behind = runner.healthy() ? lag.lag(applicationId, java.util.Set.of(inputTopic)) : -1;
+                long behind = runner.healthy() ? lag.lag(applicationId, Set.of(inputTopic)) : -1;
                 zeroRounds = behind == 0 ? zeroRounds + 1 : 0;
             }
-            java.util.Set<String> outputs = java.util.Set.of(settings.scoresTopic(), settings.anomaliesTopic(),
+            Set<String> outputs = Set.of(settings.scoresTopic(), settings.anomaliesTopic(),
                     settings.deadLetterTopic());
             // the broker looks for timed-out transactions every 10 s by default: allow two rounds and the timeout
             long deadline = System.nanoTime() + transactionTimeout.plusSeconds(30).toNanos();

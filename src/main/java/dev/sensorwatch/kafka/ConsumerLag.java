@@ -35,11 +35,7 @@ public final class ConsumerLag implements AutoCloseable {
         try {
             Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(group)
                     .partitionsToOffsetAndMetadata().get(30, TimeUnit.SECONDS);
-            Map<TopicPartition, OffsetSpec> wanted = new HashMap<>();
-            for (String topic : topics) {
-                admin.describeTopics(Set.of(topic)).allTopicNames().get(30, TimeUnit.SECONDS).get(topic)
-                        .partitions().forEach(p -> wanted.put(new TopicPartition(topic, p.partition()), OffsetSpec.latest()));
-            }
+            Map<TopicPartition, OffsetSpec> wanted = latestOfEveryPartition(topics);
             committed.keySet().forEach(tp -> wanted.put(tp, OffsetSpec.latest()));
             var ends = admin.listOffsets(wanted, new ListOffsetsOptions(IsolationLevel.READ_COMMITTED))
                     .all().get(30, TimeUnit.SECONDS);
@@ -72,11 +68,7 @@ public final class ConsumerLag implements AutoCloseable {
      */
     public long heldBack(Set<String> topics) {
         try {
-            Map<TopicPartition, OffsetSpec> wanted = new HashMap<>();
-            for (String topic : topics) {
-                admin.describeTopics(Set.of(topic)).allTopicNames().get(30, TimeUnit.SECONDS).get(topic)
-                        .partitions().forEach(p -> wanted.put(new TopicPartition(topic, p.partition()), OffsetSpec.latest()));
-            }
+            Map<TopicPartition, OffsetSpec> wanted = latestOfEveryPartition(topics);
             var stable = admin.listOffsets(wanted, new ListOffsetsOptions(IsolationLevel.READ_COMMITTED))
                     .all().get(30, TimeUnit.SECONDS);
             var high = admin.listOffsets(wanted, new ListOffsetsOptions(IsolationLevel.READ_UNCOMMITTED))
@@ -92,6 +84,17 @@ public final class ConsumerLag implements AutoCloseable {
             Thread.currentThread().interrupt();
             return -1;
         }
+    }
+
+    /** "The latest offset" for every partition of {@code topics}. */
+    private Map<TopicPartition, OffsetSpec> latestOfEveryPartition(Set<String> topics)
+            throws ExecutionException, TimeoutException, InterruptedException {
+        Map<TopicPartition, OffsetSpec> wanted = new HashMap<>();
+        for (String topic : topics) {
+            admin.describeTopics(Set.of(topic)).allTopicNames().get(30, TimeUnit.SECONDS).get(topic)
+                    .partitions().forEach(p -> wanted.put(new TopicPartition(topic, p.partition()), OffsetSpec.latest()));
+        }
+        return wanted;
     }
 
     @Override
