@@ -7,7 +7,7 @@ import picocli.CommandLine.Option;
 final class DetectorOptions {
 
     @Option(names = "--threshold", paramLabel = "SCORE", defaultValue = DetectorConfig.DEFAULT_THRESHOLD_TEXT,
-            description = "Anomaly score in (0, 1] at or above which a reading is flagged; a flag starts a 10-reading hold-off. Default: ${DEFAULT-VALUE} (0.5 = as unusual as the sensor's recent record).")
+            description = "Anomaly score in (0, 1] at or above which a reading is flagged; a flag opens an event that ends after 20 readings in a row below it, and raises one alarm. Default: ${DEFAULT-VALUE} (0.5 = as unusual as the sensor's recent record).")
     double threshold;
 
     /** The detector parameters these options describe. */

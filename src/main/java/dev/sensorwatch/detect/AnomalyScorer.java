@@ -38,7 +38,7 @@ final class AnomalyScorer {
     /** A single error moves the error scale by at most this many times the scale. */
     static final double ERROR_CAP = 100.0;
     /** Fraction of the seen range beyond which a reading is new territory. */
-    static final double SPATIAL_TOLERANCE = 0.02;
+    static final double SPATIAL_TOLERANCE = 0.01;
     /** The ratio a reading in new territory gets at least. */
     static final double SPATIAL_RATIO = 9.0;
     /** A record grows at most this many times per reading, so one absurd reading cannot blind the scorer. */

@@ -9,7 +9,8 @@ package dev.sensorwatch.detect;
  *                         arrived (NaN before the first prediction)
  * @param predictionError  root mean square over channels of the error in units of each
  *                         channel's running mean absolute error (NaN before the first prediction)
- * @param score            anomaly score in [0, 1); 0 during warm-up and the hold-off
+ * @param score            anomaly score in [0, 1); 0 during warm-up and after a flagged
+ *                         reading until its event ends
  * @param anomaly          whether {@code score} reached the threshold
  * @param channelShares    each channel's share of the squared error, summing to 1
  * @param learnedReadings  readings the detector had accepted before this one

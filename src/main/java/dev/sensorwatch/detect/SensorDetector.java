@@ -26,8 +26,9 @@ import java.util.Arrays;
  *       running mean squared error is lowest (the ensemble's choice is made before the reading
  *       is seen);
  *   <li><b>score</b> the reading against that prediction ({@link AnomalyScorer}); channel shares
- *       say which channels carried the error. A flagged reading starts a hold-off: the next
- *       {@value #HOLD_OFF} readings belong to the same event, score 0 and are not flagged;
+ *       say which channels carried the error. A flagged reading opens an event: the readings
+ *       after it belong to the same event, score 0 and are not flagged, until
+ *       {@value #EVENT_QUIET} readings in a row have scored below the threshold;
  *   <li><b>learn</b>: update each member's running error, append the normalised difference to
  *       the LSTM's window and take one Adam step over it, step the cell over the newest row and
  *       keep its prediction of the next reading; keep the reading in the daily profile.
@@ -54,8 +55,12 @@ public final class SensorDetector {
      * a member's running error for thousands of readings.
      */
     static final int MEMBER_WARMUP = 20;
-    /** Readings after a flagged one that belong to the same event: they score 0 and are not flagged. */
-    public static final int HOLD_OFF = 10;
+    /**
+     * Readings in a row scoring below the threshold that end an event. A flagged reading opens an
+     * event; its later readings score 0 and are not flagged, so a disturbance raises one alarm,
+     * however long it lasts.
+     */
+    public static final int EVENT_QUIET = 20;
     /** Member indices, in order of preference when their errors tie. */
     static final int LSTM = 0;
     static final int LAST_VALUE = 1;
@@ -81,6 +86,7 @@ public final class SensorDetector {
     private final long[] memberCounts;
     private final DailyProfile profile;
     private final AnomalyScorer scorer;
+    /** Readings below the threshold, in a row, still needed to end the open event; 0 outside an event. */
     private int holdOff;
     /** Each member's prediction of the next reading, indexed by {@link #LSTM}, {@link #LAST_VALUE}, {@link #DAILY_PROFILE}. */
     private final double[][] memberPredictions;
@@ -155,9 +161,9 @@ public final class SensorDetector {
                 AnomalyScorer.restore(config, d, state.scorer()));
         detector.readings = state.readings();
         detector.lastEventTime = state.lastEventTime();
-        if (state.holdOff() < 0 || state.holdOff() > HOLD_OFF) {
-            throw new IllegalArgumentException("stored hold-off of " + state.holdOff() + " readings is outside [0, "
-                    + HOLD_OFF + "]");
+        if (state.holdOff() < 0 || state.holdOff() > EVENT_QUIET) {
+            throw new IllegalArgumentException("stored count of quiet readings left in the event, " + state.holdOff() + ", is outside [0, "
+                    + EVENT_QUIET + "]");
         }
         detector.holdOff = state.holdOff();
         copy("last values", state.lastValues(), detector.lastValues);
@@ -247,10 +253,10 @@ public final class SensorDetector {
         AnomalyScorer.Result result = scorer.score(readings + 1, values, learned, predicted);
         double score = AnomalyScorer.scoreOf(result.ratio());
         if (holdOff > 0) {
-            holdOff--;
+            holdOff = score >= config.threshold() ? EVENT_QUIET : holdOff - 1;
             score = 0.0;
         } else if (score >= config.threshold()) {
-            holdOff = HOLD_OFF;
+            holdOff = EVENT_QUIET;
         }
         Score out = new Score(eventTime, values.clone(), predicted, result.jointError(), score,
                 score >= config.threshold(), result.shares(), readings);
