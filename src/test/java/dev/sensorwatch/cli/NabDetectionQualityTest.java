@@ -1,0 +1,69 @@
+package dev.sensorwatch.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import dev.sensorwatch.detect.DetectorConfig;
+import dev.sensorwatch.detect.SensorDetector;
+import dev.sensorwatch.io.CsvOptions;
+import dev.sensorwatch.io.NabLabels;
+import dev.sensorwatch.io.SeriesFile;
+import dev.sensorwatch.io.SeriesFormat;
+import dev.sensorwatch.io.SeriesReader;
+import dev.sensorwatch.nab.NabProfile;
+import dev.sensorwatch.nab.NabScorer;
+import dev.sensorwatch.nab.ScoredSeries;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The shipped detector on the whole NAB corpus, as {@code bench nab} runs it: a change that costs
+ * detection quality fails here, not in a benchmark nobody reads. Skipped without the corpus.
+ */
+class NabDetectionQualityTest {
+
+    static final Path NAB = Path.of("..", "shared", "data", "nab");
+    static List<NabScorer.Result> results;
+
+    @BeforeAll
+    static void scoreTheCorpus() throws Exception {
+        Assumptions.assumeTrue(Files.isDirectory(NAB.resolve("data")), "NAB corpus not found at " + NAB.toAbsolutePath());
+        Map<String, List<NabLabels.Window>> labels = NabLabels.read(NAB.resolve("labels").resolve("combined_windows.json"));
+        Path root = NAB.resolve("data");
+        List<SeriesFile> files = new ArrayList<>();
+        for (Path file : SeriesReader.listSeriesFiles(root)) {
+            files.add(SeriesReader.read(root, file, SeriesFormat.NAB, CsvOptions.defaults()));
+        }
+        ThreadLocal<SensorDetector.Workspace> workspaces = ThreadLocal.withInitial(SensorDetector.Workspace::new);
+        List<ScoredSeries> corpus = files.parallelStream().map(file -> {
+            double[] scores = ScoreCommand.score(file, DetectorConfig.DEFAULTS, workspaces.get()).scores();
+            List<ScoredSeries.Window> windows = labels.get(file.relativePath()).stream()
+                    .map(w -> new ScoredSeries.Window(w.startMillis(), w.endMillis())).toList();
+            return new ScoredSeries(file.relativePath(), file.eventTimesMillis(), scores, windows);
+        }).toList();
+        results = NabEvaluation.score(corpus);
+    }
+
+    @Test
+    void theShippedDetectorKeepsItsNabScores() {
+        // bench nab at this build: 70.13 / 61.66 / 74.92; the floors leave room for a window's worth of change
+        double[] floors = {69.0, 60.5, 74.0};
+        for (int p = 0; p < NabProfile.ALL.size(); p++) {
+            NabScorer.Result result = results.get(p);
+            assertThat(result.normalized()).as("%s (%d of %d windows, %d false positives)", result.profile().name(),
+                    result.detectedWindows(), result.windows(), result.falsePositives()).isGreaterThanOrEqualTo(floors[p]);
+        }
+    }
+
+    @Test
+    void theDefaultThresholdIsTheStandardProfilesBest() {
+        assertThat(results.get(0).threshold()).as("the standard profile's best threshold")
+                .isCloseTo(DetectorConfig.DEFAULT_THRESHOLD, within(0.005));
+    }
+}
