@@ -78,7 +78,7 @@ final class AnomalyScorer {
         this.channels = channels;
         this.horizon = config.errorHorizon();
         this.warmup = config.warmupReadings();
-        this.decay = Math.pow(0.5, 1.0 / config.recordHalfLife());
+        this.decay = StrictMath.pow(0.5, 1.0 / config.recordHalfLife());
         this.errorScale = new double[channels];
         this.valueMean = new double[channels];
         this.valueVar = new double[channels];

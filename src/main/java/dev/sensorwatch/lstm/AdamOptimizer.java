@@ -143,8 +143,8 @@ public final class AdamOptimizer {
             throw new IllegalArgumentException("learning rate must be positive, got " + learningRate);
         }
         steps++;
-        final double stepSize = learningRate / (1.0 - Math.pow(beta1, steps));
-        final double rootCorrection2 = Math.sqrt(1.0 - Math.pow(beta2, steps));
+        final double stepSize = learningRate / (1.0 - StrictMath.pow(beta1, steps));
+        final double rootCorrection2 = Math.sqrt(1.0 - StrictMath.pow(beta2, steps));
         final double b1 = beta1;
         final double b2 = beta2;
         final double eps = epsilon;

@@ -80,6 +80,6 @@ public final class LstmTrainer {
     private double learningRate(int epoch) {
         double progress = config.epochs() == 1 ? 0.0 : (double) epoch / (config.epochs() - 1);
         double floor = 0.1;
-        return config.learningRate() * (floor + (1.0 - floor) * 0.5 * (1.0 + Math.cos(Math.PI * progress)));
+        return config.learningRate() * (floor + (1.0 - floor) * 0.5 * (1.0 + StrictMath.cos(Math.PI * progress)));
     }
 }

@@ -32,7 +32,7 @@ public final class NabScorer {
 
     /** NAB's scaled sigmoid {@code σ(x) = 2/(1 + e^{5x}) − 1}. */
     public static double sigmoid(double x) {
-        return 2.0 / (1.0 + Math.exp(5.0 * x)) - 1.0;
+        return 2.0 / (1.0 + StrictMath.exp(5.0 * x)) - 1.0;
     }
 
     /** The outcome for one profile at the best threshold. */
