@@ -51,6 +51,15 @@ final class AnomalyScorer {
      * range widths in six readings, a thousand in eighteen).
      */
     static final double LEARNING_REACH = 0.5;
+    /**
+     * During the warm-up, from reading {@value #REACH_START} + 1 on, what the detector learns of a
+     * reading lies at most this many range widths beyond the seen range: wide enough for a
+     * young range to grow quickly (threefold per reading), narrow enough that a glitch early in a
+     * sensor's life cannot set its range, statistics and records for good.
+     */
+    static final double WARMUP_LEARNING_REACH = 2.0;
+    /** Readings learned as they are, before the seen range means anything. */
+    static final int REACH_START = 20;
 
     /** What the scorer says of one reading. */
     record Result(double ratio, double jointError, double[] shares) {
@@ -116,16 +125,19 @@ final class AnomalyScorer {
     }
 
     /**
-     * What the detector learns of reading number {@code seen}, into {@code learned}: the values
-     * themselves, or after the warm-up each channel's value clamped to {@value #LEARNING_REACH}
-     * range widths beyond the channel's seen range (a range of 0 counts as a tiny one).
+     * What the detector learns of reading number {@code seen}, into {@code learned}: after the
+     * warm-up each channel's value clamped to {@value #LEARNING_REACH} range widths beyond the
+     * channel's seen range; in the warm-up, from reading {@value #REACH_START} + 1 on, clamped to
+     * {@value #WARMUP_LEARNING_REACH} range widths; before that the values themselves (a range of
+     * 0 counts as a tiny one).
      */
     void learnable(long seen, double[] values, double[] learned) {
         for (int d = 0; d < channels; d++) {
             double v = values[d];
-            if (seen > warmup) {
+            if (seen > warmup || seen > REACH_START) {
                 double range = valueMax[d] - valueMin[d];
-                double reach = LEARNING_REACH * Math.max(range, 1e-9 * (1.0 + Math.abs(valueMax[d])));
+                double reach = (seen > warmup ? LEARNING_REACH : WARMUP_LEARNING_REACH)
+                        * Math.max(range, 1e-9 * (1.0 + Math.abs(valueMax[d])));
                 v = Math.max(valueMin[d] - reach, Math.min(valueMax[d] + reach, v));
             }
             learned[d] = v;

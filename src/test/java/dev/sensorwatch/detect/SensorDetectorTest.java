@@ -148,13 +148,27 @@ class SensorDetectorTest {
 
     /** A 20–30 °C sensor with a daily rhythm, five-minute readings, a +8 shift for 100 readings from 4,000. */
     static double[][] temperatures(double glitchAt2000) {
+        return temperatures(glitchAt2000, 2000);
+    }
+
+    /** A week and more of a 20–30 °C sensor: a +8 shift at reading 4000 for 100 readings, a glitch at {@code at}. */
+    static double[][] temperatures(double glitch, int at) {
         Random random = new Random(3);
         double[][] values = new double[6000][];
         for (int t = 0; t < values.length; t++) {
             double v = 25 + 3 * Math.sin(2 * Math.PI * t / 288) + 0.3 * random.nextGaussian();
-            values[t] = new double[] {t == 2000 && !Double.isNaN(glitchAt2000) ? glitchAt2000 : t >= 4000 && t < 4100 ? v + 8 : v};
+            values[t] = new double[] {t == at && !Double.isNaN(glitch) ? glitch : t >= 4000 && t < 4100 ? v + 8 : v};
         }
         return values;
+    }
+
+    @Test
+    void aGlitchDuringTheWarmUpDoesNotBlindTheSensorEither() {
+        for (int at : new int[] {30, 60, 99}) {
+            List<Score> scores = runFiveMinutely(temperatures(65535, at));
+            assertThat(scores(scores, 4000, 4003).anyMatch(Score::anomaly))
+                    .as("the shift two weeks after a glitch at reading %d is flagged at once", at + 1).isTrue();
+        }
     }
 
     static List<Score> runFiveMinutely(double[][] values) {
