@@ -169,9 +169,10 @@ final class DemoCommand implements Callable<Integer> {
                     AnomalyScore score = SCORES.decode(record.value());
                     summary.add(score);
                     if (score.getAnomaly() && !quiet) {
-                        out.printf("%s  %-52s %s  value %-12s predicted %-12s score %.6f%n", highlight("ANOMALY"),
+                        out.printf("%s  %-52s %s  value %-12s predicted %-12s score %.6f  %s%n", highlight("ANOMALY"),
                                 score.getSensorId(), score.getEventTime(), format(score.getObserved().get(0)),
-                                format(score.getPredicted().get(0)), score.getAnomalyScore());
+                                format(score.getPredicted().get(0)), score.getAnomalyScore(),
+                                score.getSignal().name().toLowerCase(java.util.Locale.ROOT));
                     }
                 }
                 if (!quiet && System.nanoTime() - lastProgress > 2_000_000_000L) {
@@ -241,9 +242,9 @@ final class DemoCommand implements Callable<Integer> {
                 out.println();
                 out.println("  highest scores");
                 for (AnomalyScore s : top) {
-                    out.printf("    %.6f  %s at %s (value %s, predicted %s)%n", s.getAnomalyScore(), s.getSensorId(),
+                    out.printf("    %.6f  %s at %s (value %s, predicted %s, %s)%n", s.getAnomalyScore(), s.getSensorId(),
                             Instant.ofEpochMilli(s.getEventTime().toEpochMilli()), format(s.getObserved().get(0)),
-                            format(s.getPredicted().get(0)));
+                            format(s.getPredicted().get(0)), s.getSignal().name().toLowerCase(java.util.Locale.ROOT));
                 }
             }
         }

@@ -159,6 +159,8 @@ final class DumpCommand implements Callable<Integer> {
             row.put("anomaly", s.getAnomaly());
             row.put("channel_shares", s.getChannelShares());
             row.put("learned_readings", s.getLearnedReadings());
+            row.put("signal", s.getSignal().name().toLowerCase(java.util.Locale.ROOT));
+            row.put("in_event", s.getInEvent());
         } else if (DEAD_LETTERS.matches(value)) {
             DeadLetter d = DEAD_LETTERS.decode(value);
             row.put("reason", d.getReason());

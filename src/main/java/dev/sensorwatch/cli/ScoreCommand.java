@@ -3,6 +3,7 @@ package dev.sensorwatch.cli;
 import dev.sensorwatch.detect.DetectorConfig;
 import dev.sensorwatch.detect.Score;
 import dev.sensorwatch.detect.SensorDetector;
+import dev.sensorwatch.detect.Signal;
 import dev.sensorwatch.io.HtmlReport;
 import dev.sensorwatch.io.ScoreCsvWriter;
 import dev.sensorwatch.io.SeriesFile;
@@ -59,7 +60,7 @@ final class ScoreCommand implements Callable<Integer> {
 
     /** The scores of one series, one entry per row; NaN where a row could not be scored. */
     record Result(SeriesFile file, double[] scores, boolean[] anomalies, double[][] predicted, double[] errors,
-                  double[][] shares, int skipped) {
+                  double[][] shares, Signal[] signals, boolean[] inEvent, int skipped) {
     }
 
     @Override
@@ -128,6 +129,8 @@ final class ScoreCommand implements Callable<Integer> {
         double[][] predicted = new double[d][n];
         double[] errors = new double[n];
         double[][] shares = new double[d][n];
+        Signal[] signals = new Signal[n];
+        boolean[] inEvent = new boolean[n];
         SensorDetector detector = SensorDetector.fresh(config, d);
         double[] values = new double[d];
         int skipped = 0;
@@ -147,13 +150,15 @@ final class ScoreCommand implements Callable<Integer> {
             Score score = detector.process(time, values, workspace);
             scores[row] = score.score();
             anomalies[row] = score.anomaly();
+            signals[row] = score.signal();
+            inEvent[row] = score.inEvent();
             errors[row] = score.predictionError();
             for (int c = 0; c < d; c++) {
                 predicted[c][row] = score.predicted()[c];
                 shares[c][row] = score.channelShares()[c];
             }
         }
-        return new Result(file, scores, anomalies, predicted, errors, shares, skipped);
+        return new Result(file, scores, anomalies, predicted, errors, shares, signals, inEvent, skipped);
     }
 
     private void writeReport(List<Result> results, double threshold) throws java.io.IOException {
@@ -187,8 +192,20 @@ final class ScoreCommand implements Callable<Integer> {
                 extra.put("share_" + names.get(c), result.shares()[c]);
             }
         }
+        int n = result.file().rows();
+        String[] signal = new String[n];
+        String[] inEvent = new String[n];
+        for (int row = 0; row < n; row++) {
+            if (result.signals()[row] != null) { // null: the row was not scored
+                signal[row] = result.signals()[row].code();
+                inEvent[row] = result.inEvent()[row] ? "1" : "0";
+            }
+        }
+        Map<String, String[]> text = new LinkedHashMap<>();
+        text.put("signal", signal);
+        text.put("in_event", inEvent);
         ScoreCsvWriter.write(ScoreCsvWriter.outputPathFor(output, result.file()), result.file(),
-                result.scores(), result.anomalies(), extra);
+                result.scores(), result.anomalies(), extra, text);
     }
 
     private static <T> T unwrap(Future<T> future) throws Exception {

@@ -61,8 +61,15 @@ final class AnomalyScorer {
     /** Readings learned as they are, before the seen range means anything. */
     static final int REACH_START = 20;
 
-    /** What the scorer says of one reading. */
-    record Result(double ratio, double jointError, double[] shares) {
+    /**
+     * What the scorer says of one reading.
+     *
+     * @param ratio      the largest ratio, 0 during the warm-up
+     * @param signal     the signal that gave {@code ratio}; {@link Signal#NONE} when it is 0
+     * @param jointError the joint prediction error (NaN without a prediction)
+     * @param shares     each channel's share of the squared error
+     */
+    record Result(double ratio, Signal signal, double jointError, double[] shares) {
     }
 
     private final int channels;
@@ -153,6 +160,7 @@ final class AnomalyScorer {
      */
     Result score(long seen, double[] values, double[] learned, double[] predicted) {
         double ratio = 0.0;
+        Signal signal = Signal.NONE;
         double jointError = Double.NaN;
         double[] shares = new double[channels];
         Arrays.fill(shares, 1.0 / channels);
@@ -195,7 +203,10 @@ final class AnomalyScorer {
                 double mean = mean(recentErrors, recentErrorRows, 1, 0);
                 double sustained = ratio(mean, meanErrorRecord, floor);
                 meanErrorRecord = record(mean, meanErrorRecord, floor);
-                ratio = Math.max(single, sustained);
+                if (single > 0.0 || sustained > 0.0) {
+                    ratio = Math.max(single, sustained);
+                    signal = sustained > single ? Signal.SUSTAINED_ERROR : Signal.PREDICTION_ERROR;
+                }
             }
         }
         if (keepRecords) {
@@ -205,14 +216,19 @@ final class AnomalyScorer {
                 double floor = FLOOR * Math.sqrt(valueVar[d]) + 1e-12;
                 double level = ratio(shift, levelRecords[d], floor);
                 levelRecords[d] = record(shift, levelRecords[d], floor);
-                ratio = Math.max(ratio, level);
+                if (level > ratio) {
+                    ratio = level;
+                    signal = Signal.LEVEL_SHIFT;
+                }
             }
         }
         if (seen > warmup) {
             for (int d = 0; d < channels; d++) {
                 double tolerance = SPATIAL_TOLERANCE * (valueMax[d] - valueMin[d]);
-                if (values[d] > valueMax[d] + tolerance || values[d] < valueMin[d] - tolerance) {
-                    ratio = Math.max(ratio, SPATIAL_RATIO);
+                if ((values[d] > valueMax[d] + tolerance || values[d] < valueMin[d] - tolerance)
+                        && SPATIAL_RATIO > ratio) {
+                    ratio = SPATIAL_RATIO;
+                    signal = Signal.NEW_TERRITORY;
                 }
             }
         }
@@ -224,7 +240,8 @@ final class AnomalyScorer {
             valueMean[d] += alpha * delta;
             valueVar[d] = (1.0 - alpha) * (valueVar[d] + alpha * delta * delta);
         }
-        return new Result(seen > warmup ? ratio : 0.0, jointError, shares);
+        boolean scored = seen > warmup && ratio > 0.0;
+        return new Result(scored ? ratio : 0.0, scored ? signal : Signal.NONE, jointError, shares);
     }
 
     /** A signal's value over its record (0 while there is none yet); the record counts at least {@code floor}. */

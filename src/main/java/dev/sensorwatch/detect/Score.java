@@ -14,7 +14,11 @@ package dev.sensorwatch.detect;
  * @param anomaly          whether {@code score} reached the threshold
  * @param channelShares    each channel's share of the squared error, summing to 1
  * @param learnedReadings  readings the detector had accepted before this one
+ * @param signal           the signal that gave {@code score}; {@link Signal#NONE} when it is 0
+ * @param inEvent          whether the reading belongs to an event: the flagged reading that
+ *                         opened it and every reading after it until the event ends
  */
 public record Score(long eventTime, double[] observed, double[] predicted, double predictionError,
-                    double score, boolean anomaly, double[] channelShares, long learnedReadings) {
+                    double score, boolean anomaly, double[] channelShares, long learnedReadings,
+                    Signal signal, boolean inEvent) {
 }

@@ -28,7 +28,8 @@ import java.util.Arrays;
  *   <li><b>score</b> the reading against that prediction ({@link AnomalyScorer}); channel shares
  *       say which channels carried the error. A flagged reading opens an event: the readings
  *       after it belong to the same event, score 0 and are not flagged, until
- *       {@value #EVENT_QUIET} readings in a row have scored below the threshold;
+ *       {@value #EVENT_QUIET} readings in a row have scored below the threshold. Every score
+ *       says which {@link Signal} gave it and whether its reading belongs to an event;
  *   <li><b>learn</b>: update each member's running error, append the normalised difference to
  *       the LSTM's window and take one Adam step over it, step the cell over the newest row and
  *       keep its prediction of the next reading; keep the reading in the daily profile.
@@ -252,14 +253,18 @@ public final class SensorDetector {
         scorer.learnable(readings + 1, values, learned);
         AnomalyScorer.Result result = scorer.score(readings + 1, values, learned, predicted);
         double score = AnomalyScorer.scoreOf(result.ratio());
-        if (holdOff > 0) {
+        Signal signal = result.signal();
+        boolean inEvent = holdOff > 0;
+        if (inEvent) {
             holdOff = score >= config.threshold() ? EVENT_QUIET : holdOff - 1;
             score = 0.0;
+            signal = Signal.NONE;
         } else if (score >= config.threshold()) {
             holdOff = EVENT_QUIET;
+            inEvent = true;
         }
         Score out = new Score(eventTime, values.clone(), predicted, result.jointError(), score,
-                score >= config.threshold(), result.shares(), readings);
+                score >= config.threshold(), result.shares(), readings, signal, inEvent);
 
         // 3. learn, from the reading as learned (a glitch far outside the range is learned as a
         //    reading just beyond it): each member's running error, in units of the normaliser's deviation

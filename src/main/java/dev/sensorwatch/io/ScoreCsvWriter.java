@@ -16,7 +16,7 @@ import org.apache.commons.csv.CSVFormat;
 /**
  * Writes the result file of a scored series: the input's header and raw cells, then the columns
  * {@value #SCORE_COLUMN} and {@value #ANOMALY_COLUMN} ({@code 1} or {@code 0}), then any extra
- * numeric columns.
+ * numeric columns, then any extra text columns.
  *
  * <p>Numbers are written as {@link Double#toString(double)} writes them, which
  * {@link Double#parseDouble} (and {@link SeriesReader}) reads back to the same bits; infinities
@@ -77,6 +77,20 @@ public final class ScoreCsvWriter {
      */
     public static void write(Path out, SeriesFile file, double[] scores, boolean[] anomalies,
             Map<String, double[]> extraColumns) throws IOException {
+        write(out, file, scores, anomalies, extraColumns, Map.of());
+    }
+
+    /**
+     * Writes the result file as {@link #write(Path, SeriesFile, double[], boolean[], Map)} does,
+     * with text columns after the numeric ones; a null text cell is written empty.
+     *
+     * @param textColumns more columns after the numeric ones, name to one cell per row, in the
+     *                    map's iteration order
+     * @throws IllegalArgumentException as the other {@code write} does, for these columns too
+     * @throws IOException              if the file cannot be written
+     */
+    public static void write(Path out, SeriesFile file, double[] scores, boolean[] anomalies,
+            Map<String, double[]> extraColumns, Map<String, String[]> textColumns) throws IOException {
         int n = file.rows();
         checkLength(SCORE_COLUMN, scores.length, n);
         checkLength(ANOMALY_COLUMN, anomalies.length, n);
@@ -92,6 +106,12 @@ public final class ScoreCsvWriter {
             addColumn(header, names, column.getKey(), file);
             checkLength(column.getKey(), column.getValue().length, n);
             extras.add(column.getValue());
+        }
+        List<String[]> texts = new ArrayList<>(textColumns.size());
+        for (Map.Entry<String, String[]> column : textColumns.entrySet()) {
+            addColumn(header, names, column.getKey(), file);
+            checkLength(column.getKey(), column.getValue().length, n);
+            texts.add(column.getValue());
         }
         Path parent = out.toAbsolutePath().getParent();
         if (parent != null) {
@@ -114,6 +134,10 @@ public final class ScoreCsvWriter {
                 cells[inputColumns + 1] = Double.isNaN(score) ? "" : anomalies[r] ? "1" : "0";
                 for (int e = 0; e < extras.size(); e++) {
                     cells[inputColumns + 2 + e] = number(extras.get(e)[r]);
+                }
+                for (int t = 0; t < texts.size(); t++) {
+                    String cell = texts.get(t)[r];
+                    cells[inputColumns + 2 + extras.size() + t] = cell == null ? "" : cell;
                 }
                 csv.printRecord(writer, cells);
             }

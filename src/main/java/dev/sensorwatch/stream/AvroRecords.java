@@ -2,6 +2,7 @@ package dev.sensorwatch.stream;
 
 import dev.sensorwatch.avro.AnomalyScore;
 import dev.sensorwatch.avro.DeadLetter;
+import dev.sensorwatch.avro.ScoreSignal;
 import dev.sensorwatch.avro.SensorReading;
 import dev.sensorwatch.avro.SensorState;
 import java.util.List;
@@ -20,6 +21,9 @@ public final class AvroRecords {
     public static final List<Class<?>> CLASSES =
             List.of(SensorReading.class, AnomalyScore.class, DeadLetter.class, SensorState.class);
 
+    /** The generated enums those records hold. */
+    static final List<Class<?>> ENUMS = List.of(ScoreSignal.class);
+
     private static boolean registered;
 
     private AvroRecords() {
@@ -32,6 +36,7 @@ public final class AvroRecords {
         }
         ClassSecurityValidator.Builder ours = ClassSecurityValidator.builder();
         CLASSES.forEach(ours::add);
+        ENUMS.forEach(ours::add);
         ClassSecurityValidator.setGlobal(
                 ClassSecurityValidator.composite(ClassSecurityValidator.getGlobal(), ours.build()));
         registered = true;

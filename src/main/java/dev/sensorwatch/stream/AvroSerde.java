@@ -2,7 +2,11 @@ package dev.sensorwatch.stream;
 
 import java.io.EOFException;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.HashMap;
 import java.util.HexFormat;
+import java.util.Map;
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaNormalization;
 import org.apache.avro.io.BinaryDecoder;
@@ -23,8 +27,12 @@ import org.apache.kafka.common.serialization.Serializer;
  * bytes {@code C3 01}, the 8-byte CRC-64-AVRO fingerprint of the writer's schema, then the Avro
  * binary record. No schema registry is involved; a decoder knows the schemas it can read.
  *
+ * <p>Older versions of a record stay readable: a decoder also reads bytes written with an earlier
+ * schema of the record shipped under {@code dev/sensorwatch/avro/history/<Record>-<n>.avsc}, and
+ * gives fields added since then their defaults (Avro schema resolution).
+ *
  * <p>Decoding is strict and bounded, because values come from the outside: the bytes must be
- * exactly one record written with this record's schema (another schema's fingerprint, a record
+ * exactly one record written with this record's schema or an earlier one (another schema's fingerprint, a record
  * cut short and bytes after the end of the record are all errors), and no string, byte array,
  * array or map may claim more items or bytes than the value has left, so a hostile length
  * prefix fails with an error instead of allocating gigabytes.
@@ -38,6 +46,8 @@ public final class AvroSerde<T extends SpecificRecordBase> implements Serde<T> {
     private final ThreadLocal<Writing<T>> writing;
     private final long fingerprint;
     private final ThreadLocal<SpecificDatumReader<T>> reader;
+    /** Readers of the record's earlier schemas, by their fingerprint. */
+    private final Map<Long, ThreadLocal<SpecificDatumReader<T>>> olderReaders = new HashMap<>();
 
     private AvroSerde(Class<T> type) {
         AvroRecords.trust();
@@ -53,6 +63,26 @@ public final class AvroSerde<T extends SpecificRecordBase> implements Serde<T> {
             header[2 + i] = (byte) (fingerprint >>> (8 * i)); // little-endian, as Avro writes it
         }
         this.reader = ThreadLocal.withInitial(() -> new SpecificDatumReader<>(schema, schema, data));
+        for (Schema older : history(type)) {
+            olderReaders.put(SchemaNormalization.parsingFingerprint64(older),
+                    ThreadLocal.withInitial(() -> new SpecificDatumReader<>(older, schema, data)));
+        }
+    }
+
+    /** The earlier schemas of {@code type} shipped as resources, oldest first. */
+    static java.util.List<Schema> history(Class<?> type) {
+        java.util.List<Schema> schemas = new java.util.ArrayList<>();
+        for (int version = 1; ; version++) {
+            String resource = "/dev/sensorwatch/avro/history/" + type.getSimpleName() + "-" + version + ".avsc";
+            try (InputStream in = AvroSerde.class.getResourceAsStream(resource)) {
+                if (in == null) {
+                    return schemas;
+                }
+                schemas.add(new Schema.Parser().parse(in));
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot read " + resource, e);
+            }
+        }
     }
 
     /** Length of the single-object header: marker and schema fingerprint. */
@@ -63,17 +93,33 @@ public final class AvroSerde<T extends SpecificRecordBase> implements Serde<T> {
         return header.clone();
     }
 
-    /** Whether {@code bytes} start with this record's header (they may still be malformed). */
+    /**
+     * Whether {@code bytes} start with the header of this record's schema or of one of its earlier
+     * schemas (they may still be malformed).
+     */
     public boolean matches(byte[] bytes) {
-        if (bytes == null || bytes.length < HEADER_LENGTH) {
-            return false;
+        return readerFor(bytes) != null;
+    }
+
+    /** The reader for the schema named in {@code bytes}' header, or null if there is none. */
+    private SpecificDatumReader<T> readerFor(byte[] bytes) {
+        if (bytes == null || bytes.length < HEADER_LENGTH || bytes[0] != header[0] || bytes[1] != header[1]) {
+            return null;
         }
-        for (int i = 0; i < HEADER_LENGTH; i++) {
-            if (bytes[i] != header[i]) {
-                return false;
-            }
+        long theirs = fingerprintOf(bytes);
+        if (theirs == fingerprint) {
+            return reader.get();
         }
-        return true;
+        ThreadLocal<SpecificDatumReader<T>> older = olderReaders.get(theirs);
+        return older == null ? null : older.get();
+    }
+
+    private static long fingerprintOf(byte[] bytes) {
+        long theirs = 0;
+        for (int i = 0; i < 8; i++) {
+            theirs |= (bytes[2 + i] & 0xFFL) << (8 * i);
+        }
+        return theirs;
     }
 
     /** Returns a serde for {@code type}. */
@@ -119,7 +165,8 @@ public final class AvroSerde<T extends SpecificRecordBase> implements Serde<T> {
         if (bytes == null) {
             throw new SerializationException("no " + type.getSimpleName() + ": the value is null");
         }
-        if (!matches(bytes)) {
+        SpecificDatumReader<T> datumReader = readerFor(bytes);
+        if (datumReader == null) {
             throw notA(bytes, headerProblem(bytes), null);
         }
         // a decoder over the array (not a stream) knows how many bytes are left: Avro then refuses
@@ -127,7 +174,7 @@ public final class AvroSerde<T extends SpecificRecordBase> implements Serde<T> {
         BinaryDecoder in = DecoderFactory.get().binaryDecoder(bytes, HEADER_LENGTH, bytes.length - HEADER_LENGTH, null);
         T record;
         try {
-            record = reader.get().read(null, in);
+            record = datumReader.read(null, in);
         } catch (IOException | RuntimeException e) {
             throw notA(bytes, cause(e), e);
         }
@@ -153,10 +200,7 @@ public final class AvroSerde<T extends SpecificRecordBase> implements Serde<T> {
         if (bytes.length < HEADER_LENGTH) {
             return "the single-object header is cut short";
         }
-        long theirs = 0;
-        for (int i = 0; i < 8; i++) {
-            theirs |= (bytes[2 + i] & 0xFFL) << (8 * i);
-        }
+        long theirs = fingerprintOf(bytes);
         String known = Known.NAMES.get(theirs);
         if (known != null) {
             return "it is a " + known;
@@ -174,6 +218,11 @@ public final class AvroSerde<T extends SpecificRecordBase> implements Serde<T> {
             for (Class<?> known : AvroRecords.CLASSES) {
                 names.put(SchemaNormalization.parsingFingerprint64(SpecificData.get().getSchema(known)),
                         known.getSimpleName());
+                java.util.List<Schema> older = history(known);
+                for (int v = 0; v < older.size(); v++) {
+                    names.put(SchemaNormalization.parsingFingerprint64(older.get(v)),
+                            known.getSimpleName() + " (version " + (v + 1) + ")");
+                }
             }
             return java.util.Map.copyOf(names);
         }

@@ -1,6 +1,7 @@
 package dev.sensorwatch.stream;
 
 import dev.sensorwatch.detect.Rejection;
+import dev.sensorwatch.detect.Signal;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;
@@ -13,14 +14,14 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The detector's own metrics, registered once per application: readings scored, anomalies,
+ * The detector's own metrics, registered once per application: readings scored, anomalies by signal,
  * dead letters by reason, the score distribution, processing time per reading, and how far the
  * latest reading's event time lags the wall clock. Thread-safe.
  */
 public final class DetectorMetrics {
 
     private final Counter readings;
-    private final Counter anomalies;
+    private final Map<Signal, Counter> anomalies = new EnumMap<>(Signal.class);
     private final Map<Rejection, Counter> deadLetters = new EnumMap<>(Rejection.class);
     private final DistributionSummary scores;
     private final Timer processing;
@@ -32,7 +33,13 @@ public final class DetectorMetrics {
     /** Registers the metrics in {@code registry}. */
     public DetectorMetrics(MeterRegistry registry) {
         readings = Counter.builder("sensorwatch.readings").description("Readings scored").register(registry);
-        anomalies = Counter.builder("sensorwatch.anomalies").description("Readings flagged anomalous").register(registry);
+        for (Signal signal : Signal.values()) {
+            if (signal != Signal.NONE) {
+                anomalies.put(signal, Counter.builder("sensorwatch.anomalies")
+                        .description("Readings flagged anomalous, by the signal that flagged them")
+                        .tag("signal", signal.code()).register(registry));
+            }
+        }
         for (Rejection reason : Rejection.values()) {
             deadLetters.put(reason, Counter.builder("sensorwatch.dead.letters")
                     .description("Records sent to the dead-letter topic")
@@ -69,10 +76,11 @@ public final class DetectorMetrics {
         return new DetectorMetrics(new SimpleMeterRegistry());
     }
 
-    void scored(double score, boolean anomaly, long eventTime, long nanos) {
+    /** Counts one scored reading; {@code flaggedBy} is the signal of a flagged reading, null for one not flagged. */
+    void scored(double score, Signal flaggedBy, long eventTime, long nanos) {
         readings.increment();
-        if (anomaly) {
-            anomalies.increment();
+        if (flaggedBy != null) {
+            anomalies.get(flaggedBy).increment();
         }
         scores.record(score);
         processing.record(nanos, TimeUnit.NANOSECONDS);
@@ -101,6 +109,12 @@ public final class DetectorMetrics {
     /** Readings scored so far. */
     public double readingsScored() {
         return readings.count();
+    }
+
+    /** Readings flagged so far by {@code signal}. */
+    public double anomalies(Signal signal) {
+        Counter counter = anomalies.get(signal);
+        return counter == null ? 0.0 : counter.count();
     }
 
     /** Dead letters sent so far for {@code reason}. */

@@ -1,6 +1,7 @@
 package dev.sensorwatch.stream;
 
 import dev.sensorwatch.avro.AnomalyScore;
+import dev.sensorwatch.avro.ScoreSignal;
 import dev.sensorwatch.avro.SensorReading;
 import dev.sensorwatch.detect.DetectorConfig;
 import dev.sensorwatch.detect.Rejection;
@@ -104,9 +105,11 @@ final class DetectorProcessor implements Processor<String, byte[], String, Route
                 .setAnomaly(score.anomaly())
                 .setChannelShares(toList(score.channelShares()))
                 .setLearnedReadings(score.learnedReadings())
+                .setSignal(ScoreSignal.valueOf(score.signal().name()))
+                .setInEvent(score.inEvent())
                 .build();
         context.forward(record.withValue(Routed.score(scores.encode(out), score.anomaly())).withTimestamp(eventTime));
-        metrics.scored(score.score(), score.anomaly(), eventTime, System.nanoTime() - started);
+        metrics.scored(score.score(), score.anomaly() ? score.signal() : null, eventTime, System.nanoTime() - started);
     }
 
     private void reject(Record<String, byte[]> record, Rejection reason, String detail) {

@@ -86,22 +86,23 @@ class ScoreCommandTest {
         assertThat(files(out)).containsExactlyInAnyOrder(Path.of(NAB_FILE), Path.of(CSV_FILE));
 
         List<String> nab = lines(out.resolve(NAB_FILE));
-        assertThat(nab.get(0)).isEqualTo("timestamp,value,anomaly_score,is_anomaly,prediction,prediction_error");
+        assertThat(nab.get(0)).isEqualTo("timestamp,value,anomaly_score,is_anomaly,prediction,prediction_error,signal,in_event");
         assertThat(nab).hasSize(NAB_ROWS + 1);
         List<String> nabInput = lines(input.resolve(NAB_FILE));
         for (int i = 1; i <= NAB_ROWS; i++) {
             assertThat(nab.get(i)).startsWith(nabInput.get(i) + ",");
-            assertThat(nab.get(i).split(",", -1)).hasSize(6);
+            assertThat(nab.get(i).split(",", -1)).hasSize(8);
         }
 
         List<String> csv = lines(out.resolve(CSV_FILE));
         assertThat(csv.get(0)).isEqualTo("time;temperature;pressure;note;anomaly_score;is_anomaly;"
-                + "prediction_temperature;prediction_pressure;prediction_error;share_temperature;share_pressure");
+                + "prediction_temperature;prediction_pressure;prediction_error;share_temperature;share_pressure;"
+                + "signal;in_event");
         assertThat(csv).hasSize(CSV_ROWS + 1);
         List<String> csvInput = lines(input.resolve(CSV_FILE));
         for (int i = 1; i <= CSV_ROWS; i++) {
             assertThat(csv.get(i)).startsWith(csvInput.get(i) + ";");
-            assertThat(csv.get(i).split(";", -1)).hasSize(11);
+            assertThat(csv.get(i).split(";", -1)).hasSize(13);
         }
         // each scored row's channel shares add up to 1
         for (String[] row : rows(out.resolve(CSV_FILE), ";")) {
@@ -117,6 +118,13 @@ class ScoreCommandTest {
             assertThat(score).isBetween(0.0, 1.0);
             assertThat(row[3]).isIn("0", "1");
             assertThat(row[3].equals("1")).isEqualTo(score >= DetectorConfig.DEFAULT_THRESHOLD);
+            // the signal that gave the score, none for a score of 0; a flagged row opens an event
+            assertThat(row[6]).isIn("none", "prediction_error", "sustained_error", "level_shift", "new_territory");
+            assertThat(row[6].equals("none")).as("signal %s for score %s", row[6], score).isEqualTo(score == 0.0);
+            assertThat(row[7]).isIn("0", "1");
+            if (row[3].equals("1")) {
+                assertThat(row[7]).isEqualTo("1");
+            }
         }
     }
 

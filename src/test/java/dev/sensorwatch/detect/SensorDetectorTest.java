@@ -126,6 +126,8 @@ class SensorDetectorTest {
         assertThat(worst.score()).as("highest score while the channel misbehaves, highest before: %s", before)
                 .isGreaterThan(before).isGreaterThanOrEqualTo(CONFIG.threshold());
         assertThat(worst.channelShares()[1]).as("the pressure channel's share").isGreaterThan(0.8);
+        assertThat(worst.signal()).as("a channel misbehaving inside its range is seen by the prediction error")
+                .isIn(Signal.PREDICTION_ERROR, Signal.SUSTAINED_ERROR);
         double meanShare = scores.subList(from, from + 60).stream().mapToDouble(s -> s.channelShares()[1])
                 .average().orElseThrow();
         assertThat(meanShare).as("the pressure channel's mean share while it misbehaves").isGreaterThan(0.6);
@@ -194,6 +196,8 @@ class SensorDetectorTest {
         List<Score> clean = runFiveMinutely(temperatures(Double.NaN));
         assertThat(scores(clean, 4000, 4003).anyMatch(Score::anomaly)).as("the shift without a glitch is flagged at once")
                 .isTrue();
+        assertThat(scores(clean, 4000, 4003).filter(Score::anomaly).findFirst().orElseThrow().signal())
+                .as("a shift above every earlier reading").isEqualTo(Signal.NEW_TERRITORY);
 
         for (double glitch : new double[] {65535, 1e12, -1e12}) {
             List<Score> scores = runFiveMinutely(temperatures(glitch));
@@ -235,6 +239,34 @@ class SensorDetectorTest {
             assertThat(scores.get(t).anomaly()).isFalse();
         }
         assertThat(scores.get(640).anomaly()).as("a burst after the event ended").isTrue();
+
+        assertThat(scores.get(599).inEvent()).as("before the flag").isFalse();
+        int end = 601;
+        while (scores.get(end).inEvent()) {
+            assertThat(scores.get(end).score()).as("score in the event at %d", end).isZero();
+            end++;
+        }
+        assertThat(end).as("the first reading after the event").isBetween(604 + SensorDetector.EVENT_QUIET, 639);
+        assertThat(scores.get(end).anomaly()).isFalse();
+        assertThat(scores.get(640).inEvent()).as("a new event").isTrue();
+    }
+
+    /** Every score names the signal that gave it; a score of 0 (warm-up, inside an event) names none. */
+    @Test
+    void everyScoreNamesItsSignal() {
+        double[][] values = sine(900, 600, 6);
+        values[603][0] -= 6;
+        List<Score> scores = run(SensorDetector.fresh(CONFIG, 1), values, false);
+
+        for (int t = 0; t < scores.size(); t++) {
+            Score s = scores.get(t);
+            assertThat(s.signal() == Signal.NONE).as("no signal exactly when the score is 0, at %d (score %s, %s)",
+                    t, s.score(), s.signal()).isEqualTo(s.score() == 0.0);
+        }
+        assertThat(scores.get(600).signal()).as("the spike's signal").isNotEqualTo(Signal.NONE);
+        assertThat(scores.get(601).signal()).as("inside the event").isEqualTo(Signal.NONE);
+        assertThat(scores.stream().filter(s -> s.score() > 0.0).map(Score::signal).distinct().count())
+                .as("signals seen over a normal sine").isGreaterThan(1);
     }
 
     static double square(double x) {

@@ -124,7 +124,28 @@ class ScoreCsvWriterTest {
                 .hasMessageContaining("already has a column 'value'");
         assertThatThrownBy(() -> ScoreCsvWriter.write(out, series, three, labels, Map.of("is_anomaly", three)))
                 .hasMessageContaining("already has a column 'is_anomaly'");
+        assertThatThrownBy(() -> ScoreCsvWriter.write(out, series, three, labels, Map.of("e", three),
+                Map.of("e", new String[3]))).hasMessageContaining("already has a column 'e'");
+        assertThatThrownBy(() -> ScoreCsvWriter.write(out, series, three, labels, Map.of(),
+                Map.of("t", new String[2]))).hasMessage("column 't' has 2 values but the series has 3 rows");
         assertThat(out).doesNotExist();
+    }
+
+    @Test
+    void textColumnsFollowTheNumericOnesAndNullCellsAreEmpty() throws IOException {
+        SeriesFile series = readNab(3);
+        Path out = root.resolve("text.csv");
+        Map<String, String[]> text = new LinkedHashMap<>();
+        text.put("signal", new String[] {null, "level_shift", "a,b"});
+        text.put("in_event", new String[] {null, "1", "0"});
+        ScoreCsvWriter.write(out, series, new double[] {Double.NaN, 0.5, 0.25}, new boolean[3],
+                Map.of("e", new double[] {1, 2, 3}), text);
+
+        List<String> lines = Files.readAllLines(out);
+        assertThat(lines.get(0)).endsWith(",anomaly_score,is_anomaly,e,signal,in_event");
+        assertThat(lines.get(1)).endsWith(",,,1.0,,");
+        assertThat(lines.get(2)).endsWith(",0.5,0,2.0,level_shift,1");
+        assertThat(lines.get(3)).endsWith(",0.25,0,3.0,\"a,b\",0");
     }
 
     @Test

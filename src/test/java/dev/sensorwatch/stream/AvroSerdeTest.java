@@ -90,6 +90,43 @@ class AvroSerdeTest {
         assertThatThrownBy(() -> READINGS.decode(new byte[] {1, 2, 3})).hasMessageContaining("no single-object marker");
     }
 
+    /**
+     * Scores written before {@code signal} and {@code inEvent} existed (version 1 of the record,
+     * as Avro's own single-object encoder writes them) still decode, with those fields defaulted.
+     */
+    @Test
+    void anEarlierVersionOfARecordIsReadWithItsNewFieldsDefaulted() throws Exception {
+        List<org.apache.avro.Schema> history = AvroSerde.history(AnomalyScore.class);
+        assertThat(history).hasSize(1);
+        org.apache.avro.Schema v1 = history.get(0);
+        assertThat(v1.getField("signal")).isNull();
+        org.apache.avro.generic.GenericRecord old = new org.apache.avro.generic.GenericRecordBuilder(v1)
+                .set("sensorId", "pump-3").set("eventTime", 1_700_000_000_000L).set("observed", List.of(2.5))
+                .set("predicted", List.of(2.0)).set("predictionError", 1.25).set("anomalyScore", 0.75)
+                .set("anomaly", true).set("channelShares", List.of(1.0)).set("learnedReadings", 512L).build();
+        java.nio.ByteBuffer buffer = new org.apache.avro.message.BinaryMessageEncoder<org.apache.avro.generic.GenericRecord>(
+                org.apache.avro.generic.GenericData.get(), v1).encode(old);
+        byte[] bytes = new byte[buffer.remaining()];
+        buffer.get(bytes);
+
+        AvroSerde<AnomalyScore> scores = AvroSerde.of(AnomalyScore.class);
+        assertThat(scores.matches(bytes)).isTrue();
+        assertThat(Arrays.copyOf(bytes, AvroSerde.HEADER_LENGTH)).as("another fingerprint than today's")
+                .isNotEqualTo(scores.header());
+        AnomalyScore decoded = scores.decode(bytes);
+        assertThat(decoded.getSensorId()).isEqualTo("pump-3");
+        assertThat(decoded.getEventTime()).isEqualTo(Instant.ofEpochMilli(1_700_000_000_000L));
+        assertThat(decoded.getAnomalyScore()).isEqualTo(0.75);
+        assertThat(decoded.getAnomaly()).isTrue();
+        assertThat(decoded.getLearnedReadings()).isEqualTo(512L);
+        assertThat(decoded.getSignal()).isEqualTo(dev.sensorwatch.avro.ScoreSignal.NONE);
+        assertThat(decoded.getInEvent()).isFalse();
+
+        assertThatThrownBy(() -> scores.decode(Arrays.copyOf(bytes, bytes.length - 1)))
+                .as("an old record cut short").hasMessageStartingWith("not a AnomalyScore");
+        assertThatThrownBy(() -> READINGS.decode(bytes)).hasMessageContaining("it is a AnomalyScore (version 1)");
+    }
+
     /** Lengths and counts claiming far more than the value holds fail fast, without allocating them. */
     @Test
     void hugeLengthPrefixesFailWithoutAllocating() {

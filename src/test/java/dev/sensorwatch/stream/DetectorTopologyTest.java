@@ -8,6 +8,7 @@ import dev.sensorwatch.avro.SensorReading;
 import dev.sensorwatch.detect.DetectorConfig;
 import dev.sensorwatch.detect.Rejection;
 import dev.sensorwatch.detect.Score;
+import dev.sensorwatch.detect.Signal;
 import dev.sensorwatch.detect.SensorDetector;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -16,6 +17,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -106,6 +108,7 @@ class DetectorTopologyTest {
         assertThat(out).hasSize(values.length);
         SensorDetector reference = SensorDetector.fresh(SETTINGS.detector(), 1);
         SensorDetector.Workspace workspace = new SensorDetector.Workspace();
+        Map<Signal, Integer> flaggedBy = new java.util.EnumMap<>(Signal.class);
         for (int t = 0; t < values.length; t++) {
             Score expected = reference.process(1_000L * t, new double[] {values[t]}, workspace);
             AnomalyScore actual = SCORES.decode(out.get(t).value());
@@ -115,6 +118,16 @@ class DetectorTopologyTest {
                     .isEqualTo(Double.doubleToRawLongBits(expected.score()));
             assertThat(actual.getLearnedReadings()).isEqualTo(t);
             assertThat(actual.getAnomaly()).isEqualTo(expected.anomaly());
+            assertThat(actual.getSignal().name()).isEqualTo(expected.signal().name());
+            assertThat(actual.getInEvent()).isEqualTo(expected.inEvent());
+            if (expected.anomaly()) {
+                flaggedBy.merge(expected.signal(), 1, Integer::sum);
+            }
+        }
+        assertThat(flaggedBy).as("the spike at 300 is flagged").isNotEmpty();
+        for (Signal signal : Signal.values()) {
+            assertThat(metrics.anomalies(signal)).as("anomalies flagged by %s", signal)
+                    .isEqualTo(flaggedBy.getOrDefault(signal, 0).doubleValue());
         }
         assertThat(deadLetters.isEmpty()).isTrue();
         assertThat(metrics.readingsScored()).isEqualTo(values.length);

@@ -1,0 +1,30 @@
+package dev.sensorwatch.detect;
+
+/**
+ * The signal that gave a reading its anomaly score: which of the scorer's questions the reading
+ * answered most unusually (see {@link AnomalyScorer}). It tells an operator what kind of anomaly
+ * was flagged before they open a chart.
+ */
+public enum Signal {
+    /** No score: the reading scored 0 (warm-up, inside an event, or nothing to compare yet). */
+    NONE("none"),
+    /** This reading's prediction error, against the largest recent one. */
+    PREDICTION_ERROR("prediction_error"),
+    /** The mean prediction error of the last readings: predictions keep failing, none by much. */
+    SUSTAINED_ERROR("sustained_error"),
+    /** A channel's recent mean, moved away from its long-run mean further than lately. */
+    LEVEL_SHIFT("level_shift"),
+    /** A channel's reading outside the range of every earlier reading. */
+    NEW_TERRITORY("new_territory");
+
+    private final String code;
+
+    Signal(String code) {
+        this.code = code;
+    }
+
+    /** The lower-case name used in CSV files and metric tags. */
+    public String code() {
+        return code;
+    }
+}
