@@ -174,7 +174,7 @@ final class ScoreCommand implements Callable<Integer> {
             List<long[]> ws = windows.getOrDefault(f.relativePath(), List.of()).stream()
                     .map(w -> new long[] {w.startMillis(), w.endMillis()}).toList();
             series.add(new HtmlReport.Series(f.name(), f.eventTimesMillis(), values, r.predicted()[0], r.scores(),
-                    r.anomalies(), ws));
+                    r.anomalies(), codes(r.signals()), r.inEvent(), ws));
         }
         HtmlReport.write(report, "sensorwatch scores of " + input, threshold, series);
         main.spec.commandLine().getOut().println("Report in " + report);
@@ -193,19 +193,26 @@ final class ScoreCommand implements Callable<Integer> {
             }
         }
         int n = result.file().rows();
-        String[] signal = new String[n];
         String[] inEvent = new String[n];
         for (int row = 0; row < n; row++) {
             if (result.signals()[row] != null) { // null: the row was not scored
-                signal[row] = result.signals()[row].code();
                 inEvent[row] = result.inEvent()[row] ? "1" : "0";
             }
         }
         Map<String, String[]> text = new LinkedHashMap<>();
-        text.put("signal", signal);
+        text.put("signal", codes(result.signals()));
         text.put("in_event", inEvent);
         ScoreCsvWriter.write(ScoreCsvWriter.outputPathFor(output, result.file()), result.file(),
                 result.scores(), result.anomalies(), extra, text);
+    }
+
+    /** Each signal's code, null where the row was not scored. */
+    private static String[] codes(Signal[] signals) {
+        String[] codes = new String[signals.length];
+        for (int row = 0; row < signals.length; row++) {
+            codes[row] = signals[row] == null ? null : signals[row].code();
+        }
+        return codes;
     }
 
     private static <T> T unwrap(Future<T> future) throws Exception {

@@ -14,7 +14,8 @@ import java.util.List;
 /**
  * A self-contained HTML report of scored series: per series a chart of the values, the
  * predictions, the labelled windows (when known) and the flagged readings, and a chart of the
- * anomaly score with the threshold. The data is embedded in the page and drawn by a few lines of
+ * anomaly score with the threshold and the events (from a flagged reading to the event's end).
+ * Each series' caption counts its flags by the signal that raised them. The data is embedded in the page and drawn by a few lines of
  * script on a canvas: viewing it needs no network and no other file.
  *
  * <p>Long series are reduced for drawing to the first, minimum and maximum of each of
@@ -37,10 +38,13 @@ public final class HtmlReport {
      * @param predictions the prediction of that value per row (NaN when none)
      * @param scores      anomaly score per row (NaN when not scored)
      * @param flagged     whether the row was flagged
+     * @param signals     per row, the code of the signal that gave its score (see
+     *                    {@code dev.sensorwatch.detect.Signal#code}); null where not scored
+     * @param inEvent     whether the row belongs to an event
      * @param windows     labelled windows as {start, end} epoch-millisecond pairs; may be empty
      */
     public record Series(String name, long[] times, double[] values, double[] predictions, double[] scores,
-                         boolean[] flagged, List<long[]> windows) {
+                         boolean[] flagged, String[] signals, boolean[] inEvent, List<long[]> windows) {
     }
 
     /** Writes the report for {@code series} to {@code file}, creating its folder. */
@@ -84,6 +88,31 @@ public final class HtmlReport {
         for (int i = 0; i < s.flagged().length; i++) {
             if (s.flagged()[i]) {
                 g.writeNumber(s.times()[i]);
+            }
+        }
+        g.writeEndArray();
+        g.writeObjectFieldStart("bySignal");
+        java.util.Map<String, Integer> bySignal = new java.util.TreeMap<>();
+        for (int i = 0; i < s.flagged().length; i++) {
+            if (s.flagged()[i] && s.signals()[i] != null) {
+                bySignal.merge(s.signals()[i], 1, Integer::sum);
+            }
+        }
+        for (java.util.Map.Entry<String, Integer> e : bySignal.entrySet()) {
+            g.writeNumberField(e.getKey(), e.getValue());
+        }
+        g.writeEndObject();
+        g.writeArrayFieldStart("e");
+        for (int i = 0; i < s.inEvent().length; i++) {
+            if (s.inEvent()[i] && (i == 0 || !s.inEvent()[i - 1])) {
+                int end = i;
+                while (end + 1 < s.inEvent().length && s.inEvent()[end + 1]) {
+                    end++;
+                }
+                g.writeStartArray();
+                g.writeNumber(s.times()[i]);
+                g.writeNumber(s.times()[end]);
+                g.writeEndArray();
             }
         }
         g.writeEndArray();
@@ -180,7 +209,8 @@ public final class HtmlReport {
             <h1>%TITLE%</h1>
             <div class="legend"><span><i class="sw" style="background:#2b6cb0"></i>value</span><span><i class="sw" style="background:#dd8a1a"></i>prediction</span>
             <span><i class="sw" style="background:rgba(56,161,105,.35);height:10px"></i>labelled window</span><span><i class="sw" style="background:#d62728;height:8px;width:8px;border-radius:4px"></i>flagged</span>
-            <span><i class="sw" style="background:#6b46c1"></i>anomaly score</span><span><i class="sw" style="background:#d62728;height:1px"></i>threshold</span></div>
+            <span><i class="sw" style="background:#6b46c1"></i>anomaly score</span><span><i class="sw" style="background:#d62728;height:1px"></i>threshold</span>
+            <span><i class="sw" style="background:rgba(214,39,40,.15);height:10px"></i>event</span></div>
             <div id="report"></div>
             <script id="data" type="application/json">%DATA%</script>
             <script>
@@ -216,6 +246,8 @@ public final class HtmlReport {
                 const index = new Map(s.t.map((t, i) => [t, i]));
                 for (const t of s.a) { const i = index.get(t); if (i !== undefined && s.v[i] !== null) { c.beginPath(); c.arc(x(t), y(s.v[i]), 3, 0, 7); c.fill(); } }
               } else {
+                c.fillStyle = 'rgba(214,39,40,.15)';
+                for (const [a, b] of s.e) { c.fillRect(x(a), 0, Math.max(2, x(b) - x(a)), h); }
                 line(s.s, '#6b46c1', []);
                 c.strokeStyle = '#d62728'; c.beginPath(); c.moveTo(0, y(data.threshold)); c.lineTo(w, y(data.threshold)); c.stroke();
               }
@@ -227,7 +259,9 @@ public final class HtmlReport {
               div.innerHTML = '<h2></h2><div class="meta"></div>';
               div.querySelector('h2').textContent = s.name;
               div.querySelector('.meta').textContent = s.rows + ' readings, ' + first + ' to ' + last + ' UTC, '
-                  + s.flagged + ' flagged' + (s.w.length ? ', ' + s.w.length + ' labelled window(s)' : '');
+                  + s.flagged + ' flagged'
+                  + (s.flagged ? ' (' + Object.entries(s.bySignal).map(([k, n]) => n + ' ' + k.replace('_', ' ')).join(', ') + ')' : '')
+                  + (s.w.length ? ', ' + s.w.length + ' labelled window(s)' : '');
               const values = document.createElement('canvas'); values.style.height = '140px';
               const scores = document.createElement('canvas'); scores.style.height = '50px';
               div.append(values, scores); root.append(div);

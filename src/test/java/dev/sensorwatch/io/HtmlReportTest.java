@@ -16,14 +16,18 @@ class HtmlReportTest {
         double[] predictions = new double[rows];
         double[] scores = new double[rows];
         boolean[] flagged = new boolean[rows];
+        String[] signals = new String[rows];
+        boolean[] inEvent = new boolean[rows];
         for (int i = 0; i < rows; i++) {
             times[i] = 1_400_000_000_000L + 60_000L * i;
             values[i] = Math.sin(i / 10.0);
             predictions[i] = i == 0 ? Double.NaN : Math.sin((i - 1) / 10.0);
-            scores[i] = i == flaggedRow ? 0.9999 : 0.1;
+            scores[i] = i == flaggedRow ? 0.9999 : i > flaggedRow && i <= flaggedRow + 20 ? 0.0 : 0.1;
+            signals[i] = scores[i] == 0.0 ? "none" : i == flaggedRow ? "new_territory" : "prediction_error";
+            inEvent[i] = i >= flaggedRow && i <= flaggedRow + 20;
         }
         flagged[flaggedRow] = true;
-        return new HtmlReport.Series(name, times, values, predictions, scores, flagged,
+        return new HtmlReport.Series(name, times, values, predictions, scores, flagged, signals, inEvent,
                 List.of(new long[] {times[rows / 2], times[rows / 2 + 5]}));
     }
 
@@ -48,6 +52,13 @@ class HtmlReportTest {
         assertThat(one.get("a")).hasSize(1);
         assertThat(one.get("a").get(0).asLong()).isEqualTo(1_400_000_000_000L + 60_000L * 120);
         assertThat(one.get("w")).hasSize(1);
+        assertThat(one.get("bySignal").toString()).isEqualTo("{\"new_territory\":1}");
+        assertThat(one.get("e")).as("one event, from the flag over 20 more readings").hasSize(1);
+        assertThat(one.get("e").get(0).get(0).asLong()).isEqualTo(1_400_000_000_000L + 60_000L * 120);
+        assertThat(one.get("e").get(0).get(1).asLong()).isEqualTo(1_400_000_000_000L + 60_000L * 140);
+        JsonNode two = data.get("series").get(1);
+        assertThat(two.get("e").get(0).get(1).asLong()).as("an event still open at the end")
+                .isEqualTo(1_400_000_000_000L + 60_000L * 27);
     }
 
     @Test
