@@ -18,9 +18,10 @@ import java.util.Arrays;
  *
  * <p>Each signal is divided by its own <em>decaying record</em>: the largest value it has taken,
  * halving in weight every {@link DetectorConfig#recordHalfLife()} readings. The ratio is below 1
- * for anything the sensor has done lately and above 1 for something new. On top, a reading more
- * than {@value #SPATIAL_TOLERANCE} of the seen range outside the range of every earlier reading
- * of its channel counts as a ratio of at least {@value #SPATIAL_RATIO}. The score is
+ * for anything the sensor has done lately and above 1 for something new. On top, a reading
+ * outside the range of every earlier reading of its channel, by more than
+ * {@value #SPATIAL_TOLERANCE} of that range and more than {@value #SPATIAL_ERRORS} of the
+ * channel's typical prediction error, counts as a ratio of at least {@value #SPATIAL_RATIO}. The score is
  * {@code R / (1 + R)} of the largest ratio {@code R}: 0.5 means as unusual as the sensor's
  * recent record.
  *
@@ -37,8 +38,14 @@ final class AnomalyScorer {
     static final double FLOOR = 1e-3;
     /** A single error moves the error scale by at most this many times the scale. */
     static final double ERROR_CAP = 100.0;
-    /** Fraction of the seen range beyond which a reading is new territory. */
+    /** Fraction of the seen range beyond which a reading can be new territory. */
     static final double SPATIAL_TOLERANCE = 0.01;
+    /**
+     * Multiple of the channel's typical prediction error beyond the seen range from which a reading
+     * can be new territory: a noisy sensor edging past its old extreme by less than its noise is
+     * not yet somewhere new.
+     */
+    static final double SPATIAL_ERRORS = 0.5;
     /** The ratio a reading in new territory gets at least. */
     static final double SPATIAL_RATIO = 9.0;
     /** A record grows at most this many times per reading, so one absurd reading cannot blind the scorer. */
@@ -224,7 +231,8 @@ final class AnomalyScorer {
         }
         if (seen > warmup) {
             for (int d = 0; d < channels; d++) {
-                double tolerance = SPATIAL_TOLERANCE * (valueMax[d] - valueMin[d]);
+                double tolerance = Math.max(SPATIAL_TOLERANCE * (valueMax[d] - valueMin[d]),
+                        SPATIAL_ERRORS * errorScale[d]);
                 if ((values[d] > valueMax[d] + tolerance || values[d] < valueMin[d] - tolerance)
                         && SPATIAL_RATIO > ratio) {
                     ratio = SPATIAL_RATIO;

@@ -52,8 +52,8 @@ class NabDetectionQualityTest {
 
     @Test
     void theShippedDetectorKeepsItsNabScores() {
-        // bench nab at this build: 69.95 / 61.29 / 74.79; the floors leave room for a window's worth of change
-        double[] floors = {69.0, 60.5, 74.0};
+        // bench nab at this build: 70.45 / 62.40 / 75.13; the floors leave room for a window's worth of change
+        double[] floors = {69.5, 61.5, 74.3};
         for (int p = 0; p < NabProfile.ALL.size(); p++) {
             NabScorer.Result result = results.get(p);
             assertThat(result.normalized()).as("%s (%d of %d windows, %d false positives)", result.profile().name(),
