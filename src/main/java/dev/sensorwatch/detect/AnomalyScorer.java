@@ -13,7 +13,8 @@ import java.util.Arrays;
  *   <li><b>recent error</b>: the mean of that statistic over the last {@value #RECENT} readings,
  *       which rises when predictions keep failing without any single large miss;
  *   <li><b>level</b>: per channel, how far the mean of the last {@value #RECENT} readings lies
- *       from the channel's long-run mean.
+ *       from the channel's long-run mean, beyond {@value #LEVEL_ERRORS} of the channel's
+ *       typical prediction error (a smaller move is not a shift).
  * </ul>
  *
  * <p>Each signal is divided by its own <em>decaying record</em>: the largest value it has taken,
@@ -46,6 +47,8 @@ final class AnomalyScorer {
      * not yet somewhere new.
      */
     static final double SPATIAL_ERRORS = 0.5;
+    /** Multiple of the channel's typical prediction error that a level shift must exceed to count. */
+    static final double LEVEL_ERRORS = 1.0;
     /** The ratio a reading in new territory gets at least. */
     static final double SPATIAL_RATIO = 9.0;
     /** A record grows at most this many times per reading, so one absurd reading cannot blind the scorer. */
@@ -219,7 +222,8 @@ final class AnomalyScorer {
         if (keepRecords) {
             recentValueRows = push(recentValues, recentValueRows, learned, channels);
             for (int d = 0; d < channels; d++) {
-                double shift = Math.abs(mean(recentValues, recentValueRows, channels, d) - valueMean[d]);
+                double shift = Math.max(0.0, Math.abs(mean(recentValues, recentValueRows, channels, d) - valueMean[d])
+                        - LEVEL_ERRORS * errorScale[d]);
                 double floor = FLOOR * Math.sqrt(valueVar[d]) + 1e-12;
                 double level = ratio(shift, levelRecords[d], floor);
                 levelRecords[d] = record(shift, levelRecords[d], floor);
