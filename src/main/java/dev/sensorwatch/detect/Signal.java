@@ -12,9 +12,9 @@ public enum Signal {
     PREDICTION_ERROR("prediction_error"),
     /** The mean prediction error of the last readings: predictions keep failing, none by much. */
     SUSTAINED_ERROR("sustained_error"),
-    /** A channel's recent mean, moved away from its long-run mean further than lately. */
+    /** A channel's recent mean, moved away from its long-run mean (beyond its typical prediction error) further than lately. */
     LEVEL_SHIFT("level_shift"),
-    /** A channel's reading outside the range of every earlier reading. */
+    /** A channel's reading outside the range of every earlier reading, by more than the tolerance. */
     NEW_TERRITORY("new_territory");
 
     private final String code;
