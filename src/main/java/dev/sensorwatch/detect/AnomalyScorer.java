@@ -18,7 +18,10 @@ import java.util.Arrays;
  * </ul>
  *
  * <p>Each signal is divided by its own <em>decaying record</em>: the largest value it has taken,
- * halving in weight every {@link DetectorConfig#recordHalfLife()} readings. The ratio is below 1
+ * halving in weight every {@link DetectorConfig#recordHalfLife()} readings. The error's record
+ * counts at least {@value #ERROR_RECORD_MIN}, so however calm a sensor has been, a single
+ * prediction error is unusual only when it is several times its typical error (at the default
+ * threshold, about eight). The ratio is below 1
  * for anything the sensor has done lately and above 1 for something new. On top, a reading
  * outside the range of every earlier reading of its channel, by more than
  * {@value #SPATIAL_TOLERANCE} of that range and more than {@value #SPATIAL_ERRORS} of the
@@ -37,6 +40,11 @@ final class AnomalyScorer {
     static final int RECORD_WARMUP = 50;
     /** A channel's error scale is at least this fraction of its standard deviation. */
     static final double FLOOR = 1e-3;
+    /**
+     * Least value the single-error record counts as, in the error statistic's units (the square
+     * root of the error over the typical error, about 1 for an ordinary reading).
+     */
+    static final double ERROR_RECORD_MIN = 2.5;
     /** A single error moves the error scale by at most this many times the scale. */
     static final double ERROR_CAP = 100.0;
     /** Fraction of the seen range beyond which a reading can be new territory. */
@@ -207,7 +215,7 @@ final class AnomalyScorer {
                 double statistic = Math.sqrt(jointError);
                 double learnedStatistic = Math.sqrt(Math.sqrt(learnedSquares / channels));
                 double floor = Math.sqrt(Math.sqrt(floorSquares / channels));
-                double single = ratio(statistic, errorRecord, floor);
+                double single = ratio(statistic, Math.max(errorRecord, ERROR_RECORD_MIN), floor);
                 errorRecord = record(learnedStatistic, errorRecord, floor);
                 recentErrorRows = push(recentErrors, recentErrorRows, learnedStatistic);
                 double mean = mean(recentErrors, recentErrorRows, 1, 0);
