@@ -28,8 +28,11 @@ import java.util.Arrays;
  *   <li><b>score</b> the reading against that prediction ({@link AnomalyScorer}); channel shares
  *       say which channels carried the error. A flagged reading opens an event: the readings
  *       after it belong to the same event, score 0 and are not flagged, until
- *       {@value #EVENT_QUIET} readings in a row have scored below the threshold. Every score
- *       says which {@link Signal} gave it and whether its reading belongs to an event;
+ *       {@value #EVENT_QUIET} readings in a row have scored below the threshold. For
+ *       {@value #AFTER_EVENT} readings after an event ends, ratios count
+ *       {@value #AFTER_EVENT_DAMPING} times less, so only something clearly more unusual opens
+ *       the next event (a disturbance flaring up again does not raise a second alarm). Every
+ *       score says which {@link Signal} gave it and whether its reading belongs to an event;
  *   <li><b>learn</b>: update each member's running error, append the normalised difference to
  *       the LSTM's window and take one Adam step over it, step the cell over the newest row and
  *       keep its prediction of the next reading; keep the reading in the daily profile.
@@ -62,6 +65,13 @@ public final class SensorDetector {
      * however long it lasts.
      */
     public static final int EVENT_QUIET = 20;
+    /** Readings after an event ends during which ratios are damped by {@link #AFTER_EVENT_DAMPING}. */
+    public static final int AFTER_EVENT = 100;
+    /**
+     * What a ratio is divided by in the {@value #AFTER_EVENT} readings after an event: at the
+     * default threshold a reading then opens an event at a score of about 0.63 instead of 0.53.
+     */
+    public static final double AFTER_EVENT_DAMPING = 1.5;
     /** Member indices, in order of preference when their errors tie. */
     static final int LSTM = 0;
     static final int LAST_VALUE = 1;
@@ -87,7 +97,11 @@ public final class SensorDetector {
     private final long[] memberCounts;
     private final DailyProfile profile;
     private final AnomalyScorer scorer;
-    /** Readings below the threshold, in a row, still needed to end the open event; 0 outside an event. */
+    /**
+     * Inside an event, the readings below the threshold in a row still needed to end it (1 to
+     * {@value #EVENT_QUIET}); after an event, minus the readings left of the damped period (-1 to
+     * -{@value #AFTER_EVENT}); otherwise 0.
+     */
     private int holdOff;
     /** Each member's prediction of the next reading, indexed by {@link #LSTM}, {@link #LAST_VALUE}, {@link #DAILY_PROFILE}. */
     private final double[][] memberPredictions;
@@ -162,9 +176,9 @@ public final class SensorDetector {
                 AnomalyScorer.restore(config, d, state.scorer()));
         detector.readings = state.readings();
         detector.lastEventTime = state.lastEventTime();
-        if (state.holdOff() < 0 || state.holdOff() > EVENT_QUIET) {
-            throw new IllegalArgumentException("stored count of quiet readings left in the event, " + state.holdOff() + ", is outside [0, "
-                    + EVENT_QUIET + "]");
+        if (state.holdOff() < -AFTER_EVENT || state.holdOff() > EVENT_QUIET) {
+            throw new IllegalArgumentException("stored event count " + state.holdOff() + " is outside [-"
+                    + AFTER_EVENT + ", " + EVENT_QUIET + "]");
         }
         detector.holdOff = state.holdOff();
         copy("last values", state.lastValues(), detector.lastValues);
@@ -252,16 +266,21 @@ public final class SensorDetector {
         double[] learned = learnedValues;
         scorer.learnable(readings + 1, values, learned);
         AnomalyScorer.Result result = scorer.score(readings + 1, values, learned, predicted);
-        double score = AnomalyScorer.scoreOf(result.ratio());
+        double score = AnomalyScorer.scoreOf(holdOff < 0 ? result.ratio() / AFTER_EVENT_DAMPING : result.ratio());
         Signal signal = result.signal();
         boolean inEvent = holdOff > 0;
         if (inEvent) {
             holdOff = score >= config.threshold() ? EVENT_QUIET : holdOff - 1;
+            if (holdOff == 0) {
+                holdOff = -AFTER_EVENT; // the event ends with this reading
+            }
             score = 0.0;
             signal = Signal.NONE;
         } else if (score >= config.threshold()) {
             holdOff = EVENT_QUIET;
             inEvent = true;
+        } else if (holdOff < 0) {
+            holdOff++;
         }
         Score out = new Score(eventTime, values.clone(), predicted, result.jointError(), score,
                 score >= config.threshold(), result.shares(), readings, signal, inEvent);

@@ -14,8 +14,14 @@ import org.apache.kafka.common.errors.SerializationException;
  */
 public final class SensorStateCodec {
 
-    /** The layout version this release writes. */
-    public static final int CURRENT_VERSION = 2;
+    /**
+     * The layout version this release writes. Version 3 has version 2's layout; its
+     * {@code holdOff} may also be negative (the damped period after an event), so a version-2
+     * release must not read it. This release reads both.
+     */
+    public static final int CURRENT_VERSION = 3;
+    /** The oldest layout version this release reads. */
+    public static final int OLDEST_READABLE_VERSION = 2;
 
     private final AvroSerde<SensorState> serde = AvroSerde.of(SensorState.class);
 
@@ -73,9 +79,9 @@ public final class SensorStateCodec {
      */
     public DetectorState decode(byte[] bytes) {
         int version = formatVersion(bytes);
-        if (version != CURRENT_VERSION) {
+        if (version < OLDEST_READABLE_VERSION || version > CURRENT_VERSION) {
             throw new SerializationException("stored sensor state has format version " + version
-                    + "; this release reads version " + CURRENT_VERSION
+                    + "; this release reads versions " + OLDEST_READABLE_VERSION + " to " + CURRENT_VERSION
                     + (version == 1 ? " (version 1 holds an earlier detector whose model cannot be carried over)" : "")
                     + ". Run the release that wrote it, or reset the application (run --reset) to rebuild"
                     + " the state from the input topic.");
@@ -116,6 +122,9 @@ public final class SensorStateCodec {
                     unpack(record.getRecentErrors(), -1, "recentErrors"),
                     record.getRecentValueRows(),
                     unpack(record.getRecentValues(), -1, "recentValues"));
+            if (version == 2 && record.getHoldOff() < 0) {
+                throw new IllegalArgumentException("a version-2 state has no negative holdOff, got " + record.getHoldOff());
+            }
             return new DetectorState(d, record.getReadings(), record.getLastEventTime(), record.getHoldOff(),
                     unpack(record.getLastValues(), d, "lastValues"), lstm,
                     unpack(record.getMemberErrors(), -1, "memberErrors"),

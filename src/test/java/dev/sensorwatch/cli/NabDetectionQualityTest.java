@@ -52,8 +52,8 @@ class NabDetectionQualityTest {
 
     @Test
     void theShippedDetectorKeepsItsNabScores() {
-        // bench nab at this build: 71.99 / 64.67 / 76.44; the floors leave room for a window's worth of change
-        double[] floors = {71.0, 63.6, 75.4};
+        // bench nab at this build: 72.54 / 65.78 / 76.81; the floors leave room for a window's worth of change
+        double[] floors = {71.5, 64.8, 75.8};
         for (int p = 0; p < NabProfile.ALL.size(); p++) {
             NabScorer.Result result = results.get(p);
             assertThat(result.normalized()).as("%s (%d of %d windows, %d false positives)", result.profile().name(),

@@ -251,6 +251,52 @@ class SensorDetectorTest {
         assertThat(scores.get(640).inEvent()).as("a new event").isTrue();
     }
 
+    /**
+     * For {@value SensorDetector#AFTER_EVENT} readings after an event ends, ratios count
+     * {@value SensorDetector#AFTER_EVENT_DAMPING} times less: a reading below every earlier one
+     * (new territory, ratio 9) then scores 6/7 instead of 9/10.
+     */
+    @Test
+    void ratiosCountLessForAWhileAfterAnEvent() {
+        for (int at : new int[] {650, 700, 800}) {
+            double[][] values = sine(900, 600, 6);
+            values[at][0] -= 4;
+            List<Score> scores = run(SensorDetector.fresh(CONFIG, 1), values, false);
+            int end = 601;
+            while (scores.get(end).inEvent()) {
+                end++;
+            }
+            assertThat(end).as("the first reading after the event").isLessThan(650);
+            boolean damped = at < end + SensorDetector.AFTER_EVENT;
+            double ratio = AnomalyScorer.SPATIAL_RATIO / (damped ? SensorDetector.AFTER_EVENT_DAMPING : 1.0);
+            assertThat(scores.get(at).score()).as("score at %d, %d readings after the event", at, at - end)
+                    .isEqualTo(AnomalyScorer.scoreOf(ratio));
+            assertThat(scores.get(at).anomaly()).isTrue();
+            assertThat(scores.get(at).signal()).isEqualTo(Signal.NEW_TERRITORY);
+        }
+
+        // the stored count: quiet readings left inside the event, then minus the damped readings left
+        double[][] values = sine(900, 600, 6);
+        SensorDetector detector = SensorDetector.fresh(CONFIG, 1);
+        SensorDetector.Workspace workspace = new SensorDetector.Workspace();
+        int ended = -1;
+        for (int t = 0; t < values.length; t++) {
+            Score score = detector.process(60_000L * t, values[t], workspace);
+            int holdOff = detector.snapshot().holdOff();
+            if (t == 600) {
+                assertThat(holdOff).isEqualTo(SensorDetector.EVENT_QUIET);
+            }
+            if (ended < 0 && t > 600 && holdOff < 0) {
+                ended = t;
+                assertThat(score.inEvent()).as("the event's last reading").isTrue();
+                assertThat(holdOff).isEqualTo(-SensorDetector.AFTER_EVENT);
+            } else if (ended > 0 && t <= ended + SensorDetector.AFTER_EVENT) {
+                assertThat(holdOff).as("at %d", t).isEqualTo(-SensorDetector.AFTER_EVENT + (t - ended));
+            }
+        }
+        assertThat(ended).isPositive();
+    }
+
     /** Every score names the signal that gave it; a score of 0 (warm-up, inside an event) names none. */
     @Test
     void everyScoreNamesItsSignal() {

@@ -73,7 +73,21 @@ class SensorStateCodecTest {
 
         assertThatThrownBy(() -> codec.decode(serde.encode(record)))
                 .isInstanceOf(SerializationException.class)
-                .hasMessageContaining("format version 7").hasMessageContaining("reads version 2");
+                .hasMessageContaining("format version 7").hasMessageContaining("reads versions 2 to 3");
+    }
+
+    /** Version 2 had the same layout, but its holdOff was never negative. */
+    @Test
+    void aVersion2StateWithANegativeHoldOffIsInconsistent() {
+        AvroSerde<SensorState> serde = AvroSerde.of(SensorState.class);
+        SensorState record = serde.decode(codec.encode(trained(1, 10).snapshot()));
+        record.put("formatVersion", 2);
+        record.put("holdOff", -5);
+        assertThatThrownBy(() -> codec.decode(serde.encode(record)))
+                .isInstanceOf(SerializationException.class).hasMessageContaining("inconsistent")
+                .hasMessageContaining("negative holdOff");
+        record.put("formatVersion", 3);
+        assertThat(codec.decode(serde.encode(record)).holdOff()).isEqualTo(-5);
     }
 
     @Test
