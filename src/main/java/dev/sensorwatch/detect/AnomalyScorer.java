@@ -18,16 +18,15 @@ import java.util.Arrays;
  * </ul>
  *
  * <p>Each signal is divided by its own <em>decaying record</em>: the largest value it has taken,
- * halving in weight every {@link DetectorConfig#recordHalfLife()} readings. The error's record
+ * halving in weight every {@link DetectorConfig#recordHalfLife()} readings. The ratio is below 1
+ * for anything the sensor has done lately and above 1 for something new. The error's record
  * counts at least {@value #ERROR_RECORD_MIN}, so however calm a sensor has been, a single
  * prediction error is unusual only when it is several times its typical error (at the default
- * threshold, about eight). The ratio is below 1
- * for anything the sensor has done lately and above 1 for something new. On top, a reading
- * outside the range of every earlier reading of its channel, by more than
- * {@value #SPATIAL_TOLERANCE} of that range and more than {@value #SPATIAL_ERRORS} of the
- * channel's typical prediction error, counts as a ratio of at least {@value #SPATIAL_RATIO}. The score is
- * {@code R / (1 + R)} of the largest ratio {@code R}: 0.5 means as unusual as the sensor's
- * recent record.
+ * threshold, about eight). On top, a reading outside the range of every earlier reading of its
+ * channel, by more than {@value #SPATIAL_TOLERANCE} of that range and more than
+ * {@value #SPATIAL_ERRORS} of the channel's typical prediction error, counts as a ratio of at
+ * least {@value #SPATIAL_RATIO}. The score is {@code R / (1 + R)} of the largest ratio
+ * {@code R}: 0.5 means as unusual as the sensor's recent record.
  *
  * <p>Records start after {@value #RECORD_WARMUP} readings; scores are 0 until the detector's
  * warm-up is over. Mutable, one thread at a time.
