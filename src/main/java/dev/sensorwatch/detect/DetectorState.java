@@ -9,8 +9,9 @@ import dev.sensorwatch.lstm.LstmWeights;
  * @param channels      {@code D}, channels per reading
  * @param readings      readings accepted so far
  * @param lastEventTime event time of the last accepted reading (epoch ms)
- * @param holdOff       readings below the threshold, in a row, still needed to end the open
- *                      event (0 outside an event)
+ * @param holdOff       inside an event, the readings below the threshold in a row still needed
+ *                      to end it (positive); after an event, minus the readings left in which
+ *                      ratios are damped (negative); otherwise 0
  * @param lastValues    the last accepted reading (the last-value member's prediction); NaN
  *                      before the first
  * @param lstm          the LSTM member, which learns the reading-to-reading changes
