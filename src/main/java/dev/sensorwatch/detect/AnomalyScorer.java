@@ -14,7 +14,12 @@ import java.util.Arrays;
  *       which rises when predictions keep failing without any single large miss;
  *   <li><b>level</b>: per channel, how far the mean of the last {@value #RECENT} readings lies
  *       from the channel's long-run mean, beyond {@value #LEVEL_ERRORS} of the channel's
- *       typical prediction error (a smaller move is not a shift).
+ *       typical prediction error (a smaller move is not a shift);
+ *   <li><b>weekly shift</b>: per channel, how far the last {@value #RECENT} readings lie, on
+ *       average, from the mean of the same hour a week earlier ({@link WeeklyProfile}), beyond
+ *       {@value #WEEKLY_ERRORS} of the channel's typical prediction error. It counts once the
+ *       sensor has been compared with the week before for {@value #WEEKLY_WARMUP_WEEKS} weeks,
+ *       so that its record has seen ordinary weeks first.
  * </ul>
  *
  * <p>Each signal is divided by its own <em>decaying record</em>: the largest value it has taken,
@@ -56,6 +61,11 @@ final class AnomalyScorer {
     static final double SPATIAL_ERRORS = 0.5;
     /** Multiple of the channel's typical prediction error that a level shift must exceed to count. */
     static final double LEVEL_ERRORS = 1.0;
+    /** Multiple of the channel's typical prediction error that a week-on-week shift must exceed to count. */
+    static final double WEEKLY_ERRORS = 3.0;
+    /** Weeks of comparisons with the week before after which the weekly shift counts. */
+    static final int WEEKLY_WARMUP_WEEKS = 2;
+    private static final long WEEK = 7 * 86_400_000L;
     /** The ratio a reading in new territory gets at least. */
     static final double SPATIAL_RATIO = 9.0;
     /** A record grows at most this many times per reading, so one absurd reading cannot blind the scorer. */
@@ -106,6 +116,12 @@ final class AnomalyScorer {
     private final double[] recentErrors;
     private int recentValueRows;
     private final double[] recentValues;
+    private long weeklyStart;
+    private int recentShiftRows;
+    private final double[] recentShifts;
+    private final double[] weeklyRecords;
+    /** This reading's differences from the week before; scratch, not state. */
+    private final double[] shiftScratch;
 
     AnomalyScorer(DetectorConfig config, int channels) {
         this.channels = channels;
@@ -122,6 +138,10 @@ final class AnomalyScorer {
         this.levelRecords = new double[channels];
         this.recentErrors = new double[RECENT];
         this.recentValues = new double[RECENT * channels];
+        this.weeklyStart = Long.MIN_VALUE;
+        this.recentShifts = new double[RECENT * channels];
+        this.weeklyRecords = new double[channels];
+        this.shiftScratch = new double[channels];
     }
 
     static AnomalyScorer restore(DetectorConfig config, int channels, DetectorState.Scorer state) {
@@ -139,13 +159,18 @@ final class AnomalyScorer {
         scorer.recentValueRows = rows("recent values", state.recentValueRows());
         copy("recent errors", state.recentErrors(), scorer.recentErrors);
         copy("recent values", state.recentValues(), scorer.recentValues);
+        scorer.weeklyStart = state.weeklyStart();
+        scorer.recentShiftRows = rows("recent weekly shifts", state.recentShiftRows());
+        copy("recent weekly shifts", state.recentShifts(), scorer.recentShifts);
+        copy("weekly records", state.weeklyRecords(), scorer.weeklyRecords);
         return scorer;
     }
 
     DetectorState.Scorer snapshot() {
         return new DetectorState.Scorer(errorCount, errorScale.clone(), valueMean.clone(), valueVar.clone(),
                 valueMin.clone(), valueMax.clone(), errorRecord, meanErrorRecord, levelRecords.clone(),
-                recentErrorRows, recentErrors.clone(), recentValueRows, recentValues.clone());
+                recentErrorRows, recentErrors.clone(), recentValueRows, recentValues.clone(), weeklyStart,
+                recentShiftRows, recentShifts.clone(), weeklyRecords.clone());
     }
 
     /**
@@ -172,10 +197,13 @@ final class AnomalyScorer {
      * Scores reading number {@code seen} (1 for a sensor's first) against its prediction, then
      * takes the reading into the running statistics.
      *
+     * @param eventTime the reading's event time
      * @param learned   the reading as the statistics learn it ({@link #learnable})
      * @param predicted the prediction of this reading, or NaNs when there is none yet
+     * @param lastWeek  the mean reading of the same hour a week earlier, or NaNs when there is none
      */
-    Result score(long seen, double[] values, double[] learned, double[] predicted) {
+    Result score(long seen, long eventTime, double[] values, double[] learned, double[] predicted,
+                 double[] lastWeek) {
         double ratio = 0.0;
         Signal signal = Signal.NONE;
         double jointError = Double.NaN;
@@ -239,6 +267,13 @@ final class AnomalyScorer {
                     signal = Signal.LEVEL_SHIFT;
                 }
             }
+            if (!Double.isNaN(lastWeek[0])) {
+                double weekly = weeklyRatio(eventTime, learned, lastWeek);
+                if (weekly > ratio) {
+                    ratio = weekly;
+                    signal = Signal.WEEKLY_SHIFT;
+                }
+            }
         }
         if (seen > warmup) {
             for (int d = 0; d < channels; d++) {
@@ -261,6 +296,31 @@ final class AnomalyScorer {
         }
         boolean scored = seen > warmup && ratio > 0.0;
         return new Result(scored ? ratio : 0.0, scored ? signal : Signal.NONE, jointError, shares);
+    }
+
+    /**
+     * The weekly shift's largest ratio over the channels, after taking this reading's difference
+     * from the week before into the buffer and the records; 0 until the comparisons are
+     * {@value #WEEKLY_WARMUP_WEEKS} weeks old.
+     */
+    private double weeklyRatio(long eventTime, double[] learned, double[] lastWeek) {
+        if (weeklyStart == Long.MIN_VALUE) {
+            weeklyStart = eventTime;
+        }
+        double[] shifts = shiftScratch;
+        for (int d = 0; d < channels; d++) {
+            shifts[d] = learned[d] - lastWeek[d];
+        }
+        recentShiftRows = push(recentShifts, recentShiftRows, shifts, channels);
+        double largest = 0.0;
+        for (int d = 0; d < channels; d++) {
+            double shift = Math.max(0.0, Math.abs(mean(recentShifts, recentShiftRows, channels, d))
+                    - WEEKLY_ERRORS * errorScale[d]);
+            double floor = FLOOR * Math.sqrt(valueVar[d]) + 1e-12;
+            largest = Math.max(largest, ratio(shift, weeklyRecords[d], floor));
+            weeklyRecords[d] = record(shift, weeklyRecords[d], floor);
+        }
+        return eventTime - weeklyStart >= WEEKLY_WARMUP_WEEKS * WEEK ? largest : 0.0;
     }
 
     /** A signal's value over its record (0 while there is none yet); the record counts at least {@code floor}. */

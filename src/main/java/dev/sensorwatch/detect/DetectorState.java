@@ -23,11 +23,28 @@ import dev.sensorwatch.lstm.LstmWeights;
  *                      slot, {@link Long#MIN_VALUE} for an empty slot
  * @param profileValues the daily profile: the reading held in each slot, slot-major, {@code D}
  *                      values per slot
+ * @param weekly        the weekly profile: each hour of the week's mean reading
  * @param scorer        what turns prediction errors into scores
  */
 public record DetectorState(int channels, long readings, long lastEventTime, int holdOff, double[] lastValues,
                             Lstm lstm, double[] memberErrors, long[] memberCounts,
-                            long[] profileTimes, double[] profileValues, Scorer scorer) {
+                            long[] profileTimes, double[] profileValues, Weekly weekly, Scorer scorer) {
+
+    /**
+     * The weekly profile ({@link WeeklyProfile}): two entries for each of the 168 hours of the
+     * week, each holding one hour's readings.
+     *
+     * @param hours  the hour (since the epoch) each entry holds, {@link Long#MIN_VALUE} when empty
+     * @param sums   the sum of each entry's readings, entry-major, {@code D} values per entry
+     * @param counts the readings summed in each entry
+     */
+    public record Weekly(long[] hours, double[] sums, long[] counts) {
+
+        /** The weekly profile of a sensor of {@code channels} channels that has seen nothing. */
+        public static Weekly empty(int channels) {
+            return WeeklyProfile.empty(channels);
+        }
+    }
 
     /**
      * The LSTM member: a cell learning online from the normalised differences between
@@ -69,10 +86,28 @@ public record DetectorState(int channels, long readings, long lastEventTime, int
      * @param recentErrors    the latest error statistics, oldest first
      * @param recentValueRows rows held in {@code recentValues}
      * @param recentValues    the latest readings, oldest first, row-major
+     * @param weeklyStart     event time of the first reading compared with the week before,
+     *                        {@link Long#MIN_VALUE} before it
+     * @param recentShiftRows rows held in {@code recentShifts}
+     * @param recentShifts    the latest readings minus the same hour's mean a week earlier,
+     *                        oldest first, row-major
+     * @param weeklyRecords   per-channel decaying record of the week-on-week shift
      */
     public record Scorer(long errorCount, double[] errorScale, double[] valueMean, double[] valueVar,
                          double[] valueMin, double[] valueMax, double errorRecord, double meanErrorRecord,
                          double[] levelRecords, int recentErrorRows, double[] recentErrors,
-                         int recentValueRows, double[] recentValues) {
+                         int recentValueRows, double[] recentValues, long weeklyStart, int recentShiftRows,
+                         double[] recentShifts, double[] weeklyRecords) {
+
+        /**
+         * This scorer as one that has compared nothing with the week before: how a state written
+         * before the weekly signal existed is carried over.
+         */
+        public Scorer withoutWeeklyHistory() {
+            int d = errorScale.length;
+            return new Scorer(errorCount, errorScale, valueMean, valueVar, valueMin, valueMax, errorRecord,
+                    meanErrorRecord, levelRecords, recentErrorRows, recentErrors, recentValueRows, recentValues,
+                    Long.MIN_VALUE, 0, new double[AnomalyScorer.RECENT * d], new double[d]);
+        }
     }
 }

@@ -19,6 +19,10 @@ import java.util.Arrays;
  *       ({@link DailyProfile}).
  * </ul>
  *
+ * <p>Beside the members, a {@link WeeklyProfile} keeps each hour of the week's mean reading; it
+ * predicts nothing, but the scorer compares the recent readings with the same hour a week
+ * earlier.
+ *
  * <p>For each reading, in this order:
  *
  * <ol>
@@ -35,7 +39,7 @@ import java.util.Arrays;
  *       score says which {@link Signal} gave it and whether its reading belongs to an event;
  *   <li><b>learn</b>: update each member's running error, append the normalised difference to
  *       the LSTM's window and take one Adam step over it, step the cell over the newest row and
- *       keep its prediction of the next reading; keep the reading in the daily profile.
+ *       keep its prediction of the next reading; keep the reading in the daily and weekly profiles.
  * </ol>
  *
  * <p>No reading is learned from before it is scored, and the work per reading is bounded by the
@@ -96,6 +100,9 @@ public final class SensorDetector {
     private final double[] memberErrors;
     private final long[] memberCounts;
     private final DailyProfile profile;
+    private final WeeklyProfile weekly;
+    /** The same hour's mean a week before the current reading; scratch, not state. */
+    private final double[] lastWeek;
     private final AnomalyScorer scorer;
     /**
      * Inside an event, the readings below the threshold in a row still needed to end it (1 to
@@ -109,7 +116,7 @@ public final class SensorDetector {
     private final double[] learnedValues;
 
     private SensorDetector(DetectorConfig config, int channels, OnlineLstm model, LstmState start,
-                           LstmState live, DailyProfile profile, AnomalyScorer scorer) {
+                           LstmState live, DailyProfile profile, WeeklyProfile weekly, AnomalyScorer scorer) {
         this.config = config;
         this.channels = channels;
         this.model = model;
@@ -125,6 +132,8 @@ public final class SensorDetector {
         this.memberErrors = new double[MEMBERS];
         this.memberCounts = new long[MEMBERS];
         this.profile = profile;
+        this.weekly = weekly;
+        this.lastWeek = new double[channels];
         this.scorer = scorer;
         this.lastEventTime = Long.MIN_VALUE;
         this.memberPredictions = new double[MEMBERS][];
@@ -143,7 +152,7 @@ public final class SensorDetector {
         LstmShape shape = LstmShape.of(channels, config.hiddenSize());
         return new SensorDetector(config, channels, OnlineLstm.initialise(shape, config.seed()),
                 LstmState.zeros(config.hiddenSize()), LstmState.zeros(config.hiddenSize()),
-                new DailyProfile(channels), new AnomalyScorer(config, channels));
+                new DailyProfile(channels), new WeeklyProfile(channels), new AnomalyScorer(config, channels));
     }
 
     /**
@@ -173,6 +182,7 @@ public final class SensorDetector {
                 LstmState.of(lstm.startHidden(), lstm.startCell()),
                 LstmState.of(lstm.hidden(), lstm.cell()),
                 DailyProfile.restore(d, state.profileTimes(), state.profileValues()),
+                WeeklyProfile.restore(d, state.weekly()),
                 AnomalyScorer.restore(config, d, state.scorer()));
         detector.readings = state.readings();
         detector.lastEventTime = state.lastEventTime();
@@ -202,7 +212,7 @@ public final class SensorDetector {
                 start.copyHidden(), start.copyCell(), live.copyHidden(), live.copyCell(), lstmPrediction.clone(),
                 model.weights(), model.copyFirstMoment(), model.copySecondMoment(), model.updates());
         return new DetectorState(channels, readings, lastEventTime, holdOff, lastValues.clone(), lstm,
-                memberErrors.clone(), memberCounts.clone(), profile.copyTimes(), profile.copyValues(),
+                memberErrors.clone(), memberCounts.clone(), profile.copyTimes(), profile.copyValues(), weekly.snapshot(),
                 scorer.snapshot());
     }
 
@@ -265,7 +275,8 @@ public final class SensorDetector {
         // 2. score against it
         double[] learned = learnedValues;
         scorer.learnable(readings + 1, values, learned);
-        AnomalyScorer.Result result = scorer.score(readings + 1, values, learned, predicted);
+        weekly.predictInto(eventTime, lastWeek);
+        AnomalyScorer.Result result = scorer.score(readings + 1, eventTime, values, learned, predicted, lastWeek);
         double score = AnomalyScorer.scoreOf(holdOff < 0 ? result.ratio() / AFTER_EVENT_DAMPING : result.ratio());
         Signal signal = result.signal();
         boolean inEvent = holdOff > 0;
@@ -303,6 +314,7 @@ public final class SensorDetector {
             learnDifference(learned, trainer);
         }
         profile.record(eventTime, learned);
+        weekly.record(eventTime, learned);
         System.arraycopy(learned, 0, lastValues, 0, channels);
         readings++;
         lastEventTime = eventTime;

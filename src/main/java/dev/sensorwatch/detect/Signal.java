@@ -15,7 +15,12 @@ public enum Signal {
     /** A channel's recent mean, moved away from its long-run mean (beyond its typical prediction error) further than lately. */
     LEVEL_SHIFT("level_shift"),
     /** A channel's reading outside the range of every earlier reading, by more than the tolerance. */
-    NEW_TERRITORY("new_territory");
+    NEW_TERRITORY("new_territory"),
+    /**
+     * A channel's recent readings, away from the same hour a week earlier (beyond its typical
+     * prediction error) further than lately: the week does not repeat as it used to.
+     */
+    WEEKLY_SHIFT("weekly_shift");
 
     private final String code;
 

@@ -15,11 +15,13 @@ import org.apache.kafka.common.errors.SerializationException;
 public final class SensorStateCodec {
 
     /**
-     * The layout version this release writes. Version 3 has version 2's layout; its
-     * {@code holdOff} may also be negative (the damped period after an event), so a version-2
-     * release must not read it. This release reads both.
+     * The layout version this release writes. Version 4 adds the weekly profile and the weekly
+     * shift's memory. Version 3 has version 2's layout; its {@code holdOff} may also be negative
+     * (the damped period after an event), so a version-2 release must not read it. This release
+     * reads all three; a version 2 or 3 state goes on with an empty weekly profile, as if the
+     * sensor had just been switched on for the weekly signal.
      */
-    public static final int CURRENT_VERSION = 3;
+    public static final int CURRENT_VERSION = 4;
     /** The oldest layout version this release reads. */
     public static final int OLDEST_READABLE_VERSION = 2;
 
@@ -54,6 +56,9 @@ public final class SensorStateCodec {
                 .setMemberCounts(pack(state.memberCounts()))
                 .setProfileTimes(pack(state.profileTimes()))
                 .setProfileValues(pack(state.profileValues()))
+                .setWeeklyHours(pack(state.weekly().hours()))
+                .setWeeklySums(pack(state.weekly().sums()))
+                .setWeeklyCounts(pack(state.weekly().counts()))
                 .setErrorCount(scorer.errorCount())
                 .setErrorScale(pack(scorer.errorScale()))
                 .setValueMean(pack(scorer.valueMean()))
@@ -67,6 +72,10 @@ public final class SensorStateCodec {
                 .setRecentErrors(pack(scorer.recentErrors()))
                 .setRecentValueRows(scorer.recentValueRows())
                 .setRecentValues(pack(scorer.recentValues()))
+                .setWeeklyStart(scorer.weeklyStart())
+                .setRecentShiftRows(scorer.recentShiftRows())
+                .setRecentShifts(pack(scorer.recentShifts()))
+                .setWeeklyRecords(pack(scorer.weeklyRecords()))
                 .build();
         return serde.encode(record);
     }
@@ -121,7 +130,19 @@ public final class SensorStateCodec {
                     record.getRecentErrorRows(),
                     unpack(record.getRecentErrors(), -1, "recentErrors"),
                     record.getRecentValueRows(),
-                    unpack(record.getRecentValues(), -1, "recentValues"));
+                    unpack(record.getRecentValues(), -1, "recentValues"),
+                    record.getWeeklyStart(),
+                    record.getRecentShiftRows(),
+                    unpack(record.getRecentShifts(), -1, "recentShifts"),
+                    unpack(record.getWeeklyRecords(), version < 4 ? -1 : d, "weeklyRecords"));
+            DetectorState.Weekly weekly = new DetectorState.Weekly(
+                    unpackLongs(record.getWeeklyHours(), "weeklyHours"),
+                    unpack(record.getWeeklySums(), -1, "weeklySums"),
+                    unpackLongs(record.getWeeklyCounts(), "weeklyCounts"));
+            if (version < 4) {
+                scorer = scorer.withoutWeeklyHistory();
+                weekly = DetectorState.Weekly.empty(d);
+            }
             if (version == 2 && record.getHoldOff() < 0) {
                 throw new IllegalArgumentException("a version-2 state has no negative holdOff, got " + record.getHoldOff());
             }
@@ -131,7 +152,7 @@ public final class SensorStateCodec {
                     unpackLongs(record.getMemberCounts(), "memberCounts"),
                     unpackLongs(record.getProfileTimes(), "profileTimes"),
                     unpack(record.getProfileValues(), -1, "profileValues"),
-                    scorer);
+                    weekly, scorer);
         } catch (IllegalArgumentException e) {
             throw new SerializationException("stored sensor state is inconsistent: " + e.getMessage(), e);
         }

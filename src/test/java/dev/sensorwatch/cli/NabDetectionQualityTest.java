@@ -52,8 +52,8 @@ class NabDetectionQualityTest {
 
     @Test
     void theShippedDetectorKeepsItsNabScores() {
-        // bench nab at this build: 72.54 / 65.78 / 76.81; the floors leave room for a window's worth of change
-        double[] floors = {71.5, 64.8, 75.8};
+        // bench nab at this build: 73.97 / 66.97 / 78.34; the floors leave room for a window's worth of change
+        double[] floors = {73.0, 66.0, 77.3};
         for (int p = 0; p < NabProfile.ALL.size(); p++) {
             NabScorer.Result result = results.get(p);
             assertThat(result.normalized()).as("%s (%d of %d windows, %d false positives)", result.profile().name(),

@@ -119,7 +119,7 @@ class ScoreCommandTest {
             assertThat(row[3]).isIn("0", "1");
             assertThat(row[3].equals("1")).isEqualTo(score >= DetectorConfig.DEFAULT_THRESHOLD);
             // the signal that gave the score, none for a score of 0; a flagged row opens an event
-            assertThat(row[6]).isIn("none", "prediction_error", "sustained_error", "level_shift", "new_territory");
+            assertThat(row[6]).isIn("none", "prediction_error", "sustained_error", "level_shift", "weekly_shift", "new_territory");
             assertThat(row[6].equals("none")).as("signal %s for score %s", row[6], score).isEqualTo(score == 0.0);
             assertThat(row[7]).isIn("0", "1");
             if (row[3].equals("1")) {

@@ -315,6 +315,82 @@ class SensorDetectorTest {
                 .as("signals seen over a normal sine").isGreaterThan(1);
     }
 
+    static final long HALF_HOUR = 1_800_000L;
+    /** The day of the holiday in {@link #weeklyLoad}: a Wednesday in the sixth week (day 0, 1 January 1970, was a Thursday). */
+    static final int HOLIDAY = 34;
+
+    /**
+     * Six weeks of half-hourly readings of a load with a weekly rhythm: busy from 06:00 to 20:00
+     * on weekdays, a little busy at weekends, noise 0.3. With {@code holiday}, Wednesday {@value
+     * #HOLIDAY} is quiet like a Sunday. With two channels, the second is a steady temperature
+     * that knows no weekdays.
+     */
+    static double[][] weeklyLoad(boolean holiday, int channels, long seed) {
+        Random random = new Random(seed);
+        double[][] values = new double[6 * 7 * 48][];
+        for (int t = 0; t < values.length; t++) {
+            int day = t / 48;
+            int weekday = (day + 4) % 7; // 0 is Sunday
+            double hour = (t % 48) / 2.0;
+            boolean quiet = weekday == 0 || weekday == 6 || (holiday && day == HOLIDAY);
+            double busy = hour >= 6 && hour <= 20 ? Math.sin(Math.PI * (hour - 6) / 14) : 0.0;
+            double load = 10 + (quiet ? 3 : 8) * busy + 0.3 * random.nextGaussian();
+            values[t] = channels == 1 ? new double[] {load} : new double[] {load, 40 + 0.5 * random.nextGaussian()};
+        }
+        return values;
+    }
+
+    static List<Score> runHalfHourly(double[][] values, int channels, boolean saveAndRestoreEachTime) {
+        SensorDetector.Workspace workspace = new SensorDetector.Workspace();
+        SensorDetector detector = SensorDetector.fresh(CONFIG, channels);
+        List<Score> scores = new ArrayList<>();
+        for (int t = 0; t < values.length; t++) {
+            if (saveAndRestoreEachTime) {
+                detector = SensorDetector.restore(CONFIG, detector.snapshot());
+            }
+            scores.add(detector.process(HALF_HOUR * t, values[t], workspace));
+        }
+        return scores;
+    }
+
+    /**
+     * A weekday that looks like a Sunday is ordinary reading by reading, and unusual only next to
+     * the same hours a week before: the weekly shift flags it, and nothing flags the same day of
+     * an ordinary week.
+     */
+    @Test
+    void aWeekdayThatLooksLikeASundayIsAWeeklyShift() {
+        for (int channels = 1; channels <= 2; channels++) {
+            List<Score> holiday = runHalfHourly(weeklyLoad(true, channels, 9), channels, false);
+            List<Score> ordinary = runHalfHourly(weeklyLoad(false, channels, 9), channels, false);
+            int from = HOLIDAY * 48;
+            int to = from + 48;
+
+            assertThat(maxScore(ordinary, from, to)).as("the same Wednesday in an ordinary week, D=%d", channels)
+                    .isLessThan(CONFIG.threshold());
+            Score first = scores(holiday, from, to).filter(Score::anomaly).findFirst().orElseThrow(
+                    () -> new AssertionError("the holiday is not flagged, max score " + maxScore(holiday, from, to)));
+            assertThat(first.signal()).as("the holiday's signal, D=%d", channels).isEqualTo(Signal.WEEKLY_SHIFT);
+            assertThat(scores(holiday, 0, from).filter(s -> s.signal() == Signal.WEEKLY_SHIFT))
+                    .as("no weekly shift counts before two weeks of comparisons, and the weeks before the holiday repeat")
+                    .allMatch(s -> s.eventTime() >= 3 * 7 * 48 * HALF_HOUR && !s.anomaly());
+        }
+    }
+
+    /** The weekly profile and the weekly shift's memory are part of the stored state. */
+    @Test
+    void theWeeklyMemorySurvivesSavingAndRestoring() {
+        double[][] values = weeklyLoad(true, 2, 10);
+        List<Score> inMemory = runHalfHourly(values, 2, false);
+        List<Score> restored = runHalfHourly(values, 2, true);
+        for (int t = 0; t < values.length; t++) {
+            assertThat(Double.doubleToRawLongBits(restored.get(t).score()))
+                    .as("score bits at %d", t).isEqualTo(Double.doubleToRawLongBits(inMemory.get(t).score()));
+            assertThat(restored.get(t).signal()).as("signal at %d", t).isEqualTo(inMemory.get(t).signal());
+        }
+        assertThat(inMemory.stream().map(Score::signal)).contains(Signal.WEEKLY_SHIFT);
+    }
+
     static double square(double x) {
         return x * x;
     }

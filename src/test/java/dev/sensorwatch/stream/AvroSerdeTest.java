@@ -97,7 +97,7 @@ class AvroSerdeTest {
     @Test
     void anEarlierVersionOfARecordIsReadWithItsNewFieldsDefaulted() throws Exception {
         List<org.apache.avro.Schema> history = AvroSerde.history(AnomalyScore.class);
-        assertThat(history).hasSize(1);
+        assertThat(history).hasSize(2);
         org.apache.avro.Schema v1 = history.get(0);
         assertThat(v1.getField("signal")).isNull();
         org.apache.avro.generic.GenericRecord old = new org.apache.avro.generic.GenericRecordBuilder(v1)
@@ -125,6 +125,45 @@ class AvroSerdeTest {
         assertThatThrownBy(() -> scores.decode(Arrays.copyOf(bytes, bytes.length - 1)))
                 .as("an old record cut short").hasMessageStartingWith("not a AnomalyScore");
         assertThatThrownBy(() -> READINGS.decode(bytes)).hasMessageContaining("it is a AnomalyScore (version 1)");
+    }
+
+    /**
+     * Version 3 added the signal {@code WEEKLY_SHIFT}. A version-2 score decodes unchanged, and a
+     * consumer still reading with version 2 sees the new signal as its enum's default, NONE.
+     */
+    @Test
+    void aNewSignalIsReadByVersion2ReadersAsNone() throws Exception {
+        org.apache.avro.Schema v2 = AvroSerde.history(AnomalyScore.class).get(1);
+        assertThat(v2.getField("signal").schema().getEnumSymbols()).doesNotContain("WEEKLY_SHIFT");
+        AvroSerde<AnomalyScore> scores = AvroSerde.of(AnomalyScore.class);
+        AnomalyScore now = AnomalyScore.newBuilder().setSensorId("pump-3").setEventTime(Instant.ofEpochMilli(1_000L))
+                .setObserved(List.of(2.5)).setPredicted(List.of(2.0)).setPredictionError(1.25).setAnomalyScore(0.75)
+                .setAnomaly(true).setChannelShares(List.of(1.0)).setLearnedReadings(512L)
+                .setSignal(dev.sensorwatch.avro.ScoreSignal.WEEKLY_SHIFT).setInEvent(true).build();
+        byte[] bytes = scores.encode(now);
+
+        org.apache.avro.message.BinaryMessageDecoder<org.apache.avro.generic.GenericRecord> oldReader =
+                new org.apache.avro.message.BinaryMessageDecoder<>(org.apache.avro.generic.GenericData.get(), v2);
+        oldReader.addSchema(AnomalyScore.getClassSchema());
+        org.apache.avro.generic.GenericRecord seenByV2 = oldReader.decode(bytes);
+        assertThat(seenByV2.get("signal")).hasToString("NONE");
+        assertThat(seenByV2.get("anomalyScore")).isEqualTo(0.75);
+        assertThat(seenByV2.get("inEvent")).isEqualTo(true);
+
+        org.apache.avro.generic.GenericRecord old = new org.apache.avro.generic.GenericRecordBuilder(v2)
+                .set("sensorId", "pump-3").set("eventTime", 1_000L).set("observed", List.of(2.5))
+                .set("predicted", List.of(2.0)).set("predictionError", 1.25).set("anomalyScore", 0.75)
+                .set("anomaly", true).set("channelShares", List.of(1.0)).set("learnedReadings", 512L)
+                .set("signal", new org.apache.avro.generic.GenericData.EnumSymbol(v2.getField("signal").schema(), "LEVEL_SHIFT"))
+                .set("inEvent", true).build();
+        java.nio.ByteBuffer buffer = new org.apache.avro.message.BinaryMessageEncoder<org.apache.avro.generic.GenericRecord>(
+                org.apache.avro.generic.GenericData.get(), v2).encode(old);
+        byte[] oldBytes = new byte[buffer.remaining()];
+        buffer.get(oldBytes);
+        AnomalyScore decoded = scores.decode(oldBytes);
+        assertThat(decoded.getSignal()).isEqualTo(dev.sensorwatch.avro.ScoreSignal.LEVEL_SHIFT);
+        assertThat(decoded.getInEvent()).isTrue();
+        assertThatThrownBy(() -> READINGS.decode(oldBytes)).hasMessageContaining("it is a AnomalyScore (version 2)");
     }
 
     /** Lengths and counts claiming far more than the value holds fail fast, without allocating them. */

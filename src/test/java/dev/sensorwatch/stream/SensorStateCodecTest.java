@@ -73,7 +73,7 @@ class SensorStateCodecTest {
 
         assertThatThrownBy(() -> codec.decode(serde.encode(record)))
                 .isInstanceOf(SerializationException.class)
-                .hasMessageContaining("format version 7").hasMessageContaining("reads versions 2 to 3");
+                .hasMessageContaining("format version 7").hasMessageContaining("reads versions 2 to 4");
     }
 
     /** Version 2 had the same layout, but its holdOff was never negative. */
@@ -88,6 +88,16 @@ class SensorStateCodecTest {
                 .hasMessageContaining("negative holdOff");
         record.put("formatVersion", 3);
         assertThat(codec.decode(serde.encode(record)).holdOff()).isEqualTo(-5);
+    }
+
+    @Test
+    void aWeeklyRecordOfTheWrongLengthIsInconsistent() {
+        AvroSerde<SensorState> serde = AvroSerde.of(SensorState.class);
+        SensorState record = serde.decode(codec.encode(trained(2, 10).snapshot()));
+        record.put("weeklyRecords", java.nio.ByteBuffer.wrap(new byte[8]));
+        assertThatThrownBy(() -> codec.decode(serde.encode(record)))
+                .isInstanceOf(SerializationException.class).hasMessageContaining("inconsistent")
+                .hasMessageContaining("weeklyRecords holds 8 bytes, expected 16");
     }
 
     @Test

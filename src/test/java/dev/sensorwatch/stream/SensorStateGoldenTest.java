@@ -11,29 +11,36 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.HexFormat;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * A stored sensor state written by the current format (version 3), checked in as hex: it must be
+ * A stored sensor state written by the current format (version 4), checked in as hex: it must be
  * read back exactly, field by field, and written again byte for byte. The golden value is the
  * state of a small detector after {@value #READINGS} readings of {@code t mod 7}, five minutes
  * apart; most of its fields follow from those readings alone and are checked by hand.
  *
  * <p>After a deliberate change of the learning (not of the stored format), regenerate it with
  * {@code java -cp target/test-classes:target/classes:<classpath> dev.sensorwatch.stream.SensorStateGoldenTest
- * > src/test/resources/dev/sensorwatch/stream/sensor-state-v3.hex}. After a change of the format,
+ * > src/test/resources/dev/sensorwatch/stream/sensor-state-v4.hex}. After a change of the format,
  * bump {@link SensorStateCodec#CURRENT_VERSION}, keep this file and make the codec read it, as
- * {@code sensor-state-v2.hex} (the same readings, written by the release before) is kept and read.
+ * {@code sensor-state-v3.hex} and {@code sensor-state-v2.hex} (the same readings, written by
+ * earlier releases) are kept and read.
  */
 class SensorStateGoldenTest {
 
-    static final String RESOURCE = "sensor-state-v3.hex";
+    static final String RESOURCE = "sensor-state-v4.hex";
+    static final String VERSION_3 = "sensor-state-v3.hex";
     static final String VERSION_2 = "sensor-state-v2.hex";
+    /** The fields version 4 added; a state of an earlier version reads them as empty. */
+    static final List<String> WEEKLY_FIELDS = List.of("weeklyHours", "weeklySums", "weeklyCounts", "weeklyStart",
+            "recentShiftRows", "recentShifts", "weeklyRecords");
     static final DetectorConfig CONFIG = new DetectorConfig(1, 2, 0.005, 1.0, 1000, 500, 4000, 3, 0.53, 42L);
     static final int READINGS = 60;
     static final long STEP = 300_000L;
 
     final SensorStateCodec codec = new SensorStateCodec();
+    final AvroSerde<dev.sensorwatch.avro.SensorState> serde = AvroSerde.of(dev.sensorwatch.avro.SensorState.class);
 
     static SensorDetector detector() {
         SensorDetector detector = SensorDetector.fresh(CONFIG, 1);
@@ -59,7 +66,7 @@ class SensorStateGoldenTest {
     @Test
     void theGoldenStateIsReadBackFieldByField() throws IOException {
         byte[] bytes = golden();
-        assertThat(SensorStateCodec.formatVersion(bytes)).isEqualTo(SensorStateCodec.CURRENT_VERSION).isEqualTo(3);
+        assertThat(SensorStateCodec.formatVersion(bytes)).isEqualTo(SensorStateCodec.CURRENT_VERSION).isEqualTo(4);
         DetectorState state = codec.decode(bytes);
 
         assertThat(state.channels()).isEqualTo(1);
@@ -86,6 +93,22 @@ class SensorStateGoldenTest {
         assertThat(scorer.recentValues()).containsExactly(Arrays.copyOfRange(readings(), READINGS - 10, READINGS));
         assertThat(scorer.recentErrorRows()).isEqualTo(10);
         assertThat(scorer.errorRecord()).isPositive();
+        // the weekly profile holds the five hours the readings span, 12 readings each; nothing was a week old
+        DetectorState.Weekly weekly = state.weekly();
+        for (int entry = 0; entry < 336; entry++) {
+            int hour = entry / 2;
+            boolean held = entry % 2 == 0 && hour < 5;
+            assertThat(weekly.hours()[entry]).as("weekly entry %d hour", entry).isEqualTo(held ? hour : Long.MIN_VALUE);
+            assertThat(weekly.counts()[entry]).as("weekly entry %d count", entry).isEqualTo(held ? 12 : 0);
+            double sum = 0.0;
+            for (int t = 12 * hour; held && t < 12 * hour + 12; t++) {
+                sum += t % 7;
+            }
+            assertThat(weekly.sums()[entry]).as("weekly entry %d sum", entry).isEqualTo(sum);
+        }
+        assertThat(scorer.weeklyStart()).isEqualTo(Long.MIN_VALUE);
+        assertThat(scorer.recentShiftRows()).isZero();
+        assertThat(scorer.weeklyRecords()).containsExactly(0.0);
     }
 
     @Test
@@ -104,28 +127,60 @@ class SensorStateGoldenTest {
     }
 
     /**
-     * The release before wrote version 2 for the same readings. This release reads it: apart from
-     * {@code holdOff} (the old detector was still in the event a late flag opened, where this one
-     * has ended it and is in the damped period after it) it holds the same detector, field for
-     * field, and the restored detector goes on scoring and flagging, and is written back as
-     * version 3.
+     * Version 3, written by the release before for the same readings, is read: it holds the same
+     * detector field for field, without the weekly profile, which starts empty; the restored
+     * detector goes on scoring and flagging, and is written back as version 4.
+     */
+    @Test
+    void aVersion3StateIsReadAndScoresOn() throws IOException {
+        byte[] v3 = golden(VERSION_3);
+        assertThat(SensorStateCodec.formatVersion(v3)).isEqualTo(3);
+        dev.sensorwatch.avro.SensorState old = serde.decode(v3);
+        dev.sensorwatch.avro.SensorState now = serde.decode(golden());
+        old.put("formatVersion", now.getFormatVersion());
+        for (String field : WEEKLY_FIELDS) {
+            old.put(field, now.get(field));
+        }
+        assertThat(old).as("every field but the weekly ones").isEqualTo(now);
+
+        DetectorState state = codec.decode(v3);
+        assertThat(state.weekly()).usingRecursiveComparison().isEqualTo(DetectorState.Weekly.empty(1));
+        assertThat(state.scorer().weeklyStart()).isEqualTo(Long.MIN_VALUE);
+        assertThat(state.scorer().recentShifts()).hasSize(10).containsOnly(0.0);
+        scoresOn(state);
+    }
+
+    /**
+     * Version 2, written two releases before for the same readings, is read: apart from
+     * {@code holdOff} (that detector was still in the event a late flag opened, where this one
+     * has ended it and is in the damped period after it) and the weekly profile it holds the same
+     * detector, field for field, and the restored detector goes on scoring and flagging, and is
+     * written back as version 4.
      */
     @Test
     void aVersion2StateIsReadAndScoresOn() throws IOException {
         byte[] v2 = golden(VERSION_2);
         assertThat(SensorStateCodec.formatVersion(v2)).isEqualTo(2);
-        AvroSerde<dev.sensorwatch.avro.SensorState> serde = AvroSerde.of(dev.sensorwatch.avro.SensorState.class);
         dev.sensorwatch.avro.SensorState old = serde.decode(v2);
         dev.sensorwatch.avro.SensorState now = serde.decode(golden());
         assertThat(old.getHoldOff()).as("inside an event").isBetween(1, SensorDetector.EVENT_QUIET);
         assertThat(now.getHoldOff()).as("after it").isBetween(-SensorDetector.AFTER_EVENT, -1);
         old.put("formatVersion", now.getFormatVersion());
         old.put("holdOff", now.getHoldOff());
+        for (String field : WEEKLY_FIELDS) {
+            old.put(field, now.get(field));
+        }
         assertThat(old).as("every other field").isEqualTo(now);
 
         DetectorState state = codec.decode(v2);
         assertThat(state.readings()).isEqualTo(READINGS);
         assertThat(state.holdOff()).isEqualTo(serde.decode(v2).getHoldOff());
+        assertThat(state.weekly()).usingRecursiveComparison().isEqualTo(DetectorState.Weekly.empty(1));
+        scoresOn(state);
+    }
+
+    /** Restores {@code state}, checks it is written back in the current format, and scores 300 more readings with a jump. */
+    private void scoresOn(DetectorState state) {
         SensorDetector restored = SensorDetector.restore(CONFIG, state);
         assertThat(SensorStateCodec.formatVersion(codec.encode(restored.snapshot())))
                 .as("written back in the current format").isEqualTo(SensorStateCodec.CURRENT_VERSION);
