@@ -80,7 +80,7 @@ final class RunCommand implements Callable<Integer> {
 
     @Option(names = "--detector-cache", paramLabel = "SENSORS", defaultValue = "256",
             description = "Sensors whose decoded detectors each stream task keeps in memory, so that their readings"
-                    + " skip decoding the stored state (about 30 KB per sensor with one channel, 70 KB with eight);"
+                    + " skip decoding the stored state (about 40 KB per sensor with one channel, 100 KB with eight);"
                     + " 0 turns that off. Default: ${DEFAULT-VALUE}.")
     int detectorCache;
 

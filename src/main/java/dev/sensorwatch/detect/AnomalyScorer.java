@@ -4,7 +4,7 @@ import java.util.Arrays;
 
 /**
  * Turns one sensor's readings and predictions into anomaly scores. Its question is always "is
- * this the most unusual thing this sensor has done in a long while?", asked of three signals:
+ * this the most unusual thing this sensor has done in a long while?", asked of four signals:
  *
  * <ul>
  *   <li><b>error</b>: the prediction error of this reading. Each channel's error is divided by
