@@ -21,7 +21,8 @@ import java.util.Arrays;
  *
  * <p>Beside the members, a {@link WeeklyProfile} keeps each hour of the week's mean reading; it
  * predicts nothing, but the scorer compares the recent readings with the same hour a week
- * earlier.
+ * earlier. It learns only readings scoring a ratio below {@value #WEEKLY_UNUSUAL}, so that what it
+ * holds is an ordinary week.
  *
  * <p>For each reading, in this order:
  *
@@ -39,7 +40,8 @@ import java.util.Arrays;
  *       score says which {@link Signal} gave it and whether its reading belongs to an event;
  *   <li><b>learn</b>: update each member's running error, append the normalised difference to
  *       the LSTM's window and take one Adam step over it, step the cell over the newest row and
- *       keep its prediction of the next reading; keep the reading in the daily and weekly profiles.
+ *       keep its prediction of the next reading; keep the reading in the daily profile and,
+ *       unless it was unusual, in the weekly one.
  * </ol>
  *
  * <p>No reading is learned from before it is scored, and the work per reading is bounded by the
@@ -76,6 +78,12 @@ public final class SensorDetector {
      * default threshold a reading then opens an event at a score of about 0.63 instead of 0.53.
      */
     public static final double AFTER_EVENT_DAMPING = 1.5;
+    /**
+     * A reading whose largest ratio reaches this (as unusual as the sensor's recent record) is
+     * left out of the weekly profile, which learns the sensor's ordinary weeks: a disturbance
+     * does not come back a week later as a weekly shift of the readings that follow it.
+     */
+    static final double WEEKLY_UNUSUAL = 1.0;
     /** Member indices, in order of preference when their errors tie. */
     static final int LSTM = 0;
     static final int LAST_VALUE = 1;
@@ -314,7 +322,9 @@ public final class SensorDetector {
             learnDifference(learned, trainer);
         }
         profile.record(eventTime, learned);
-        weekly.record(eventTime, learned);
+        if (result.ratio() < WEEKLY_UNUSUAL) {
+            weekly.record(eventTime, learned);
+        }
         System.arraycopy(learned, 0, lastValues, 0, channels);
         readings++;
         lastEventTime = eventTime;

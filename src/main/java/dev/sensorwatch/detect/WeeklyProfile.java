@@ -12,7 +12,9 @@ import java.util.Arrays;
  * readings of an hour accumulate in one, last week's mean of that hour stays in the other. An
  * entry knows which hour (counted from the epoch) it holds; a reading is compared only with the
  * hour exactly one week before its own, so gaps and irregular readings never pair a reading
- * with the wrong hour. The memory is fixed whatever the reading rate.
+ * with the wrong hour. The memory is fixed whatever the reading rate. The detector leaves unusual
+ * readings out (see {@link SensorDetector}); when none of an hour's readings were kept, the
+ * same hour a week later has nothing to be compared with.
  */
 final class WeeklyProfile {
 
