@@ -135,13 +135,9 @@ class SensorStateGoldenTest {
     void aVersion3StateIsReadAndScoresOn() throws IOException {
         byte[] v3 = golden(VERSION_3);
         assertThat(SensorStateCodec.formatVersion(v3)).isEqualTo(3);
-        dev.sensorwatch.avro.SensorState old = serde.decode(v3);
         dev.sensorwatch.avro.SensorState now = serde.decode(golden());
-        old.put("formatVersion", now.getFormatVersion());
-        for (String field : WEEKLY_FIELDS) {
-            old.put(field, now.get(field));
-        }
-        assertThat(old).as("every field but the weekly ones").isEqualTo(now);
+        assertThat(withVersionAndWeeklyFieldsOf(now, serde.decode(v3))).as("every field but the weekly ones")
+                .isEqualTo(now);
 
         DetectorState state = codec.decode(v3);
         assertThat(state.weekly()).usingRecursiveComparison().isEqualTo(DetectorState.Weekly.empty(1));
@@ -165,18 +161,24 @@ class SensorStateGoldenTest {
         dev.sensorwatch.avro.SensorState now = serde.decode(golden());
         assertThat(old.getHoldOff()).as("inside an event").isBetween(1, SensorDetector.EVENT_QUIET);
         assertThat(now.getHoldOff()).as("after it").isBetween(-SensorDetector.AFTER_EVENT, -1);
-        old.put("formatVersion", now.getFormatVersion());
         old.put("holdOff", now.getHoldOff());
-        for (String field : WEEKLY_FIELDS) {
-            old.put(field, now.get(field));
-        }
-        assertThat(old).as("every other field").isEqualTo(now);
+        assertThat(withVersionAndWeeklyFieldsOf(now, old)).as("every other field").isEqualTo(now);
 
         DetectorState state = codec.decode(v2);
         assertThat(state.readings()).isEqualTo(READINGS);
         assertThat(state.holdOff()).isEqualTo(serde.decode(v2).getHoldOff());
         assertThat(state.weekly()).usingRecursiveComparison().isEqualTo(DetectorState.Weekly.empty(1));
         scoresOn(state);
+    }
+
+    /** {@code old} with the format version and the weekly fields of {@code now}. */
+    private static dev.sensorwatch.avro.SensorState withVersionAndWeeklyFieldsOf(dev.sensorwatch.avro.SensorState now,
+                                                                                dev.sensorwatch.avro.SensorState old) {
+        old.put("formatVersion", now.getFormatVersion());
+        for (String field : WEEKLY_FIELDS) {
+            old.put(field, now.get(field));
+        }
+        return old;
     }
 
     /** Restores {@code state}, checks it is written back in the current format, and scores 300 more readings with a jump. */
