@@ -80,8 +80,10 @@ public final class SensorDetector {
     public static final double AFTER_EVENT_DAMPING = 1.5;
     /**
      * A reading whose largest ratio reaches this (as unusual as the sensor's recent record) is
-     * left out of the weekly profile, which learns the sensor's ordinary weeks: a disturbance
-     * does not come back a week later as a weekly shift of the readings that follow it.
+     * left out of the weekly profile, which learns the sensor's ordinary weeks: a short
+     * disturbance does not come back a week later as a weekly shift of the readings that follow
+     * it. (The later readings of a long one score below it once the records have grown, and are
+     * kept.)
      */
     static final double WEEKLY_UNUSUAL = 1.0;
     /** Member indices, in order of preference when their errors tie. */
