@@ -109,6 +109,10 @@ final class AnomalyScorer {
     private final double[] valueVar;
     private final double[] valueMin;
     private final double[] valueMax;
+    /** Per channel, the largest and the second largest reading seen as it came (before any clamping): [2d], [2d + 1]. */
+    private final double[] highest;
+    /** Per channel, the smallest and the second smallest reading seen as it came. */
+    private final double[] lowest;
     private double errorRecord;
     private double meanErrorRecord;
     private final double[] levelRecords;
@@ -135,6 +139,10 @@ final class AnomalyScorer {
         this.valueMax = new double[channels];
         Arrays.fill(valueMin, Double.POSITIVE_INFINITY);
         Arrays.fill(valueMax, Double.NEGATIVE_INFINITY);
+        this.highest = new double[2 * channels];
+        this.lowest = new double[2 * channels];
+        Arrays.fill(highest, Double.NEGATIVE_INFINITY);
+        Arrays.fill(lowest, Double.POSITIVE_INFINITY);
         this.levelRecords = new double[channels];
         this.recentErrors = new double[RECENT];
         this.recentValues = new double[RECENT * channels];
@@ -163,6 +171,8 @@ final class AnomalyScorer {
         scorer.recentShiftRows = rows("recent weekly shifts", state.recentShiftRows());
         copy("recent weekly shifts", state.recentShifts(), scorer.recentShifts);
         copy("weekly records", state.weeklyRecords(), scorer.weeklyRecords);
+        copy("highest readings", state.highest(), scorer.highest);
+        copy("lowest readings", state.lowest(), scorer.lowest);
         return scorer;
     }
 
@@ -170,7 +180,7 @@ final class AnomalyScorer {
         return new DetectorState.Scorer(errorCount, errorScale.clone(), valueMean.clone(), valueVar.clone(),
                 valueMin.clone(), valueMax.clone(), errorRecord, meanErrorRecord, levelRecords.clone(),
                 recentErrorRows, recentErrors.clone(), recentValueRows, recentValues.clone(), weeklyStart,
-                recentShiftRows, recentShifts.clone(), weeklyRecords.clone());
+                recentShiftRows, recentShifts.clone(), weeklyRecords.clone(), highest.clone(), lowest.clone());
     }
 
     /**
@@ -187,7 +197,7 @@ final class AnomalyScorer {
                 double range = valueMax[d] - valueMin[d];
                 double reach = (seen > warmup ? LEARNING_REACH : WARMUP_LEARNING_REACH)
                         * Math.max(range, 1e-9 * (1.0 + Math.abs(valueMax[d])));
-                v = Math.max(valueMin[d] - reach, Math.min(valueMax[d] + reach, v));
+                v = Math.max(rangeBottom(d) - reach, Math.min(rangeTop(d) + reach, v));
             }
             learned[d] = v;
         }
@@ -279,7 +289,7 @@ final class AnomalyScorer {
             for (int d = 0; d < channels; d++) {
                 double tolerance = Math.max(SPATIAL_TOLERANCE * (valueMax[d] - valueMin[d]),
                         SPATIAL_ERRORS * errorScale[d]);
-                if ((values[d] > valueMax[d] + tolerance || values[d] < valueMin[d] - tolerance)
+                if ((values[d] > rangeTop(d) + tolerance || values[d] < rangeBottom(d) - tolerance)
                         && SPATIAL_RATIO > ratio) {
                     ratio = SPATIAL_RATIO;
                     signal = Signal.NEW_TERRITORY;
@@ -288,6 +298,18 @@ final class AnomalyScorer {
         }
         double alpha = Math.max(1.0 / seen, 1.0 / horizon);
         for (int d = 0; d < channels; d++) {
+            if (values[d] > highest[2 * d]) {
+                highest[2 * d + 1] = highest[2 * d];
+                highest[2 * d] = values[d];
+            } else if (values[d] > highest[2 * d + 1]) {
+                highest[2 * d + 1] = values[d];
+            }
+            if (values[d] < lowest[2 * d]) {
+                lowest[2 * d + 1] = lowest[2 * d];
+                lowest[2 * d] = values[d];
+            } else if (values[d] < lowest[2 * d + 1]) {
+                lowest[2 * d + 1] = values[d];
+            }
             valueMin[d] = Math.min(valueMin[d], learned[d]);
             valueMax[d] = Math.max(valueMax[d], learned[d]);
             double delta = learned[d] - valueMean[d];
@@ -321,6 +343,20 @@ final class AnomalyScorer {
             weeklyRecords[d] = record(shift, weeklyRecords[d], floor);
         }
         return eventTime - weeklyStart >= WEEKLY_WARMUP_WEEKS * WEEK ? largest : 0.0;
+    }
+
+    /**
+     * The top of channel {@code d}'s range: the largest reading learned, or the second largest
+     * reading seen if that is higher. A level the sensor has reached twice belongs to it, even
+     * where learning clamped it ({@link #learnable}).
+     */
+    private double rangeTop(int d) {
+        return Math.max(valueMax[d], highest[2 * d + 1]);
+    }
+
+    /** The bottom of channel {@code d}'s range: the smallest reading learned, or the second smallest seen if lower. */
+    private double rangeBottom(int d) {
+        return Math.min(valueMin[d], lowest[2 * d + 1]);
     }
 
     /** A signal's value over its record (0 while there is none yet); the record counts at least {@code floor}. */

@@ -77,8 +77,8 @@ public record DetectorState(int channels, long readings, long lastEventTime, int
      * @param errorScale      per-channel running mean absolute prediction error (raw units)
      * @param valueMean       per-channel running mean of the readings
      * @param valueVar        per-channel running variance of the readings
-     * @param valueMin        per-channel smallest reading seen (+∞ before the first)
-     * @param valueMax        per-channel largest reading seen (−∞ before the first)
+     * @param valueMin        per-channel smallest reading learned, after clamping (+∞ before the first)
+     * @param valueMax        per-channel largest reading learned, after clamping (−∞ before the first)
      * @param errorRecord     decaying record of the single-reading error statistic
      * @param meanErrorRecord decaying record of the recent mean error statistic
      * @param levelRecords    per-channel decaying record of the level shift
@@ -92,12 +92,16 @@ public record DetectorState(int channels, long readings, long lastEventTime, int
      * @param recentShifts    the latest readings minus the same hour's mean a week earlier,
      *                        oldest first, row-major
      * @param weeklyRecords   per-channel decaying record of the week-on-week shift
+     * @param highest         per channel, the largest and second largest reading seen as it came
+     *                        (before clamping), 2 × D values; −∞ where none yet
+     * @param lowest          per channel, the smallest and second smallest reading seen as it
+     *                        came, 2 × D values; +∞ where none yet
      */
     public record Scorer(long errorCount, double[] errorScale, double[] valueMean, double[] valueVar,
                          double[] valueMin, double[] valueMax, double errorRecord, double meanErrorRecord,
                          double[] levelRecords, int recentErrorRows, double[] recentErrors,
                          int recentValueRows, double[] recentValues, long weeklyStart, int recentShiftRows,
-                         double[] recentShifts, double[] weeklyRecords) {
+                         double[] recentShifts, double[] weeklyRecords, double[] highest, double[] lowest) {
 
         /**
          * This scorer as one that has compared nothing with the week before: how a state written
@@ -107,7 +111,25 @@ public record DetectorState(int channels, long readings, long lastEventTime, int
             int d = errorScale.length;
             return new Scorer(errorCount, errorScale, valueMean, valueVar, valueMin, valueMax, errorRecord,
                     meanErrorRecord, levelRecords, recentErrorRows, recentErrors, recentValueRows, recentValues,
-                    Long.MIN_VALUE, 0, new double[AnomalyScorer.RECENT * d], new double[d]);
+                    Long.MIN_VALUE, 0, new double[AnomalyScorer.RECENT * d], new double[d], highest, lowest);
+        }
+
+        /**
+         * This scorer with the learned range standing in for the readings seen as they came, each
+         * extreme counted twice: how a state written before those were kept is carried over
+         * (its ranges stay what they were).
+         */
+        public Scorer withExtremesOfLearnedRange() {
+            int d = errorScale.length;
+            double[] high = new double[2 * d];
+            double[] low = new double[2 * d];
+            for (int c = 0; c < d; c++) {
+                high[2 * c] = high[2 * c + 1] = valueMax[c];
+                low[2 * c] = low[2 * c + 1] = valueMin[c];
+            }
+            return new Scorer(errorCount, errorScale, valueMean, valueVar, valueMin, valueMax, errorRecord,
+                    meanErrorRecord, levelRecords, recentErrorRows, recentErrors, recentValueRows, recentValues,
+                    weeklyStart, recentShiftRows, recentShifts, weeklyRecords, high, low);
         }
     }
 }

@@ -75,7 +75,7 @@ public final class SensorDetector {
     public static final int AFTER_EVENT = 100;
     /**
      * What a ratio is divided by in the {@value #AFTER_EVENT} readings after an event: at the
-     * default threshold a reading then opens an event at a score of about 0.63 instead of 0.53.
+     * default threshold a reading then opens an event at a score of about 0.635 instead of 0.537.
      */
     public static final double AFTER_EVENT_DAMPING = 1.5;
     /**

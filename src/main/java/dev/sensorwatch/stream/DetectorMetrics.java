@@ -47,7 +47,7 @@ public final class DetectorMetrics {
         }
         scores = DistributionSummary.builder("sensorwatch.anomaly.score")
                 .description("Anomaly scores of accepted readings")
-                .serviceLevelObjectives(0.1, 0.2, 0.3, 0.4, 0.5, 0.53, 0.6, 0.7, 0.8, 0.9, 1.0)
+                .serviceLevelObjectives(0.1, 0.2, 0.3, 0.4, 0.5, 0.537, 0.6, 0.7, 0.8, 0.9, 1.0)
                 .register(registry);
         processing = Timer.builder("sensorwatch.processing")
                 .description("Time to score, learn from and store one reading")

@@ -15,13 +15,15 @@ import org.apache.kafka.common.errors.SerializationException;
 public final class SensorStateCodec {
 
     /**
-     * The layout version this release writes. Version 4 adds the weekly profile and the weekly
-     * shift's memory. Version 3 has version 2's layout; its {@code holdOff} may also be negative
-     * (the damped period after an event), so a version-2 release must not read it. This release
-     * reads all three; a version 2 or 3 state goes on with an empty weekly profile, as if the
+     * The layout version this release writes. Version 5 adds each channel's two highest and two
+     * lowest readings as they came. Version 4 adds the weekly profile and the weekly shift's
+     * memory. Version 3 has version 2's layout; its {@code holdOff} may also be negative (the
+     * damped period after an event), so a version-2 release must not read it. This release reads
+     * all four: a state before version 5 takes its learned range as those extremes (its ranges
+     * stay what they were); one before version 4 goes on with an empty weekly profile, as if the
      * sensor had just been switched on for the weekly signal.
      */
-    public static final int CURRENT_VERSION = 4;
+    public static final int CURRENT_VERSION = 5;
     /** The oldest layout version this release reads. */
     public static final int OLDEST_READABLE_VERSION = 2;
 
@@ -76,6 +78,8 @@ public final class SensorStateCodec {
                 .setRecentShiftRows(scorer.recentShiftRows())
                 .setRecentShifts(pack(scorer.recentShifts()))
                 .setWeeklyRecords(pack(scorer.weeklyRecords()))
+                .setHighestReadings(pack(scorer.highest()))
+                .setLowestReadings(pack(scorer.lowest()))
                 .build();
         return serde.encode(record);
     }
@@ -134,11 +138,16 @@ public final class SensorStateCodec {
                     record.getWeeklyStart(),
                     record.getRecentShiftRows(),
                     unpack(record.getRecentShifts(), -1, "recentShifts"),
-                    unpack(record.getWeeklyRecords(), version < 4 ? -1 : d, "weeklyRecords"));
+                    unpack(record.getWeeklyRecords(), version < 4 ? -1 : d, "weeklyRecords"),
+                    unpack(record.getHighestReadings(), version < 5 ? -1 : 2 * d, "highestReadings"),
+                    unpack(record.getLowestReadings(), version < 5 ? -1 : 2 * d, "lowestReadings"));
             DetectorState.Weekly weekly = new DetectorState.Weekly(
                     unpackLongs(record.getWeeklyHours(), "weeklyHours"),
                     unpack(record.getWeeklySums(), -1, "weeklySums"),
                     unpackLongs(record.getWeeklyCounts(), "weeklyCounts"));
+            if (version < 5) {
+                scorer = scorer.withExtremesOfLearnedRange();
+            }
             if (version < 4) {
                 scorer = scorer.withoutWeeklyHistory();
                 weekly = DetectorState.Weekly.empty(d);

@@ -52,8 +52,8 @@ class NabDetectionQualityTest {
 
     @Test
     void theShippedDetectorKeepsItsNabScores() {
-        // bench nab at this build: 74.07 / 67.12 / 78.40; the floors leave room for a window's worth of change
-        double[] floors = {73.0, 66.0, 77.3};
+        // bench nab at this build: 75.23 / 69.56 / 79.18; the floors leave room for a window's worth of change
+        double[] floors = {74.2, 68.5, 78.1};
         for (int p = 0; p < NabProfile.ALL.size(); p++) {
             NabScorer.Result result = results.get(p);
             assertThat(result.normalized()).as("%s (%d of %d windows, %d false positives)", result.profile().name(),

@@ -209,6 +209,30 @@ class SensorDetectorTest {
         }
     }
 
+    /**
+     * A job that drives the sensor to 60 once a day, at the same time, from its first day on: the
+     * early spikes are learned clamped (they lie far beyond the young range), but a level the
+     * sensor has reached twice belongs to its range, so from the third spike on none is new
+     * territory, and after a few days the spikes are not flagged at all.
+     */
+    @Test
+    void aSpikeThatComesBackEveryDayIsNewTerritoryOnlyUntilItHasBeenSeenTwice() {
+        double[][] values = temperatures(Double.NaN);
+        for (int t = 100; t < values.length; t += 288) {
+            values[t][0] = 60;
+        }
+        List<Score> scores = runFiveMinutely(values);
+
+        assertThat(scores.get(100).signal()).as("the first spike").isEqualTo(Signal.NEW_TERRITORY);
+        for (int t = 100 + 2 * 288; t < values.length; t += 288) {
+            assertThat(scores.get(t).signal()).as("spike at %d", t).isNotEqualTo(Signal.NEW_TERRITORY);
+        }
+        for (int t = 100 + 3 * 288; t < 4000; t += 288) {
+            assertThat(scores.get(t).anomaly()).as("spike at %d, day %d", t, t / 288).isFalse();
+        }
+        assertThat(scores(scores, 4000, 4003).anyMatch(Score::anomaly)).as("the shift is flagged at once").isTrue();
+    }
+
     @Test
     void aGenuineMoveToANewLevelIsLearnedWithinAFewReadings() {
         double[][] values = temperatures(Double.NaN);

@@ -73,7 +73,7 @@ class SensorStateCodecTest {
 
         assertThatThrownBy(() -> codec.decode(serde.encode(record)))
                 .isInstanceOf(SerializationException.class)
-                .hasMessageContaining("format version 7").hasMessageContaining("reads versions 2 to 4");
+                .hasMessageContaining("format version 7").hasMessageContaining("reads versions 2 to 5");
     }
 
     /** Version 2 had the same layout, but its holdOff was never negative. */
@@ -98,6 +98,16 @@ class SensorStateCodecTest {
         assertThatThrownBy(() -> codec.decode(serde.encode(record)))
                 .isInstanceOf(SerializationException.class).hasMessageContaining("inconsistent")
                 .hasMessageContaining("weeklyRecords holds 8 bytes, expected 16");
+    }
+
+    @Test
+    void extremesOfTheWrongLengthAreInconsistent() {
+        AvroSerde<SensorState> serde = AvroSerde.of(SensorState.class);
+        SensorState record = serde.decode(codec.encode(trained(2, 10).snapshot()));
+        record.put("lowestReadings", java.nio.ByteBuffer.wrap(new byte[16]));
+        assertThatThrownBy(() -> codec.decode(serde.encode(record)))
+                .isInstanceOf(SerializationException.class).hasMessageContaining("inconsistent")
+                .hasMessageContaining("lowestReadings holds 16 bytes, expected 32");
     }
 
     @Test

@@ -15,26 +15,29 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * A stored sensor state written by the current format (version 4), checked in as hex: it must be
+ * A stored sensor state written by the current format (version 5), checked in as hex: it must be
  * read back exactly, field by field, and written again byte for byte. The golden value is the
  * state of a small detector after {@value #READINGS} readings of {@code t mod 7}, five minutes
  * apart; most of its fields follow from those readings alone and are checked by hand.
  *
  * <p>After a deliberate change of the learning (not of the stored format), regenerate it with
  * {@code java -cp target/test-classes:target/classes:<classpath> dev.sensorwatch.stream.SensorStateGoldenTest
- * > src/test/resources/dev/sensorwatch/stream/sensor-state-v4.hex}. After a change of the format,
+ * > src/test/resources/dev/sensorwatch/stream/sensor-state-v5.hex}. After a change of the format,
  * bump {@link SensorStateCodec#CURRENT_VERSION}, keep this file and make the codec read it, as
- * {@code sensor-state-v3.hex} and {@code sensor-state-v2.hex} (the same readings, written by
- * earlier releases) are kept and read.
+ * {@code sensor-state-v4.hex}, {@code sensor-state-v3.hex} and {@code sensor-state-v2.hex} (the
+ * same readings, written by earlier releases) are kept and read.
  */
 class SensorStateGoldenTest {
 
-    static final String RESOURCE = "sensor-state-v4.hex";
+    static final String RESOURCE = "sensor-state-v5.hex";
+    static final String VERSION_4 = "sensor-state-v4.hex";
     static final String VERSION_3 = "sensor-state-v3.hex";
     static final String VERSION_2 = "sensor-state-v2.hex";
     /** The fields version 4 added; a state of an earlier version reads them as empty. */
     static final List<String> WEEKLY_FIELDS = List.of("weeklyHours", "weeklySums", "weeklyCounts", "weeklyStart",
             "recentShiftRows", "recentShifts", "weeklyRecords");
+    /** The fields version 5 added; a state of an earlier version takes them from its learned range. */
+    static final List<String> EXTREME_FIELDS = List.of("highestReadings", "lowestReadings");
     static final DetectorConfig CONFIG = new DetectorConfig(1, 2, 0.005, 1.0, 1000, 500, 4000, 3, 0.53, 42L);
     static final int READINGS = 60;
     static final long STEP = 300_000L;
@@ -66,7 +69,7 @@ class SensorStateGoldenTest {
     @Test
     void theGoldenStateIsReadBackFieldByField() throws IOException {
         byte[] bytes = golden();
-        assertThat(SensorStateCodec.formatVersion(bytes)).isEqualTo(SensorStateCodec.CURRENT_VERSION).isEqualTo(4);
+        assertThat(SensorStateCodec.formatVersion(bytes)).isEqualTo(SensorStateCodec.CURRENT_VERSION).isEqualTo(5);
         DetectorState state = codec.decode(bytes);
 
         assertThat(state.channels()).isEqualTo(1);
@@ -87,6 +90,9 @@ class SensorStateGoldenTest {
         assertThat(scorer.errorCount()).isEqualTo(READINGS - 1);
         assertThat(scorer.valueMin()).containsExactly(0.0);
         assertThat(scorer.valueMax()).containsExactly(6.0);
+        // 0 and 6 each came eight or nine times, none was clamped
+        assertThat(scorer.highest()).containsExactly(6.0, 6.0);
+        assertThat(scorer.lowest()).containsExactly(0.0, 0.0);
         assertThat(scorer.valueMean()[0]).isCloseTo(Arrays.stream(readings()).average().orElseThrow(),
                 org.assertj.core.api.Assertions.within(1e-12));
         assertThat(scorer.recentValueRows()).isEqualTo(10);
@@ -127,16 +133,33 @@ class SensorStateGoldenTest {
     }
 
     /**
-     * Version 3, written by the release before for the same readings, is read: it holds the same
+     * Version 4, written by the release before for the same readings, is read as the same
+     * detector: it takes its learned range, 0 to 6, as each extreme seen twice, which is what
+     * this detector keeps for these readings, so it is written back as the version-5 golden
+     * state byte for byte; and it goes on scoring and flagging.
+     */
+    @Test
+    void aVersion4StateIsReadAsTheSameDetector() throws IOException {
+        byte[] v4 = golden(VERSION_4);
+        assertThat(SensorStateCodec.formatVersion(v4)).isEqualTo(4);
+        DetectorState state = codec.decode(v4);
+        assertThat(state.scorer().highest()).containsExactly(6.0, 6.0);
+        assertThat(state.scorer().lowest()).containsExactly(0.0, 0.0);
+        assertThat(HexFormat.of().formatHex(codec.encode(state))).isEqualTo(HexFormat.of().formatHex(golden()));
+        scoresOn(state);
+    }
+
+    /**
+     * Version 3, written two releases before for the same readings, is read: it holds the same
      * detector field for field, without the weekly profile, which starts empty; the restored
-     * detector goes on scoring and flagging, and is written back as version 4.
+     * detector goes on scoring and flagging, and is written back in the current version.
      */
     @Test
     void aVersion3StateIsReadAndScoresOn() throws IOException {
         byte[] v3 = golden(VERSION_3);
         assertThat(SensorStateCodec.formatVersion(v3)).isEqualTo(3);
         dev.sensorwatch.avro.SensorState now = serde.decode(golden());
-        assertThat(withVersionAndWeeklyFieldsOf(now, serde.decode(v3))).as("every field but the weekly ones")
+        assertThat(withVersionAndNewFieldsOf(now, serde.decode(v3))).as("every field but the weekly ones")
                 .isEqualTo(now);
 
         DetectorState state = codec.decode(v3);
@@ -147,11 +170,11 @@ class SensorStateGoldenTest {
     }
 
     /**
-     * Version 2, written two releases before for the same readings, is read: apart from
+     * Version 2, written three releases before for the same readings, is read: apart from
      * {@code holdOff} (that detector was still in the event a late flag opened, where this one
      * has ended it and is in the damped period after it) and the weekly profile it holds the same
      * detector, field for field, and the restored detector goes on scoring and flagging, and is
-     * written back as version 4.
+     * written back in the current version.
      */
     @Test
     void aVersion2StateIsReadAndScoresOn() throws IOException {
@@ -162,7 +185,7 @@ class SensorStateGoldenTest {
         assertThat(old.getHoldOff()).as("inside an event").isBetween(1, SensorDetector.EVENT_QUIET);
         assertThat(now.getHoldOff()).as("after it").isBetween(-SensorDetector.AFTER_EVENT, -1);
         old.put("holdOff", now.getHoldOff());
-        assertThat(withVersionAndWeeklyFieldsOf(now, old)).as("every other field").isEqualTo(now);
+        assertThat(withVersionAndNewFieldsOf(now, old)).as("every other field").isEqualTo(now);
 
         DetectorState state = codec.decode(v2);
         assertThat(state.readings()).isEqualTo(READINGS);
@@ -171,11 +194,11 @@ class SensorStateGoldenTest {
         scoresOn(state);
     }
 
-    /** {@code old} with the format version and the weekly fields of {@code now}. */
-    private static dev.sensorwatch.avro.SensorState withVersionAndWeeklyFieldsOf(dev.sensorwatch.avro.SensorState now,
-                                                                                dev.sensorwatch.avro.SensorState old) {
+    /** {@code old} with the format version and the fields added since version 3 of {@code now}. */
+    private static dev.sensorwatch.avro.SensorState withVersionAndNewFieldsOf(dev.sensorwatch.avro.SensorState now,
+                                                                             dev.sensorwatch.avro.SensorState old) {
         old.put("formatVersion", now.getFormatVersion());
-        for (String field : WEEKLY_FIELDS) {
+        for (String field : java.util.stream.Stream.concat(WEEKLY_FIELDS.stream(), EXTREME_FIELDS.stream()).toList()) {
             old.put(field, now.get(field));
         }
         return old;
