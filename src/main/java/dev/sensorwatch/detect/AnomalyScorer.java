@@ -19,7 +19,11 @@ import java.util.Arrays;
  *       average, from the mean of the same hour a week earlier ({@link WeeklyProfile}), beyond
  *       {@value #WEEKLY_ERRORS} of the channel's typical prediction error. It counts once the
  *       sensor has been compared with the week before for {@value #WEEKLY_WARMUP_WEEKS} weeks,
- *       so that its record has seen ordinary weeks first.
+ *       so that its record has seen ordinary weeks first. A weekly shift that <em>holds</em>
+ *       counts too: the mean of its ratio over the last {@value #HELD_READINGS} comparisons,
+ *       {@value #HELD_WEIGHT} times, stands for its ratio when that is larger. A shift that grows
+ *       slowly keeps pace with its own record and never outgrows it (its ratio stays near 1), but
+ *       staying at its record for that long is itself unusual.
  * </ul>
  *
  * <p>Each signal is divided by its own <em>decaying record</em>: the largest value it has taken,
@@ -66,6 +70,10 @@ final class AnomalyScorer {
     /** Weeks of comparisons with the week before after which the weekly shift counts. */
     static final int WEEKLY_WARMUP_WEEKS = 2;
     private static final long WEEK = 7 * 86_400_000L;
+    /** Comparisons with the week before over which the weekly shift's ratio is averaged to see whether it holds. */
+    static final int HELD_READINGS = 100;
+    /** How much a held weekly shift counts: its mean ratio times this. */
+    static final double HELD_WEIGHT = 1.25;
     /** The ratio a reading in new territory gets at least. */
     static final double SPATIAL_RATIO = 9.0;
     /** A record grows at most this many times per reading, so one absurd reading cannot blind the scorer. */
@@ -124,6 +132,8 @@ final class AnomalyScorer {
     private int recentShiftRows;
     private final double[] recentShifts;
     private final double[] weeklyRecords;
+    private int heldRows;
+    private final double[] heldRatios;
     /** This reading's differences from the week before; scratch, not state. */
     private final double[] shiftScratch;
 
@@ -149,6 +159,7 @@ final class AnomalyScorer {
         this.weeklyStart = Long.MIN_VALUE;
         this.recentShifts = new double[RECENT * channels];
         this.weeklyRecords = new double[channels];
+        this.heldRatios = new double[HELD_READINGS];
         this.shiftScratch = new double[channels];
     }
 
@@ -171,6 +182,12 @@ final class AnomalyScorer {
         scorer.recentShiftRows = rows("recent weekly shifts", state.recentShiftRows());
         copy("recent weekly shifts", state.recentShifts(), scorer.recentShifts);
         copy("weekly records", state.weeklyRecords(), scorer.weeklyRecords);
+        if (state.heldRows() < 0 || state.heldRows() > HELD_READINGS) {
+            throw new IllegalArgumentException("stored held weekly ratios hold " + state.heldRows()
+                    + " rows, at most " + HELD_READINGS + " fit");
+        }
+        scorer.heldRows = state.heldRows();
+        copy("held weekly ratios", state.heldRatios(), scorer.heldRatios);
         copy("highest readings", state.highest(), scorer.highest);
         copy("lowest readings", state.lowest(), scorer.lowest);
         return scorer;
@@ -180,7 +197,8 @@ final class AnomalyScorer {
         return new DetectorState.Scorer(errorCount, errorScale.clone(), valueMean.clone(), valueVar.clone(),
                 valueMin.clone(), valueMax.clone(), errorRecord, meanErrorRecord, levelRecords.clone(),
                 recentErrorRows, recentErrors.clone(), recentValueRows, recentValues.clone(), weeklyStart,
-                recentShiftRows, recentShifts.clone(), weeklyRecords.clone(), highest.clone(), lowest.clone());
+                recentShiftRows, recentShifts.clone(), weeklyRecords.clone(), heldRows, heldRatios.clone(),
+                highest.clone(), lowest.clone());
     }
 
     /**
@@ -322,8 +340,9 @@ final class AnomalyScorer {
 
     /**
      * The weekly shift's largest ratio over the channels, after taking this reading's difference
-     * from the week before into the buffer and the records; 0 until the comparisons are
-     * {@value #WEEKLY_WARMUP_WEEKS} weeks old.
+     * from the week before into the buffer and the records, or, when larger and the ratio is not
+     * 0, {@value #HELD_WEIGHT} times its mean over the last {@value #HELD_READINGS} comparisons;
+     * 0 until the comparisons are {@value #WEEKLY_WARMUP_WEEKS} weeks old.
      */
     private double weeklyRatio(long eventTime, double[] learned, double[] lastWeek) {
         if (weeklyStart == Long.MIN_VALUE) {
@@ -342,7 +361,16 @@ final class AnomalyScorer {
             largest = Math.max(largest, ratio(shift, weeklyRecords[d], floor));
             weeklyRecords[d] = record(shift, weeklyRecords[d], floor);
         }
-        return eventTime - weeklyStart >= WEEKLY_WARMUP_WEEKS * WEEK ? largest : 0.0;
+        double ratio = eventTime - weeklyStart >= WEEKLY_WARMUP_WEEKS * WEEK ? largest : 0.0;
+        if (heldRows == HELD_READINGS) {
+            System.arraycopy(heldRatios, 1, heldRatios, 0, HELD_READINGS - 1);
+            heldRows--;
+        }
+        heldRatios[heldRows++] = ratio;
+        if (heldRows == HELD_READINGS && ratio > 0.0) {
+            ratio = Math.max(ratio, HELD_WEIGHT * mean(heldRatios, heldRows, 1, 0));
+        }
+        return ratio;
     }
 
     /**

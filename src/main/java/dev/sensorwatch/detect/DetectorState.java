@@ -92,6 +92,9 @@ public record DetectorState(int channels, long readings, long lastEventTime, int
      * @param recentShifts    the latest readings minus the same hour's mean a week earlier,
      *                        oldest first, row-major
      * @param weeklyRecords   per-channel decaying record of the week-on-week shift
+     * @param heldRows        rows held in {@code heldRatios}
+     * @param heldRatios      the weekly shift's latest ratios, oldest first, {@value
+     *                        AnomalyScorer#HELD_READINGS} values
      * @param highest         per channel, the largest and second largest reading seen as it came
      *                        (before clamping), 2 × D values; −∞ where none yet
      * @param lowest          per channel, the smallest and second smallest reading seen as it
@@ -101,7 +104,8 @@ public record DetectorState(int channels, long readings, long lastEventTime, int
                          double[] valueMin, double[] valueMax, double errorRecord, double meanErrorRecord,
                          double[] levelRecords, int recentErrorRows, double[] recentErrors,
                          int recentValueRows, double[] recentValues, long weeklyStart, int recentShiftRows,
-                         double[] recentShifts, double[] weeklyRecords, double[] highest, double[] lowest) {
+                         double[] recentShifts, double[] weeklyRecords, int heldRows, double[] heldRatios,
+                         double[] highest, double[] lowest) {
 
         /**
          * This scorer as one that has compared nothing with the week before: how a state written
@@ -111,15 +115,16 @@ public record DetectorState(int channels, long readings, long lastEventTime, int
             int d = errorScale.length;
             return new Scorer(errorCount, errorScale, valueMean, valueVar, valueMin, valueMax, errorRecord,
                     meanErrorRecord, levelRecords, recentErrorRows, recentErrors, recentValueRows, recentValues,
-                    Long.MIN_VALUE, 0, new double[AnomalyScorer.RECENT * d], new double[d], highest, lowest);
+                    Long.MIN_VALUE, 0, new double[AnomalyScorer.RECENT * d], new double[d], 0,
+                    new double[AnomalyScorer.HELD_READINGS], highest, lowest);
         }
 
         /**
-         * This scorer with the learned range standing in for the readings seen as they came, each
-         * extreme counted twice: how a state written before those were kept is carried over
-         * (its ranges stay what they were).
+         * This scorer with the fields format version 5 added as a state written before them is
+         * carried over: the learned range stands in for the readings seen as they came, each
+         * extreme counted twice (so its ranges stay what they were), and no weekly ratios are held.
          */
-        public Scorer withExtremesOfLearnedRange() {
+        public Scorer withVersion5Defaults() {
             int d = errorScale.length;
             double[] high = new double[2 * d];
             double[] low = new double[2 * d];
@@ -129,7 +134,8 @@ public record DetectorState(int channels, long readings, long lastEventTime, int
             }
             return new Scorer(errorCount, errorScale, valueMean, valueVar, valueMin, valueMax, errorRecord,
                     meanErrorRecord, levelRecords, recentErrorRows, recentErrors, recentValueRows, recentValues,
-                    weeklyStart, recentShiftRows, recentShifts, weeklyRecords, high, low);
+                    weeklyStart, recentShiftRows, recentShifts, weeklyRecords, 0,
+                    new double[AnomalyScorer.HELD_READINGS], high, low);
         }
     }
 }

@@ -16,11 +16,11 @@ public final class SensorStateCodec {
 
     /**
      * The layout version this release writes. Version 5 adds each channel's two highest and two
-     * lowest readings as they came. Version 4 adds the weekly profile and the weekly shift's
+     * lowest readings as they came, and the weekly shift's latest ratios. Version 4 adds the weekly profile and the weekly shift's
      * memory. Version 3 has version 2's layout; its {@code holdOff} may also be negative (the
      * damped period after an event), so a version-2 release must not read it. This release reads
      * all four: a state before version 5 takes its learned range as those extremes (its ranges
-     * stay what they were); one before version 4 goes on with an empty weekly profile, as if the
+     * stay what they were) and holds no weekly ratios; one before version 4 goes on with an empty weekly profile, as if the
      * sensor had just been switched on for the weekly signal.
      */
     public static final int CURRENT_VERSION = 5;
@@ -78,6 +78,8 @@ public final class SensorStateCodec {
                 .setRecentShiftRows(scorer.recentShiftRows())
                 .setRecentShifts(pack(scorer.recentShifts()))
                 .setWeeklyRecords(pack(scorer.weeklyRecords()))
+                .setHeldWeeklyRows(scorer.heldRows())
+                .setHeldWeeklyRatios(pack(scorer.heldRatios()))
                 .setHighestReadings(pack(scorer.highest()))
                 .setLowestReadings(pack(scorer.lowest()))
                 .build();
@@ -139,6 +141,8 @@ public final class SensorStateCodec {
                     record.getRecentShiftRows(),
                     unpack(record.getRecentShifts(), -1, "recentShifts"),
                     unpack(record.getWeeklyRecords(), version < 4 ? -1 : d, "weeklyRecords"),
+                    record.getHeldWeeklyRows(),
+                    unpack(record.getHeldWeeklyRatios(), -1, "heldWeeklyRatios"),
                     unpack(record.getHighestReadings(), version < 5 ? -1 : 2 * d, "highestReadings"),
                     unpack(record.getLowestReadings(), version < 5 ? -1 : 2 * d, "lowestReadings"));
             DetectorState.Weekly weekly = new DetectorState.Weekly(
@@ -146,7 +150,7 @@ public final class SensorStateCodec {
                     unpack(record.getWeeklySums(), -1, "weeklySums"),
                     unpackLongs(record.getWeeklyCounts(), "weeklyCounts"));
             if (version < 5) {
-                scorer = scorer.withExtremesOfLearnedRange();
+                scorer = scorer.withVersion5Defaults();
             }
             if (version < 4) {
                 scorer = scorer.withoutWeeklyHistory();

@@ -52,8 +52,8 @@ class NabDetectionQualityTest {
 
     @Test
     void theShippedDetectorKeepsItsNabScores() {
-        // bench nab at this build: 75.23 / 69.56 / 79.18; the floors leave room for a window's worth of change
-        double[] floors = {74.2, 68.5, 78.1};
+        // bench nab at this build: 76.34 / 70.62 / 80.20; the floors leave room for a window's worth of change
+        double[] floors = {75.3, 69.6, 79.2};
         for (int p = 0; p < NabProfile.ALL.size(); p++) {
             NabScorer.Result result = results.get(p);
             assertThat(result.normalized()).as("%s (%d of %d windows, %d false positives)", result.profile().name(),

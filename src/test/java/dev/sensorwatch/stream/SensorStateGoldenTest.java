@@ -36,8 +36,9 @@ class SensorStateGoldenTest {
     /** The fields version 4 added; a state of an earlier version reads them as empty. */
     static final List<String> WEEKLY_FIELDS = List.of("weeklyHours", "weeklySums", "weeklyCounts", "weeklyStart",
             "recentShiftRows", "recentShifts", "weeklyRecords");
-    /** The fields version 5 added; a state of an earlier version takes them from its learned range. */
-    static final List<String> EXTREME_FIELDS = List.of("highestReadings", "lowestReadings");
+    /** The fields version 5 added; a state of an earlier version holds no weekly ratios and takes its extremes from its learned range. */
+    static final List<String> EXTREME_FIELDS = List.of("heldWeeklyRows", "heldWeeklyRatios", "highestReadings",
+            "lowestReadings");
     static final DetectorConfig CONFIG = new DetectorConfig(1, 2, 0.005, 1.0, 1000, 500, 4000, 3, 0.53, 42L);
     static final int READINGS = 60;
     static final long STEP = 300_000L;
@@ -115,6 +116,8 @@ class SensorStateGoldenTest {
         assertThat(scorer.weeklyStart()).isEqualTo(Long.MIN_VALUE);
         assertThat(scorer.recentShiftRows()).isZero();
         assertThat(scorer.weeklyRecords()).containsExactly(0.0);
+        assertThat(scorer.heldRows()).isZero();
+        assertThat(scorer.heldRatios()).hasSize(100).containsOnly(0.0);
     }
 
     @Test
@@ -135,8 +138,9 @@ class SensorStateGoldenTest {
     /**
      * Version 4, written by the release before for the same readings, is read as the same
      * detector: it takes its learned range, 0 to 6, as each extreme seen twice, which is what
-     * this detector keeps for these readings, so it is written back as the version-5 golden
-     * state byte for byte; and it goes on scoring and flagging.
+     * this detector keeps for these readings, and holds no weekly ratios (nothing was compared
+     * with a week before), so it is written back as the version-5 golden state byte for byte;
+     * and it goes on scoring and flagging.
      */
     @Test
     void aVersion4StateIsReadAsTheSameDetector() throws IOException {
