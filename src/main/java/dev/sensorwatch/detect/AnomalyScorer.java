@@ -73,7 +73,7 @@ final class AnomalyScorer {
     /** Comparisons with the week before over which the weekly shift's ratio is averaged to see whether it holds. */
     static final int HELD_READINGS = 100;
     /** How much a held weekly shift counts: its mean ratio times this. */
-    static final double HELD_WEIGHT = 1.25;
+    static final double HELD_WEIGHT = 1.5;
     /** The ratio a reading in new territory gets at least. */
     static final double SPATIAL_RATIO = 9.0;
     /** A record grows at most this many times per reading, so one absurd reading cannot blind the scorer. */

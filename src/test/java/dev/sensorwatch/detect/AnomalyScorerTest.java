@@ -67,7 +67,7 @@ class AnomalyScorerTest {
 
     /**
      * A deviation that stays, but below what the ordinary weeks reached, is not unusual however
-     * long it holds: its ratio stays well below 1, and so does 1.25 times its mean (the readings'
+     * long it holds: its ratio stays well below 1, and so does 1.5 times its mean (the readings'
      * own score comes from their steady prediction errors, at their record).
      */
     @Test
