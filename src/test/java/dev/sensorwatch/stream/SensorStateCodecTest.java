@@ -92,22 +92,22 @@ class SensorStateCodecTest {
 
     @Test
     void aWeeklyRecordOfTheWrongLengthIsInconsistent() {
-        AvroSerde<SensorState> serde = AvroSerde.of(SensorState.class);
-        SensorState record = serde.decode(codec.encode(trained(2, 10).snapshot()));
-        record.put("weeklyRecords", java.nio.ByteBuffer.wrap(new byte[8]));
-        assertThatThrownBy(() -> codec.decode(serde.encode(record)))
-                .isInstanceOf(SerializationException.class).hasMessageContaining("inconsistent")
-                .hasMessageContaining("weeklyRecords holds 8 bytes, expected 16");
+        assertFieldOfLengthIsInconsistent("weeklyRecords", 8, "weeklyRecords holds 8 bytes, expected 16");
     }
 
     @Test
     void extremesOfTheWrongLengthAreInconsistent() {
+        assertFieldOfLengthIsInconsistent("lowestReadings", 16, "lowestReadings holds 16 bytes, expected 32");
+    }
+
+    /** A two-channel state whose {@code field} holds {@code bytes} bytes fails to decode with {@code message}. */
+    private void assertFieldOfLengthIsInconsistent(String field, int bytes, String message) {
         AvroSerde<SensorState> serde = AvroSerde.of(SensorState.class);
         SensorState record = serde.decode(codec.encode(trained(2, 10).snapshot()));
-        record.put("lowestReadings", java.nio.ByteBuffer.wrap(new byte[16]));
+        record.put(field, java.nio.ByteBuffer.wrap(new byte[bytes]));
         assertThatThrownBy(() -> codec.decode(serde.encode(record)))
                 .isInstanceOf(SerializationException.class).hasMessageContaining("inconsistent")
-                .hasMessageContaining("lowestReadings holds 16 bytes, expected 32");
+                .hasMessageContaining(message);
     }
 
     @Test
