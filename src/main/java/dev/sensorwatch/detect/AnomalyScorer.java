@@ -182,11 +182,7 @@ final class AnomalyScorer {
         scorer.recentShiftRows = rows("recent weekly shifts", state.recentShiftRows());
         copy("recent weekly shifts", state.recentShifts(), scorer.recentShifts);
         copy("weekly records", state.weeklyRecords(), scorer.weeklyRecords);
-        if (state.heldRows() < 0 || state.heldRows() > HELD_READINGS) {
-            throw new IllegalArgumentException("stored held weekly ratios hold " + state.heldRows()
-                    + " rows, at most " + HELD_READINGS + " fit");
-        }
-        scorer.heldRows = state.heldRows();
+        scorer.heldRows = rows("held weekly ratios", state.heldRows(), HELD_READINGS);
         copy("held weekly ratios", state.heldRatios(), scorer.heldRatios);
         copy("highest readings", state.highest(), scorer.highest);
         copy("lowest readings", state.lowest(), scorer.lowest);
@@ -362,11 +358,7 @@ final class AnomalyScorer {
             weeklyRecords[d] = record(shift, weeklyRecords[d], floor);
         }
         double ratio = eventTime - weeklyStart >= WEEKLY_WARMUP_WEEKS * WEEK ? largest : 0.0;
-        if (heldRows == HELD_READINGS) {
-            System.arraycopy(heldRatios, 1, heldRatios, 0, HELD_READINGS - 1);
-            heldRows--;
-        }
-        heldRatios[heldRows++] = ratio;
+        heldRows = push(heldRatios, heldRows, ratio);
         if (heldRows == HELD_READINGS && ratio > 0.0) {
             ratio = Math.max(ratio, HELD_WEIGHT * mean(heldRatios, heldRows, 1, 0));
         }
@@ -413,10 +405,10 @@ final class AnomalyScorer {
         return rows + 1;
     }
 
-    /** Appends one value to a one-column buffer of {@value #RECENT} rows holding {@code rows}; returns the new count. */
+    /** Appends one value to a one-column buffer holding {@code rows}, dropping the oldest when full; returns the new count. */
     private static int push(double[] buffer, int rows, double value) {
-        if (rows == RECENT) {
-            System.arraycopy(buffer, 1, buffer, 0, RECENT - 1);
+        if (rows == buffer.length) {
+            System.arraycopy(buffer, 1, buffer, 0, buffer.length - 1);
             rows--;
         }
         buffer[rows] = value;
@@ -433,8 +425,12 @@ final class AnomalyScorer {
     }
 
     private static int rows(String what, int rows) {
-        if (rows < 0 || rows > RECENT) {
-            throw new IllegalArgumentException("stored " + what + " hold " + rows + " rows, at most " + RECENT + " fit");
+        return rows(what, rows, RECENT);
+    }
+
+    private static int rows(String what, int rows, int capacity) {
+        if (rows < 0 || rows > capacity) {
+            throw new IllegalArgumentException("stored " + what + " hold " + rows + " rows, at most " + capacity + " fit");
         }
         return rows;
     }
