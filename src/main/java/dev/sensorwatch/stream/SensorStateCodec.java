@@ -16,12 +16,13 @@ public final class SensorStateCodec {
 
     /**
      * The layout version this release writes. Version 5 adds each channel's two highest and two
-     * lowest readings as they came, and the weekly shift's latest ratios. Version 4 adds the weekly profile and the weekly shift's
-     * memory. Version 3 has version 2's layout; its {@code holdOff} may also be negative (the
-     * damped period after an event), so a version-2 release must not read it. This release reads
-     * all four: a state before version 5 takes its learned range as those extremes (its ranges
-     * stay what they were) and holds no weekly ratios; one before version 4 goes on with an empty weekly profile, as if the
-     * sensor had just been switched on for the weekly signal.
+     * lowest readings as they came, and the weekly shift's latest ratios. Version 4 adds the
+     * weekly profile and the weekly shift's memory. Version 3 has version 2's layout; its
+     * {@code holdOff} may also be negative (the damped period after an event), so a version-2
+     * release must not read it. This release reads all four: a state before version 5 takes its
+     * learned range as those extremes (its ranges stay what they were) and holds no weekly
+     * ratios; one before version 4 goes on with an empty weekly profile, as if the sensor had just
+     * been switched on for the weekly signal.
      */
     public static final int CURRENT_VERSION = 5;
     /** The oldest layout version this release reads. */
