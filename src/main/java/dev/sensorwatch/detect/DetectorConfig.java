@@ -17,10 +17,12 @@ package dev.sensorwatch.detect;
  * @param warmupReadings    readings a sensor must have been learned from before it is scored
  * @param threshold         score at or above which a reading is flagged anomalous, in (0, 1]
  * @param seed              seed of every sensor's initial weights
+ * @param training          each sensor's training period ({@link TrainingPeriod#NONE}: learn
+ *                          online from the first reading)
  */
 public record DetectorConfig(int hiddenSize, int windowRows, double learningRate, double clipNorm,
                              int normalizerHorizon, int errorHorizon, int recordHalfLife, int warmupReadings,
-                             double threshold, long seed) {
+                             double threshold, long seed, TrainingPeriod training) {
 
     /**
      * The shipped flag threshold: the one that maximised the NAB standard-profile score of the
@@ -34,6 +36,14 @@ public record DetectorConfig(int hiddenSize, int windowRows, double learningRate
     /** The shipped defaults. */
     public static final DetectorConfig DEFAULTS =
             new DetectorConfig(8, 16, 0.005, 1.0, 1000, 500, 4000, 100, DEFAULT_THRESHOLD, 42L);
+
+    /** A parameter set without a training period. */
+    public DetectorConfig(int hiddenSize, int windowRows, double learningRate, double clipNorm,
+                          int normalizerHorizon, int errorHorizon, int recordHalfLife, int warmupReadings,
+                          double threshold, long seed) {
+        this(hiddenSize, windowRows, learningRate, clipNorm, normalizerHorizon, errorHorizon, recordHalfLife,
+                warmupReadings, threshold, seed, TrainingPeriod.NONE);
+    }
 
     /**
      * Checks every value.
@@ -50,12 +60,19 @@ public record DetectorConfig(int hiddenSize, int windowRows, double learningRate
         require(recordHalfLife >= 1, "record half-life must be at least 1 reading, got " + recordHalfLife);
         require(warmupReadings >= 1, "warm-up must be at least 1 reading, got " + warmupReadings);
         require(threshold > 0.0 && threshold <= 1.0, "threshold must be in (0, 1], got " + threshold);
+        require(training != null, "training period must be given (TrainingPeriod.NONE for none)");
     }
 
     /** Returns a copy with another flagging threshold. */
     public DetectorConfig withThreshold(double newThreshold) {
         return new DetectorConfig(hiddenSize, windowRows, learningRate, clipNorm, normalizerHorizon,
-                errorHorizon, recordHalfLife, warmupReadings, newThreshold, seed);
+                errorHorizon, recordHalfLife, warmupReadings, newThreshold, seed, training);
+    }
+
+    /** Returns a copy with another training period. */
+    public DetectorConfig withTraining(TrainingPeriod newTraining) {
+        return new DetectorConfig(hiddenSize, windowRows, learningRate, clipNorm, normalizerHorizon,
+                errorHorizon, recordHalfLife, warmupReadings, threshold, seed, newTraining);
     }
 
     private static void require(boolean condition, String message) {

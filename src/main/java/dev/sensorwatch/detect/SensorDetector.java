@@ -124,6 +124,8 @@ public final class SensorDetector {
     private final double[][] memberPredictions;
     /** The current reading as learned (see {@link AnomalyScorer#learnable}); scratch, not state. */
     private final double[] learnedValues;
+    /** With a training period, the detector that learns from it and judges what follows; else null. */
+    private final HistoryDetector history;
 
     private SensorDetector(DetectorConfig config, int channels, OnlineLstm model, LstmState start,
                            LstmState live, DailyProfile profile, WeeklyProfile weekly, AnomalyScorer scorer) {
@@ -148,6 +150,7 @@ public final class SensorDetector {
         this.lastEventTime = Long.MIN_VALUE;
         this.memberPredictions = new double[MEMBERS][];
         this.learnedValues = new double[channels];
+        this.history = config.training().isSet() ? new HistoryDetector(config, channels) : null;
         memberPredictions[LSTM] = lstmPrediction;
         memberPredictions[LAST_VALUE] = lastValues;
         memberPredictions[DAILY_PROFILE] = new double[channels];
@@ -216,8 +219,17 @@ public final class SensorDetector {
         return detector;
     }
 
-    /** Returns everything this detector remembers, as fresh arrays. */
+    /**
+     * Returns everything this detector remembers, as fresh arrays.
+     *
+     * @throws IllegalStateException for a detector with a training period, whose state is not
+     *                               stored yet
+     */
     public DetectorState snapshot() {
+        if (history != null) {
+            throw new IllegalStateException("a detector with a training period (" + config.training().describe()
+                    + ") cannot be stored: it runs in `score` and `bench`, not yet in the stream");
+        }
         DetectorState.Lstm lstm = new DetectorState.Lstm(mean.clone(), var.clone(), windowRows, window.clone(),
                 start.copyHidden(), start.copyCell(), live.copyHidden(), live.copyCell(), lstmPrediction.clone(),
                 model.weights(), model.copyFirstMoment(), model.copySecondMoment(), model.updates());
@@ -233,12 +245,20 @@ public final class SensorDetector {
 
     /** Readings accepted so far. */
     public long readings() {
-        return readings;
+        return history != null ? history.readings() : readings;
     }
 
     /** Event time of the last accepted reading, or {@link Long#MIN_VALUE} before the first. */
     public long lastEventTime() {
-        return lastEventTime;
+        return history != null ? history.lastEventTime() : lastEventTime;
+    }
+
+    /**
+     * What this detector learned from its training period: null without a training period or
+     * while the sensor is still in it.
+     */
+    public TrainedModel trainedModel() {
+        return history == null ? null : history.model();
     }
 
     /**
@@ -253,7 +273,7 @@ public final class SensorDetector {
                 return Rejection.NON_FINITE;
             }
         }
-        if (readings > 0 && eventTime <= lastEventTime) {
+        if (readings() > 0 && eventTime <= lastEventTime()) {
             return Rejection.OUT_OF_ORDER;
         }
         return null;
@@ -268,6 +288,9 @@ public final class SensorDetector {
         Rejection rejection = check(eventTime, values);
         if (rejection != null) {
             throw new IllegalArgumentException("reading at " + eventTime + " rejected: " + rejection.code());
+        }
+        if (history != null) {
+            return history.process(eventTime, values);
         }
         OnlineTrainer trainer = workspace.trainerFor(model.shape(), config);
 

@@ -20,7 +20,14 @@ public enum Signal {
      * A channel's recent readings, away from the same hour a week earlier (beyond its typical
      * prediction error) further than lately: the week does not repeat as it used to.
      */
-    WEEKLY_SHIFT("weekly_shift");
+    WEEKLY_SHIFT("weekly_shift"),
+    /**
+     * The mean of the last readings, as one vector over all channels, far from every state the
+     * sensor held in its training period (Mahalanobis distance); only with a training period.
+     */
+    STATE_DISTANCE("state_distance"),
+    /** No score: the reading belongs to the sensor's training period, learned as normal and never flagged. */
+    TRAINING("training");
 
     private final String code;
 

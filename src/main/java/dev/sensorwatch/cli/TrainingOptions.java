@@ -1,0 +1,85 @@
+package dev.sensorwatch.cli;
+
+import dev.sensorwatch.detect.DetectorConfig;
+import dev.sensorwatch.detect.TrainedModel;
+import dev.sensorwatch.detect.TrainingPeriod;
+import dev.sensorwatch.io.Timestamps;
+import java.time.DateTimeException;
+import java.time.ZoneId;
+import java.util.Locale;
+import picocli.CommandLine.Option;
+
+/** The training-period options: {@code --learn-first} and {@code --learn-until}. */
+final class TrainingOptions {
+
+    @Option(names = "--learn-first", paramLabel = "N|DURATION",
+            description = {"Each sensor's training period: its first N readings (a number, such as 400), or the readings "
+                    + "within DURATION of its first one (such as 36h, 7d or PT36H). Training readings are learned as normal "
+                    + "and never flagged (signal `training`); at the period's end the sensor's LSTM is trained on them and its "
+                    + "scores calibrated, and the model then stays fixed. A period holds at least "
+                    + TrainedModel.MIN_TRAINING_READINGS + " readings and keeps the latest "
+                    + TrainedModel.MAX_TRAINING_READINGS + ". Without --learn-first or --learn-until the detector learns "
+                    + "online from the first reading."})
+    String learnFirst;
+
+    @Option(names = "--learn-until", paramLabel = "INSTANT",
+            description = "Readings with an event time before INSTANT (such as 2020-06-01T00:00:00, read in --zone, or "
+                    + "2020-06-01T00:00:00Z) are the training period; see --learn-first.")
+    String learnUntil;
+
+    /** {@code config} with the training period these options name, if any. */
+    DetectorConfig applyTo(DetectorConfig config, ZoneId zone) {
+        if (learnFirst != null && learnUntil != null) {
+            throw new IllegalArgumentException("--learn-first and --learn-until both name a training period; give one");
+        }
+        if (learnFirst != null) {
+            return config.withTraining(parseFirst(learnFirst));
+        }
+        if (learnUntil != null) {
+            try {
+                return config.withTraining(TrainingPeriod.until(Timestamps.parseMillis(learnUntil, zone)));
+            } catch (DateTimeException e) {
+                throw new IllegalArgumentException("--learn-until: " + e.getMessage(), e);
+            }
+        }
+        return config;
+    }
+
+    /** Parses {@code --learn-first}: a count of readings, or a duration with a unit (ms, s, m, h, d) or in ISO-8601. */
+    static TrainingPeriod parseFirst(String text) {
+        String v = text.strip().toLowerCase(Locale.ROOT);
+        String fix = "--learn-first: expected a number of readings (400) or a duration (36h, 7d, PT36H), got '"
+                + text + "'";
+        try {
+            if (v.matches("\\d+")) {
+                long readings = Long.parseLong(v);
+                if (readings < 1) {
+                    throw new IllegalArgumentException(fix);
+                }
+                return TrainingPeriod.firstReadings(readings);
+            }
+            long millis;
+            if (v.startsWith("p")) {
+                millis = java.time.Duration.parse(v.toUpperCase(Locale.ROOT)).toMillis();
+            } else if (v.endsWith("ms")) {
+                millis = Long.parseLong(v.substring(0, v.length() - 2));
+            } else {
+                double amount = Double.parseDouble(v.substring(0, v.length() - 1));
+                long unit = switch (v.charAt(v.length() - 1)) {
+                    case 's' -> 1_000L;
+                    case 'm' -> 60_000L;
+                    case 'h' -> 3_600_000L;
+                    case 'd' -> 86_400_000L;
+                    default -> throw new IllegalArgumentException(fix);
+                };
+                millis = Math.round(amount * unit);
+            }
+            if (millis < 1) {
+                throw new IllegalArgumentException(fix);
+            }
+            return TrainingPeriod.duration(millis);
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException(fix, e);
+        }
+    }
+}

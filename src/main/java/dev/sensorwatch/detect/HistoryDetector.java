@@ -1,0 +1,292 @@
+package dev.sensorwatch.detect;
+
+import java.util.Arrays;
+
+/**
+ * One sensor's detector when it has a training period ({@link TrainingPeriod}): it learns from
+ * history first, then judges every later reading against what it learned.
+ *
+ * <p><b>In the training period</b> each reading is buffered (at most
+ * {@link TrainedModel#MAX_TRAINING_READINGS}, the latest kept), scores 0, is never flagged and
+ * says {@link Signal#TRAINING}. With the first reading after the period the detector trains and
+ * calibrates its model on the buffer ({@link TrainedModel#fit}) and runs it over the buffer, so
+ * that the first reading after the period is judged against a prediction made one reading
+ * earlier, like every later one.
+ *
+ * <p><b>After the period</b> the model is fixed (the readings of an anomaly are never learned as
+ * normal) and each reading is judged by three statistics over all channels jointly:
+ *
+ * <ul>
+ *   <li>{@link Signal#PREDICTION_ERROR}: the Mahalanobis distance of this reading's prediction
+ *       error vector from the errors seen on the held-back training readings: a broken relation
+ *       between channels counts even when each channel's own error is ordinary;
+ *   <li>{@link Signal#SUSTAINED_ERROR}: its mean over the last {@value TrainedModel#SMOOTHING}
+ *       readings: predictions that keep failing, none by much;
+ *   <li>{@link Signal#STATE_DISTANCE}: the Mahalanobis distance of the mean of the last
+ *       {@value TrainedModel#SMOOTHING} readings from the readings of the training period: a
+ *       sensor that sits in a state it never held in training (a pump in a bad state, a stuck
+ *       channel, a channel drifting away from the others).
+ * </ul>
+ *
+ * <p>Each statistic is divided by its calibrated level, the value a normal reading reaches with
+ * probability {@value TrainedModel#TAIL_PROBABILITY}; the score is {@code R / (1 + R)} of the
+ * largest such ratio {@code R}. So a score of 0.5 is as rare as one normal reading in 10,000,
+ * and scores rank by rarity across sensors. A reading at or above the threshold opens an event
+ * and is flagged; the event lasts while readings keep scoring at least 0.5 (or the threshold,
+ * if lower) and ends after {@value SensorDetector#EVENT_QUIET} readings in a row below it: a
+ * sensor that stays in a bad state stays {@code inEvent} until it is back to normal. Scores
+ * inside an event are reported as they are; only the reading that opens it is flagged.
+ *
+ * <p>Mutable; one thread at a time. Deterministic: the same readings give the same scores.
+ */
+final class HistoryDetector {
+
+    private final DetectorConfig config;
+    private final int channels;
+    private long readings;
+    private long firstEventTime;
+    private long lastEventTime = Long.MIN_VALUE;
+    /** The training buffer, a ring of {@link TrainedModel#MAX_TRAINING_READINGS} rows; null once trained. */
+    private double[] buffer;
+    private int bufferedRows;
+    private int bufferStart;
+    private TrainedModel model;
+    private Statistics statistics;
+    /** Inside an event, readings below the event level in a row still needed to end it; otherwise 0. */
+    private int holdOff;
+    /** The largest ratio reached inside the sensor's events, decaying with the record half-life. */
+    private double eventRecord;
+    private final double decay;
+
+    HistoryDetector(DetectorConfig config, int channels) {
+        this.config = config;
+        this.channels = channels;
+        this.decay = StrictMath.pow(0.5, 1.0 / config.recordHalfLife());
+        this.buffer = new double[Math.min(1024, TrainedModel.MAX_TRAINING_READINGS) * channels];
+    }
+
+    long readings() {
+        return readings;
+    }
+
+    long lastEventTime() {
+        return lastEventTime;
+    }
+
+    /** The trained model, or null while the sensor is in its training period. */
+    TrainedModel model() {
+        return model;
+    }
+
+    Score process(long eventTime, double[] values) {
+        if (readings == 0) {
+            firstEventTime = eventTime;
+        }
+        readings++;
+        lastEventTime = eventTime;
+        if (model == null && (bufferedRows < TrainedModel.MIN_TRAINING_READINGS
+                || config.training().contains(readings, eventTime, firstEventTime))) {
+            buffer(values);
+            return new Score(eventTime, values.clone(), nan(), Double.NaN, 0.0, false, evenShares(),
+                    readings - 1, Signal.TRAINING, false);
+        }
+        if (model == null) {
+            train();
+        }
+        return judge(eventTime, values);
+    }
+
+    private void buffer(double[] values) {
+        int capacity = TrainedModel.MAX_TRAINING_READINGS;
+        if (bufferedRows < capacity && bufferedRows * channels == buffer.length) {
+            buffer = Arrays.copyOf(buffer, Math.min(capacity, 2 * bufferedRows) * channels);
+        }
+        if (bufferedRows < capacity) {
+            System.arraycopy(values, 0, buffer, bufferedRows * channels, channels);
+            bufferedRows++;
+        } else {
+            System.arraycopy(values, 0, buffer, bufferStart * channels, channels);
+            bufferStart = (bufferStart + 1) % capacity;
+        }
+    }
+
+    /** Fits the model on the buffer, oldest reading first, and runs it over the buffer. */
+    private void train() {
+        double[] rows = new double[bufferedRows * channels];
+        int tail = (bufferedRows - bufferStart) * channels;
+        System.arraycopy(buffer, bufferStart * channels, rows, 0, tail);
+        System.arraycopy(buffer, 0, rows, tail, bufferStart * channels);
+        model = TrainedModel.fit(rows, bufferedRows, channels, config.seed());
+        statistics = new Statistics(model);
+        for (int t = 0; t < bufferedRows; t++) {
+            statistics.observe(rows, t * channels);
+            statistics.predictNext();
+        }
+        buffer = null;
+    }
+
+    private Score judge(long eventTime, double[] values) {
+        Statistics s = statistics;
+        double[] predicted = new double[channels];
+        for (int c = 0; c < channels; c++) {
+            predicted[c] = model.denormalise(s.runner.prediction[c], c);
+        }
+        s.observe(values, 0);
+        double errorRatio = s.error / model.errorLevel;
+        double sustainedRatio = s.sustained / model.sustainedLevel;
+        double stateRatio = s.state / model.stateLevel;
+        double ratio = errorRatio;
+        Signal signal = Signal.PREDICTION_ERROR;
+        double[] parts = s.errorParts;
+        if (sustainedRatio > ratio) {
+            ratio = sustainedRatio;
+            signal = Signal.SUSTAINED_ERROR;
+            parts = s.sustainedParts;
+        }
+        if (stateRatio > ratio) {
+            ratio = stateRatio;
+            signal = Signal.STATE_DISTANCE;
+            parts = s.stateParts;
+        }
+        double[] outside = null;
+        for (int c = 0; c < channels; c++) {
+            double beyond = Math.max(values[c] - model.high[c], model.low[c] - values[c]) - model.tolerance[c];
+            if (beyond > 0.0) {
+                if (outside == null) {
+                    outside = new double[channels];
+                }
+                outside[c] = beyond / (model.high[c] - model.low[c] + model.tolerance[c]);
+            }
+        }
+        if (outside != null && AnomalyScorer.SPATIAL_RATIO > ratio) {
+            ratio = AnomalyScorer.SPATIAL_RATIO;
+            signal = Signal.NEW_TERRITORY;
+            parts = outside;
+        }
+        // the largest ratio of the sensor's past events, decaying: a flag needs something rarer
+        // than what the sensor has lately done in an event (a pattern that recurs raises one alarm)
+        eventRecord *= decay;
+        double score = AnomalyScorer.scoreOf(ratio / Math.max(1.0, eventRecord));
+        boolean opens = false;
+        boolean inEvent;
+        if (holdOff > 0) {
+            inEvent = true;
+            holdOff = ratio >= 1.0 || score >= config.threshold() ? SensorDetector.EVENT_QUIET : holdOff - 1;
+        } else if (score >= config.threshold()) {
+            opens = true;
+            inEvent = true;
+            holdOff = SensorDetector.EVENT_QUIET;
+        } else {
+            inEvent = false;
+        }
+        if (inEvent) {
+            eventRecord = Math.max(eventRecord, ratio);
+        }
+        s.predictNext();
+        return new Score(eventTime, values.clone(), predicted, Math.sqrt(s.error), score, opens, shares(parts),
+                readings - 1, ratio > 0.0 ? signal : Signal.NONE, inEvent);
+    }
+
+    private double[] shares(double[] parts) {
+        double[] shares = new double[channels];
+        double sum = 0.0;
+        for (int c = 0; c < channels; c++) {
+            shares[c] = Math.max(0.0, parts[c]);
+            sum += shares[c];
+        }
+        if (!(sum > 0.0)) {
+            return evenShares();
+        }
+        for (int c = 0; c < channels; c++) {
+            shares[c] /= sum;
+        }
+        return shares;
+    }
+
+    private double[] evenShares() {
+        double[] shares = new double[channels];
+        Arrays.fill(shares, 1.0 / channels);
+        return shares;
+    }
+
+    private double[] nan() {
+        double[] values = new double[channels];
+        Arrays.fill(values, Double.NaN);
+        return values;
+    }
+
+    /**
+     * The three statistics of a trained model over a stream of readings: observe a reading, read
+     * them, then let the predictor take the reading and predict the next.
+     */
+    static final class Statistics {
+
+        final TrainedModel model;
+        final TrainedModel.Runner runner;
+        private final int d;
+        private final double[] z;
+        private final double[] errorVector;
+        private final double[] recentErrors = new double[TrainedModel.SMOOTHING];
+        private final double[] recentErrorParts;
+        private final double[] recentStates;
+        private final double[] stateMean;
+        private int rows;
+        private int next;
+        final double[] errorParts;
+        final double[] sustainedParts;
+        final double[] stateParts;
+        /** The statistics of the last reading observed. */
+        double error;
+        double sustained;
+        double state;
+
+        Statistics(TrainedModel model) {
+            this.model = model;
+            this.d = model.channels;
+            this.runner = new TrainedModel.Runner(d, model.weights);
+            this.z = new double[d];
+            this.errorVector = new double[d];
+            this.recentErrorParts = new double[TrainedModel.SMOOTHING * d];
+            this.recentStates = new double[TrainedModel.SMOOTHING * d];
+            this.stateMean = new double[d];
+            this.errorParts = new double[d];
+            this.sustainedParts = new double[d];
+            this.stateParts = new double[d];
+        }
+
+        /** Computes the statistics of the raw reading at {@code values[offset..]}. */
+        void observe(double[] values, int offset) {
+            for (int c = 0; c < d; c++) {
+                z[c] = model.normalise(values[offset + c], c);
+                errorVector[c] = z[c] - runner.prediction[c];
+            }
+            error = TrainedModel.mahalanobis(errorVector, 0, model.errorMean, model.errorPrecision, d, errorParts);
+            int slot = next;
+            next = (next + 1) % TrainedModel.SMOOTHING;
+            rows = Math.min(rows + 1, TrainedModel.SMOOTHING);
+            recentErrors[slot] = error;
+            System.arraycopy(errorParts, 0, recentErrorParts, slot * d, d);
+            System.arraycopy(z, 0, recentStates, slot * d, d);
+            double sum = 0.0;
+            Arrays.fill(sustainedParts, 0.0);
+            Arrays.fill(stateMean, 0.0);
+            for (int r = 0; r < rows; r++) {
+                sum += recentErrors[r];
+                for (int c = 0; c < d; c++) {
+                    sustainedParts[c] += recentErrorParts[r * d + c];
+                    stateMean[c] += recentStates[r * d + c];
+                }
+            }
+            sustained = sum / rows;
+            for (int c = 0; c < d; c++) {
+                stateMean[c] /= rows;
+            }
+            state = TrainedModel.mahalanobis(stateMean, 0, model.stateMean, model.statePrecision, d, stateParts);
+        }
+
+        /** The predictor takes the last reading observed and predicts the next. */
+        void predictNext() {
+            runner.advance(z, 0);
+        }
+    }
+}

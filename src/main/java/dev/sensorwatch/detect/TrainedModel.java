@@ -1,0 +1,399 @@
+package dev.sensorwatch.detect;
+
+import dev.sensorwatch.lstm.LstmCell;
+import dev.sensorwatch.lstm.LstmState;
+import dev.sensorwatch.lstm.LstmTrainer;
+import dev.sensorwatch.lstm.LstmWeights;
+import dev.sensorwatch.lstm.TrainerConfig;
+import org.ojalgo.matrix.decomposition.Cholesky;
+import org.ojalgo.matrix.store.MatrixStore;
+import org.ojalgo.matrix.store.R064Store;
+
+/**
+ * What a sensor's detector learned from its training period ({@link TrainingPeriod}): a
+ * predictor of the next reading, the joint behaviour of its prediction errors and of its
+ * readings, and the calibration that turns both into scores. Immutable.
+ *
+ * <p>{@link #fit} works in four visible steps on the buffered training readings, the last
+ * {@value #HELD_BACK_PERCENT}% of which are held back:
+ *
+ * <ol>
+ *   <li><b>normalise</b> each channel by its mean and standard deviation over the fit part;
+ *   <li><b>train</b> an LSTM over all {@code D} channels to predict all {@code D}: several passes
+ *       of truncated BPTT with Adam ({@link LstmTrainer#fitWithHeldBack}), stopped early on the
+ *       held-back part, for each hidden size of {@link #HIDDEN_SIZES}; the predictor kept is the
+ *       one with the lowest held-back error among those LSTMs and the last value (an LSTM that
+ *       cannot beat "the next reading equals this one" is not used);
+ *   <li><b>learn the joint behaviour</b>: the mean and covariance of the predictor's error vector
+ *       over the held-back part, and of the readings over the fit part, each with a small ridge
+ *       ({@value #RIDGE} of its mean variance) so that no direction counts as impossible;
+ *   <li><b>calibrate</b>: run the three statistics of {@link HistoryDetector} over the
+ *       held-back part and estimate, per statistic, the level a normal reading exceeds with
+ *       probability {@value #TAIL_PROBABILITY} ({@link TailLevel}).
+ * </ol>
+ *
+ * <p>Deterministic: the same readings give the same model, bit for bit.
+ */
+public final class TrainedModel {
+
+    /** Fewest readings a training period holds: fewer say too little about a sensor to train on. */
+    public static final int MIN_TRAINING_READINGS = 100;
+    /**
+     * Most readings a sensor's training period keeps: beyond it the oldest are dropped, so the
+     * model learns from the latest {@value} readings of its period (memory per sensor in its
+     * training period: at most {@value} × D doubles).
+     */
+    public static final int MAX_TRAINING_READINGS = 20_000;
+    /** Percentage of the training readings, the latest, held back for early stopping and calibration. */
+    public static final int HELD_BACK_PERCENT = 25;
+    /** Hidden sizes tried; the one with the lowest held-back error is kept. */
+    static final int[] HIDDEN_SIZES = {8, 16};
+    /** Steps of truncated BPTT. */
+    static final int BPTT_WINDOW = 32;
+    /** Most passes over the fit part. */
+    static final int MAX_PASSES = 30;
+    /** Passes without a better held-back error after which training stops. */
+    static final int PATIENCE = 3;
+    /** Bound on passes × fit readings per hidden size, which bounds the training time of one sensor. */
+    static final long STEP_BUDGET = 1_000_000L;
+    /** Adam's initial step size (decayed by cosine over the passes). */
+    static final double LEARNING_RATE = 0.01;
+    /** Normalised LSTM inputs are clamped to ±this. */
+    static final double INPUT_CLAMP = 10.0;
+    /** Ridge added to each covariance, as a fraction of its mean variance. */
+    static final double RIDGE = 1e-3;
+    /**
+     * Probability with which a normal reading reaches the calibrated level of a statistic: a
+     * score of 0.5 is as rare as one normal reading in 10,000.
+     */
+    public static final double TAIL_PROBABILITY = 1e-4;
+    /** Readings over which the sustained error and the state are averaged. */
+    public static final int SMOOTHING = 10;
+
+    /** Which predictor the model uses. */
+    public enum Predictor {
+        /** The LSTM trained on the training period. */
+        LSTM,
+        /** The last reading: kept when no trained LSTM predicts the held-back readings better. */
+        LAST_VALUE
+    }
+
+    final int channels;
+    final double[] mean;
+    final double[] sd;
+    final Predictor predictor;
+    /** The trained LSTM's weights; null for {@link Predictor#LAST_VALUE}. */
+    final LstmWeights weights;
+    final double[] errorMean;
+    /** Inverse of the error covariance, row-major D × D. */
+    final double[] errorPrecision;
+    final double[] stateMean;
+    final double[] statePrecision;
+    /** Calibrated levels of the single error, the sustained error and the state distance. */
+    final double errorLevel;
+    final double sustainedLevel;
+    final double stateLevel;
+    /** Per channel, the smallest and largest training reading and the tolerance beyond them (raw units). */
+    final double[] low;
+    final double[] high;
+    final double[] tolerance;
+    final int trainingReadings;
+    final double lstmHeldBackError;
+    final double lastValueHeldBackError;
+
+    private TrainedModel(int channels, double[] mean, double[] sd, Predictor predictor, LstmWeights weights,
+                         double[] errorMean, double[] errorPrecision, double[] stateMean, double[] statePrecision,
+                         double errorLevel, double sustainedLevel, double stateLevel, double[] low, double[] high,
+                         double[] tolerance, int trainingReadings, double lstmHeldBackError,
+                         double lastValueHeldBackError) {
+        this.channels = channels;
+        this.mean = mean;
+        this.sd = sd;
+        this.predictor = predictor;
+        this.weights = weights;
+        this.errorMean = errorMean;
+        this.errorPrecision = errorPrecision;
+        this.stateMean = stateMean;
+        this.statePrecision = statePrecision;
+        this.errorLevel = errorLevel;
+        this.sustainedLevel = sustainedLevel;
+        this.stateLevel = stateLevel;
+        this.low = low;
+        this.high = high;
+        this.tolerance = tolerance;
+        this.trainingReadings = trainingReadings;
+        this.lstmHeldBackError = lstmHeldBackError;
+        this.lastValueHeldBackError = lastValueHeldBackError;
+    }
+
+    /** The predictor kept. */
+    public Predictor predictor() {
+        return predictor;
+    }
+
+    /** Hidden size of the LSTM kept, 0 when the last value was kept. */
+    public int hiddenSize() {
+        return weights == null ? 0 : weights.shape().hiddenSize();
+    }
+
+    /** Readings the model was trained and calibrated on. */
+    public int trainingReadings() {
+        return trainingReadings;
+    }
+
+    /** Mean squared held-back error of the best LSTM, in normalised units. */
+    public double lstmHeldBackError() {
+        return lstmHeldBackError;
+    }
+
+    /** Mean squared held-back error of the last value, in normalised units. */
+    public double lastValueHeldBackError() {
+        return lastValueHeldBackError;
+    }
+
+    /**
+     * Trains and calibrates a model on {@code rows} readings of {@code channels} channels
+     * ({@code readings}, row-major, oldest first).
+     *
+     * @throws IllegalArgumentException if there are fewer than {@link #MIN_TRAINING_READINGS} rows
+     */
+    public static TrainedModel fit(double[] readings, int rows, int channels, long seed) {
+        if (rows < MIN_TRAINING_READINGS) {
+            throw new IllegalArgumentException("need at least " + MIN_TRAINING_READINGS
+                    + " training readings, got " + rows);
+        }
+        int d = channels;
+        int heldBack = Math.max(2 * SMOOTHING, (int) ((long) rows * HELD_BACK_PERCENT / 100));
+        // fitRows > SMOOTHING: MIN_TRAINING_READINGS leaves at least 75 fit readings
+        int fitRows = rows - heldBack;
+
+        // 1. normalise
+        double[] mean = new double[d];
+        double[] sd = new double[d];
+        for (int c = 0; c < d; c++) {
+            double sum = 0.0;
+            for (int t = 0; t < fitRows; t++) {
+                sum += readings[t * d + c];
+            }
+            mean[c] = sum / fitRows;
+            double squares = 0.0;
+            for (int t = 0; t < fitRows; t++) {
+                double e = readings[t * d + c] - mean[c];
+                squares += e * e;
+            }
+            sd[c] = Math.sqrt(squares / fitRows) + 1e-9 * (1.0 + Math.abs(mean[c]));
+        }
+        double[] z = new double[rows * d];
+        double[] input = new double[rows * d];
+        for (int t = 0; t < rows; t++) {
+            for (int c = 0; c < d; c++) {
+                int k = t * d + c;
+                z[k] = (readings[k] - mean[c]) / sd[c];
+                input[k] = clamp(z[k]);
+            }
+        }
+
+        // 2. train, and keep the predictor with the lowest held-back error
+        double lastValueError = 0.0;
+        for (int t = fitRows; t < rows; t++) {
+            for (int c = 0; c < d; c++) {
+                double e = input[t * d + c] - input[(t - 1) * d + c];
+                lastValueError += e * e;
+            }
+        }
+        lastValueError /= (double) heldBack * d;
+        LstmWeights best = null;
+        double bestError = Double.POSITIVE_INFINITY;
+        int passes = (int) Math.max(1, Math.min(MAX_PASSES, STEP_BUDGET / fitRows));
+        for (int hidden : HIDDEN_SIZES) {
+            TrainerConfig config = new TrainerConfig(hidden, BPTT_WINDOW, passes, LEARNING_RATE, 1.0, seed);
+            LstmTrainer.HeldBackResult result = new LstmTrainer(config).fitWithHeldBack(input, d, fitRows, PATIENCE);
+            if (result.bestHeldBackLoss() < bestError) {
+                bestError = result.bestHeldBackLoss();
+                best = result.weights();
+            }
+        }
+        Predictor predictor = bestError < lastValueError ? Predictor.LSTM : Predictor.LAST_VALUE;
+        LstmWeights weights = predictor == Predictor.LSTM ? best : null;
+
+        // 3. the joint behaviour of the errors (held-back part) and of the readings (fit part)
+        double[] errors = new double[heldBack * d];
+        Runner runner = new Runner(d, weights);
+        for (int t = 0; t < rows; t++) {
+            if (t >= fitRows) {
+                for (int c = 0; c < d; c++) {
+                    errors[(t - fitRows) * d + c] = z[t * d + c] - runner.prediction[c];
+                }
+            }
+            runner.advance(z, t * d);
+        }
+        double[] errorMean = columnMeans(errors, heldBack, d);
+        double[] errorPrecision = precision(errors, heldBack, d, errorMean);
+        double[] stateMean = columnMeans(z, fitRows, d);
+        double[] statePrecision = precision(z, fitRows, d, stateMean);
+
+        // 4. calibrate the statistics: on the held-back part, and on every training reading after
+        //    the first SMOOTHING (the predictor has seen the fit part, so its errors there are
+        //    smaller; but a quiet held-back part must not make ordinary behaviour of the rest look rare)
+        TrainedModel uncalibrated = new TrainedModel(d, mean, sd, predictor, weights, errorMean, errorPrecision,
+                stateMean, statePrecision, 1.0, 1.0, 1.0, null, null, null, rows, bestError, lastValueError);
+        int burnIn = SMOOTHING;
+        double[][] all = new double[3][rows - burnIn];
+        HistoryDetector.Statistics live = new HistoryDetector.Statistics(uncalibrated);
+        for (int t = 0; t < rows; t++) {
+            live.observe(readings, t * d);
+            if (t >= burnIn) {
+                all[0][t - burnIn] = live.error;
+                all[1][t - burnIn] = live.sustained;
+                all[2][t - burnIn] = live.state;
+            }
+            live.predictNext();
+        }
+        double[] levels = new double[3];
+        for (int k = 0; k < 3; k++) {
+            double[] heldBackPart = java.util.Arrays.copyOfRange(all[k], fitRows - burnIn, rows - burnIn);
+            levels[k] = Math.max(TailLevel.of(heldBackPart, TAIL_PROBABILITY), TailLevel.of(all[k], TAIL_PROBABILITY));
+        }
+        // the range of the training readings, and how far beyond it a reading is new territory:
+        // as for the online detector, 1% of the range and half the channel's typical error
+        double[] low = new double[d];
+        double[] high = new double[d];
+        double[] tolerance = new double[d];
+        java.util.Arrays.fill(low, Double.POSITIVE_INFINITY);
+        java.util.Arrays.fill(high, Double.NEGATIVE_INFINITY);
+        for (int t = 0; t < rows; t++) {
+            for (int c = 0; c < d; c++) {
+                low[c] = Math.min(low[c], readings[t * d + c]);
+                high[c] = Math.max(high[c], readings[t * d + c]);
+            }
+        }
+        for (int c = 0; c < d; c++) {
+            double typical = 0.0;
+            for (int t = 0; t < heldBack; t++) {
+                typical += Math.abs(errors[t * d + c]);
+            }
+            typical = typical / heldBack * sd[c];
+            tolerance[c] = Math.max(AnomalyScorer.SPATIAL_TOLERANCE * (high[c] - low[c]),
+                    AnomalyScorer.SPATIAL_ERRORS * typical);
+        }
+        return new TrainedModel(d, mean, sd, predictor, weights, errorMean, errorPrecision, stateMean,
+                statePrecision, levels[0], levels[1], levels[2], low, high, tolerance, rows, bestError,
+                lastValueError);
+    }
+
+    /** {@code (v − mean)ᵀ P (v − mean) / D} of the vector at {@code v[offset..]}, its per-channel parts into {@code parts}. */
+    static double mahalanobis(double[] v, int offset, double[] mean, double[] precision, int d, double[] parts) {
+        double total = 0.0;
+        for (int i = 0; i < d; i++) {
+            double row = 0.0;
+            for (int j = 0; j < d; j++) {
+                row += precision[i * d + j] * (v[offset + j] - mean[j]);
+            }
+            double part = (v[offset + i] - mean[i]) * row;
+            parts[i] = part;
+            total += part;
+        }
+        return Math.max(0.0, total / d);
+    }
+
+    /** Normalised channel {@code c} of a raw reading. */
+    double normalise(double value, int c) {
+        return (value - mean[c]) / sd[c];
+    }
+
+    /** A raw reading of channel {@code c} from its normalised value. */
+    double denormalise(double z, int c) {
+        return mean[c] + z * sd[c];
+    }
+
+    static double clamp(double z) {
+        return Math.max(-INPUT_CLAMP, Math.min(INPUT_CLAMP, z));
+    }
+
+    private static double[] columnMeans(double[] rows, int n, int d) {
+        double[] means = new double[d];
+        for (int t = 0; t < n; t++) {
+            for (int c = 0; c < d; c++) {
+                means[c] += rows[t * d + c];
+            }
+        }
+        for (int c = 0; c < d; c++) {
+            means[c] /= n;
+        }
+        return means;
+    }
+
+    /** The inverse of the rows' covariance plus a ridge of {@value #RIDGE} of its mean variance (ojAlgo's Cholesky). */
+    private static double[] precision(double[] rows, int n, int d, double[] means) {
+        double[] covariance = new double[d * d];
+        for (int t = 0; t < n; t++) {
+            for (int i = 0; i < d; i++) {
+                double a = rows[t * d + i] - means[i];
+                for (int j = 0; j < d; j++) {
+                    covariance[i * d + j] += a * (rows[t * d + j] - means[j]);
+                }
+            }
+        }
+        double trace = 0.0;
+        for (int k = 0; k < d * d; k++) {
+            covariance[k] /= n;
+        }
+        for (int i = 0; i < d; i++) {
+            trace += covariance[i * d + i];
+        }
+        double ridge = RIDGE * trace / d + 1e-12;
+        for (int i = 0; i < d; i++) {
+            covariance[i * d + i] += ridge;
+        }
+        Cholesky<Double> cholesky = Cholesky.R064.make(d, d);
+        if (!cholesky.decompose(R064Store.wrap(covariance, d)) || !cholesky.isSPD()) {
+            throw new IllegalStateException("covariance with a ridge is not positive definite");
+        }
+        MatrixStore<Double> inverse = cholesky.getInverse();
+        double[] precision = new double[d * d];
+        for (int i = 0; i < d; i++) {
+            for (int j = 0; j < d; j++) {
+                precision[i * d + j] = 0.5 * (inverse.doubleValue(i, j) + inverse.doubleValue(j, i));
+            }
+        }
+        return precision;
+    }
+
+    /** Steps the model's predictor over normalised readings; holds its prediction of the next one. */
+    static final class Runner {
+
+        final double[] prediction;
+        private final LstmCell.Workspace cell;
+        private final LstmState state;
+        private final double[] x;
+
+        Runner(int d, LstmWeights weights) {
+            this.prediction = new double[d];
+            this.cell = weights == null ? null : new LstmCell(weights).newWorkspace();
+            this.state = weights == null ? null : LstmState.zeros(weights.shape().hiddenSize());
+            this.x = new double[d];
+        }
+
+        Runner(int d, LstmWeights weights, double[] hidden, double[] cellState, double[] prediction) {
+            this(d, weights);
+            if (state != null) {
+                state.setInPlace(LstmState.of(hidden, cellState));
+            }
+            System.arraycopy(prediction, 0, this.prediction, 0, d);
+        }
+
+        /** Takes the normalised reading at {@code z[offset..]} and predicts the next one. */
+        void advance(double[] z, int offset) {
+            int d = x.length;
+            if (cell == null) {
+                System.arraycopy(z, offset, prediction, 0, d);
+                return;
+            }
+            for (int c = 0; c < d; c++) {
+                x[c] = clamp(z[offset + c]);
+            }
+            cell.stepInPlace(x, state);
+            cell.predictInto(state, prediction);
+        }
+    }
+}
