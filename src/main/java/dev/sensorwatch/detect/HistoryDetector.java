@@ -41,6 +41,9 @@ import java.util.Arrays;
  */
 final class HistoryDetector {
 
+    /** The largest ratio a statistic counts as (a score of 1 - 1e-9): no reading is infinitely rare. */
+    static final double LARGEST_RATIO = 1e9;
+
     private final DetectorConfig config;
     private final int channels;
     private long readings;
@@ -54,8 +57,11 @@ final class HistoryDetector {
     private Statistics statistics;
     /** Inside an event, readings below the event level in a row still needed to end it; otherwise 0. */
     private int holdOff;
-    /** The largest ratio reached inside the sensor's events, decaying with the record half-life. */
-    private double eventRecord;
+    /** The statistic that opened the current or last event. */
+    private int eventKind;
+    /** Per statistic, the largest ratio it reached in the sensor's events that it opened, decaying with the record half-life. */
+    private final double[] eventRecords = new double[3];
+    private static final Signal[] SIGNALS = {Signal.PREDICTION_ERROR, Signal.SUSTAINED_ERROR, Signal.STATE_DISTANCE};
     private final double decay;
 
     HistoryDetector(DetectorConfig config, int channels) {
@@ -132,59 +138,58 @@ final class HistoryDetector {
             predicted[c] = model.denormalise(s.runner.prediction[c], c);
         }
         s.observe(values, 0);
-        double errorRatio = s.error / model.errorLevel;
-        double sustainedRatio = s.sustained / model.sustainedLevel;
-        double stateRatio = s.state / model.stateLevel;
-        double ratio = errorRatio;
-        Signal signal = Signal.PREDICTION_ERROR;
-        double[] parts = s.errorParts;
-        if (sustainedRatio > ratio) {
-            ratio = sustainedRatio;
-            signal = Signal.SUSTAINED_ERROR;
-            parts = s.sustainedParts;
-        }
-        if (stateRatio > ratio) {
-            ratio = stateRatio;
-            signal = Signal.STATE_DISTANCE;
-            parts = s.stateParts;
-        }
-        double[] outside = null;
-        for (int c = 0; c < channels; c++) {
-            double beyond = Math.max(values[c] - model.high[c], model.low[c] - values[c]) - model.tolerance[c];
-            if (beyond > 0.0) {
-                if (outside == null) {
-                    outside = new double[channels];
-                }
-                outside[c] = beyond / (model.high[c] - model.low[c] + model.tolerance[c]);
+        // each statistic over its calibrated level and over the largest ratio it reached in the
+        // sensor's past events that it opened (decaying): a flag needs something rarer than what
+        // lately happened in an event of the same kind, so a pattern that recurs raises one alarm,
+        // while an event of another kind (a level shift after a spike) is flagged as ever
+        double[] raw = {ratio(s.error, model.errorLevel), ratio(s.sustained, model.sustainedLevel),
+            ratio(s.state, model.stateLevel)};
+        double rawLargest = 0.0;
+        double ratio = 0.0;
+        int kind = 0;
+        for (int k = 0; k < raw.length; k++) {
+            eventRecords[k] *= decay;
+            rawLargest = Math.max(rawLargest, raw[k]);
+            double r = raw[k] / Math.max(1.0, eventRecords[k]);
+            if (r > ratio) {
+                ratio = r;
+                kind = k;
             }
         }
-        if (outside != null && AnomalyScorer.SPATIAL_RATIO > ratio) {
-            ratio = AnomalyScorer.SPATIAL_RATIO;
-            signal = Signal.NEW_TERRITORY;
-            parts = outside;
-        }
-        // the largest ratio of the sensor's past events, decaying: a flag needs something rarer
-        // than what the sensor has lately done in an event (a pattern that recurs raises one alarm)
-        eventRecord *= decay;
-        double score = AnomalyScorer.scoreOf(ratio / Math.max(1.0, eventRecord));
+        Signal signal = SIGNALS[kind];
+        double[] parts = kind == 0 ? s.errorParts : kind == 1 ? s.sustainedParts : s.stateParts;
+        double score = AnomalyScorer.scoreOf(ratio);
         boolean opens = false;
         boolean inEvent;
         if (holdOff > 0) {
             inEvent = true;
-            holdOff = ratio >= 1.0 || score >= config.threshold() ? SensorDetector.EVENT_QUIET : holdOff - 1;
+            holdOff = rawLargest >= 1.0 || score >= config.threshold() ? SensorDetector.EVENT_QUIET : holdOff - 1;
+            eventRecords[eventKind] = Math.max(eventRecords[eventKind], raw[eventKind]);
         } else if (score >= config.threshold()) {
             opens = true;
             inEvent = true;
             holdOff = SensorDetector.EVENT_QUIET;
+            eventKind = kind;
+            eventRecords[kind] = Math.max(eventRecords[kind], raw[kind]);
         } else {
             inEvent = false;
-        }
-        if (inEvent) {
-            eventRecord = Math.max(eventRecord, ratio);
         }
         s.predictNext();
         return new Score(eventTime, values.clone(), predicted, Math.sqrt(s.error), score, opens, shares(parts),
                 readings - 1, ratio > 0.0 ? signal : Signal.NONE, inEvent);
+    }
+
+    /**
+     * A statistic over its calibrated level; 0 for a statistic of 0. A level of 0 (a sensor that
+     * never varied in training) makes every positive value as rare as can be: a ratio of
+     * {@value #LARGEST_RATIO}.
+     */
+    private static double ratio(double statistic, double level) {
+        if (!(statistic > 0.0)) {
+            return 0.0;
+        }
+        double r = statistic / level;
+        return r < LARGEST_RATIO ? r : LARGEST_RATIO;
     }
 
     private double[] shares(double[] parts) {

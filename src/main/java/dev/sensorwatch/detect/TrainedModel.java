@@ -93,18 +93,13 @@ public final class TrainedModel {
     final double errorLevel;
     final double sustainedLevel;
     final double stateLevel;
-    /** Per channel, the smallest and largest training reading and the tolerance beyond them (raw units). */
-    final double[] low;
-    final double[] high;
-    final double[] tolerance;
     final int trainingReadings;
     final double lstmHeldBackError;
     final double lastValueHeldBackError;
 
     private TrainedModel(int channels, double[] mean, double[] sd, Predictor predictor, LstmWeights weights,
                          double[] errorMean, double[] errorPrecision, double[] stateMean, double[] statePrecision,
-                         double errorLevel, double sustainedLevel, double stateLevel, double[] low, double[] high,
-                         double[] tolerance, int trainingReadings, double lstmHeldBackError,
+                         double errorLevel, double sustainedLevel, double stateLevel, int trainingReadings, double lstmHeldBackError,
                          double lastValueHeldBackError) {
         this.channels = channels;
         this.mean = mean;
@@ -118,9 +113,6 @@ public final class TrainedModel {
         this.errorLevel = errorLevel;
         this.sustainedLevel = sustainedLevel;
         this.stateLevel = stateLevel;
-        this.low = low;
-        this.high = high;
-        this.tolerance = tolerance;
         this.trainingReadings = trainingReadings;
         this.lstmHeldBackError = lstmHeldBackError;
         this.lastValueHeldBackError = lastValueHeldBackError;
@@ -236,7 +228,7 @@ public final class TrainedModel {
         //    the first SMOOTHING (the predictor has seen the fit part, so its errors there are
         //    smaller; but a quiet held-back part must not make ordinary behaviour of the rest look rare)
         TrainedModel uncalibrated = new TrainedModel(d, mean, sd, predictor, weights, errorMean, errorPrecision,
-                stateMean, statePrecision, 1.0, 1.0, 1.0, null, null, null, rows, bestError, lastValueError);
+                stateMean, statePrecision, 1.0, 1.0, 1.0, rows, bestError, lastValueError);
         int burnIn = SMOOTHING;
         double[][] all = new double[3][rows - burnIn];
         HistoryDetector.Statistics live = new HistoryDetector.Statistics(uncalibrated);
@@ -254,30 +246,8 @@ public final class TrainedModel {
             double[] heldBackPart = java.util.Arrays.copyOfRange(all[k], fitRows - burnIn, rows - burnIn);
             levels[k] = Math.max(TailLevel.of(heldBackPart, TAIL_PROBABILITY), TailLevel.of(all[k], TAIL_PROBABILITY));
         }
-        // the range of the training readings, and how far beyond it a reading is new territory:
-        // as for the online detector, 1% of the range and half the channel's typical error
-        double[] low = new double[d];
-        double[] high = new double[d];
-        double[] tolerance = new double[d];
-        java.util.Arrays.fill(low, Double.POSITIVE_INFINITY);
-        java.util.Arrays.fill(high, Double.NEGATIVE_INFINITY);
-        for (int t = 0; t < rows; t++) {
-            for (int c = 0; c < d; c++) {
-                low[c] = Math.min(low[c], readings[t * d + c]);
-                high[c] = Math.max(high[c], readings[t * d + c]);
-            }
-        }
-        for (int c = 0; c < d; c++) {
-            double typical = 0.0;
-            for (int t = 0; t < heldBack; t++) {
-                typical += Math.abs(errors[t * d + c]);
-            }
-            typical = typical / heldBack * sd[c];
-            tolerance[c] = Math.max(AnomalyScorer.SPATIAL_TOLERANCE * (high[c] - low[c]),
-                    AnomalyScorer.SPATIAL_ERRORS * typical);
-        }
         return new TrainedModel(d, mean, sd, predictor, weights, errorMean, errorPrecision, stateMean,
-                statePrecision, levels[0], levels[1], levels[2], low, high, tolerance, rows, bestError,
+                statePrecision, levels[0], levels[1], levels[2], rows, bestError,
                 lastValueError);
     }
 

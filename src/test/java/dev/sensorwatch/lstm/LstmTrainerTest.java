@@ -93,4 +93,34 @@ class LstmTrainerTest {
     private static double square(double v) {
         return v * v;
     }
+
+    @Test
+    void stopsEarlyOnTheHeldBackRowsAndReturnsTheBestPass() {
+        double[] series = noisySine(1500, 12);
+        TrainerConfig config = TrainerConfig.defaults().withEpochs(40);
+        LstmTrainer.HeldBackResult result = new LstmTrainer(config).fitWithHeldBack(series, 1, 1200, 2);
+
+        int passes = result.heldBackLosses().length;
+        assertThat(passes).isBetween(result.bestEpoch() + 1, Math.min(40, result.bestEpoch() + 3));
+        for (double loss : result.heldBackLosses()) {
+            assertThat(result.bestHeldBackLoss()).isLessThanOrEqualTo(loss);
+        }
+        // the weights returned are the best pass's: their held-back error, measured here, is the one reported
+        LstmCell.Workspace workspace = new LstmCell(result.weights()).newWorkspace();
+        LstmState state = LstmState.zeros(config.hiddenSize());
+        double[] x = new double[1];
+        double[] prediction = new double[1];
+        double sum = 0.0;
+        for (int t = 0; t + 1 < series.length; t++) {
+            x[0] = series[t];
+            workspace.stepInPlace(x, state);
+            if (t + 1 >= 1200) {
+                workspace.predictInto(state, prediction);
+                sum += (prediction[0] - series[t + 1]) * (prediction[0] - series[t + 1]);
+            }
+        }
+        assertThat(sum / 300).isEqualTo(result.bestHeldBackLoss());
+        // and they predict the sine better than the previous value does (its mean squared error is about (2π/25)²/2)
+        assertThat(result.bestHeldBackLoss()).isLessThan(0.5 * (2 * Math.PI / PERIOD) * (2 * Math.PI / PERIOD));
+    }
 }
