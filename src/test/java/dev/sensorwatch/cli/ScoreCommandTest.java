@@ -219,4 +219,41 @@ class ScoreCommandTest {
         assertThat(rows.get(SPIKE_ROW)[3]).isEqualTo("1");
         assertThat(scores[0]).isZero(); // still warming up
     }
+
+    @Test
+    void aTrainingPeriodIsLearnedUnflaggedThenTheSpikeAfterItIsFlagged() throws IOException {
+        Path out = dir.resolve("trained");
+        MainTest.Run run = score(input.resolve(NAB_FILE), out, "--format", "nab", "--learn-first", "120");
+        assertThat(run.code()).as(run.all()).isZero();
+        List<String[]> rows = rows(out.resolve("machine_temperature.csv"), ",");
+        for (int i = 0; i < rows.size(); i++) {
+            String[] row = rows.get(i);
+            if (i < 120) {
+                assertThat(row[6]).isEqualTo("training");
+                assertThat(Double.parseDouble(row[2])).isZero();
+                assertThat(row[3]).isEqualTo("0");
+            } else {
+                assertThat(row[6]).isNotEqualTo("training");
+                assertThat(row[3]).isEqualTo(i == SPIKE_ROW ? "1" : "0");
+            }
+        }
+    }
+
+    @Test
+    void learnUntilTakesTheReadingsBeforeAnInstant() throws IOException {
+        Path out = dir.resolve("until");
+        // rows are five minutes apart from 2014-04-01 00:00: 2014-04-01 12:00 is row 144
+        MainTest.Run run = score(input.resolve(NAB_FILE), out, "--format", "nab", "--learn-until", "2014-04-01 12:00:00");
+        assertThat(run.code()).as(run.all()).isZero();
+        List<String[]> rows = rows(out.resolve("machine_temperature.csv"), ",");
+        assertThat(rows.stream().filter(row -> row[6].equals("training")).count()).isEqualTo(144);
+        assertThat(rows.get(SPIKE_ROW)[3]).isEqualTo("1");
+    }
+
+    @Test
+    void aBadTrainingPeriodStopsWithWhatToFix() {
+        MainTest.Run run = score(input.resolve(NAB_FILE), dir.resolve("bad"), "--format", "nab", "--learn-first", "a while");
+        assertThat(run.code()).isNotZero();
+        assertThat(run.err()).contains("--learn-first", "'a while'");
+    }
 }
