@@ -29,13 +29,17 @@ import java.util.Arrays;
  * </ul>
  *
  * <p>Each statistic is divided by its calibrated level, the value a normal reading reaches with
- * probability {@value TrainedModel#TAIL_PROBABILITY}; the score is {@code R / (1 + R)} of the
- * largest such ratio {@code R}. So a score of 0.5 is as rare as one normal reading in 10,000,
- * and scores rank by rarity across sensors. A reading at or above the threshold opens an event
- * and is flagged; the event lasts while readings keep scoring at least 0.5 (or the threshold,
- * if lower) and ends after {@value SensorDetector#EVENT_QUIET} readings in a row below it: a
- * sensor that stays in a bad state stays {@code inEvent} until it is back to normal. Scores
- * inside an event are reported as they are; only the reading that opens it is flagged.
+ * probability {@value TrainedModel#TAIL_PROBABILITY}, and by the largest such ratio it reached in
+ * the sensor's past events that it opened, when that is above 1 (a record halving every
+ * {@link DetectorConfig#recordHalfLife()} readings): a pattern that recurs raises one alarm, while
+ * an event of another kind (a level shift after a spike) is flagged as ever. The score is
+ * {@code R / (1 + R)} of the largest ratio {@code R}; before any event, a score of 0.5 is as rare
+ * as one normal reading in 10,000, and scores rank by rarity across sensors. A reading at or
+ * above the threshold opens an event and is flagged; the event lasts while some statistic stays
+ * above its calibrated level (or the score at the threshold) and ends after
+ * {@value SensorDetector#EVENT_QUIET} readings in a row without: a sensor that stays in a bad
+ * state stays {@code inEvent} until it is back to normal. Scores inside an event are reported as
+ * they are; only the reading that opens it is flagged.
  *
  * <p>Mutable; one thread at a time. Deterministic: the same readings give the same scores.
  */

@@ -344,14 +344,6 @@ public final class TrainedModel {
             this.x = new double[d];
         }
 
-        Runner(int d, LstmWeights weights, double[] hidden, double[] cellState, double[] prediction) {
-            this(d, weights);
-            if (state != null) {
-                state.setInPlace(LstmState.of(hidden, cellState));
-            }
-            System.arraycopy(prediction, 0, this.prediction, 0, d);
-        }
-
         /** Takes the normalised reading at {@code z[offset..]} and predicts the next one. */
         void advance(double[] z, int offset) {
             int d = x.length;
