@@ -251,7 +251,13 @@ public final class TrainedModel {
                 lastValueError);
     }
 
-    /** {@code (v − mean)ᵀ P (v − mean) / D} of the vector at {@code v[offset..]}, its per-channel parts into {@code parts}. */
+    /**
+     * {@code (v − mean)ᵀ P (v − mean) / D} of the vector at {@code v[offset..]}, and into
+     * {@code parts} each channel's part in it: how much the distance would drop if that channel
+     * alone were set to what the other channels make it expect, {@code ((P (v − mean))_i)² / P_ii}.
+     * A channel that breaks its relation with the others carries the distance even where the others
+     * moved more.
+     */
     static double mahalanobis(double[] v, int offset, double[] mean, double[] precision, int d, double[] parts) {
         double total = 0.0;
         for (int i = 0; i < d; i++) {
@@ -259,9 +265,8 @@ public final class TrainedModel {
             for (int j = 0; j < d; j++) {
                 row += precision[i * d + j] * (v[offset + j] - mean[j]);
             }
-            double part = (v[offset + i] - mean[i]) * row;
-            parts[i] = part;
-            total += part;
+            parts[i] = row * row / precision[i * d + i];
+            total += (v[offset + i] - mean[i]) * row;
         }
         return Math.max(0.0, total / d);
     }

@@ -168,6 +168,59 @@ class TrainingPeriodDetectorTest {
         assertThat(scores.get(TrainedModel.MIN_TRAINING_READINGS).signal()).isNotEqualTo(Signal.TRAINING);
     }
 
+    /** Three channels driven by one hidden process, each with its own gain, offset and noise. */
+    private static double[][] threeChannels(int rows, long seed) {
+        Random random = new Random(seed);
+        double[][] readings = new double[rows][];
+        double level = 0.0;
+        for (int t = 0; t < rows; t++) {
+            level += 0.05 * (0.0 - level) + 0.3 * random.nextGaussian();
+            readings[t] = new double[] {50.0 + level + 0.1 * random.nextGaussian(),
+                3.0 + 0.5 * level + 0.05 * random.nextGaussian(), 20.0 - level + 0.1 * random.nextGaussian()};
+        }
+        return readings;
+    }
+
+    @Test
+    void aSlowDriftOfOneChannelOfThreeIsFlaggedAndThatChannelNamed() {
+        double[][] readings = threeChannels(TRAINING + 1_500, 9);
+        int from = TRAINING + 200;
+        for (int t = from; t < readings.length; t++) {
+            readings[t][2] += 0.002 * (t - from); // the third channel drifts 0.2 per 100 readings, a fifth of its own noise-free swing
+        }
+        List<Score> scores = run(firstReadings(TRAINING), readings);
+        int first = firstFlag(scores, TRAINING);
+        assertThat(first).isBetween(from, from + 1_000);
+        double[] shares = scores.get(first).channelShares();
+        assertThat(shares[2]).isGreaterThan(Math.max(shares[0], shares[1]));
+    }
+
+    @Test
+    void aVarianceChangeAtTheSameMeanIsFlagged() {
+        double[][] readings = threeChannels(TRAINING + 1_000, 10);
+        Random random = new Random(99);
+        int from = TRAINING + 300;
+        for (int t = from; t < readings.length; t++) {
+            readings[t][1] += 0.5 * random.nextGaussian(); // ten times the channel's noise, same mean
+        }
+        List<Score> scores = run(firstReadings(TRAINING), readings);
+        int first = firstFlag(scores, TRAINING);
+        assertThat(first).isBetween(from, from + 20);
+        assertThat(scores.get(first).channelShares()[1]).isGreaterThan(0.5);
+    }
+
+    @Test
+    void aGapInTheDataIsNoAnomalyByItself() {
+        double[][] readings = threeChannels(TRAINING + 2_000, 11);
+        SensorDetector detector = SensorDetector.fresh(firstReadings(TRAINING), 3);
+        long flags = 0;
+        for (int t = 0; t < readings.length; t++) {
+            long gap = t >= TRAINING + 1_000 ? 3 * 86_400_000L : 0L; // three days without readings, then the same process
+            flags += detector.process(START + t * MINUTE + gap, readings[t], workspace).anomaly() ? 1 : 0;
+        }
+        assertThat(flags).isLessThanOrEqualTo(1);
+    }
+
     private static int firstFlag(List<Score> scores, int from) {
         for (int t = from; t < scores.size(); t++) {
             if (scores.get(t).anomaly()) {
