@@ -24,7 +24,7 @@ import picocli.CommandLine.ParentCommand;
 
 /** {@code sensorwatch bench}: measurements of the detector. */
 @Command(name = "bench", mixinStandardHelpOptions = true,
-        description = "Measures the detector.", subcommands = {BenchCommand.Nab.class, BenchCommand.Stream.class})
+        description = "Measures the detector.", subcommands = {BenchCommand.Nab.class, BenchCommand.Smap.class, BenchCommand.Stream.class})
 final class BenchCommand implements Runnable {
 
     @CommandLine.Spec
@@ -96,6 +96,70 @@ final class BenchCommand implements Runnable {
                     DemoCommand.deleteQuietly(results);
                 }
             }
+        }
+    }
+
+    /**
+     * {@code sensorwatch bench smap}: scores the SMAP telemetry twice, learning from each
+     * channel's training part ({@code --learn-until}) and online from nothing, and prints the
+     * event-wise and row-wise table of both, test parts only.
+     */
+    @Command(name = "smap", mixinStandardHelpOptions = true,
+            description = {"Scores the SMAP telemetry (see its README) with --learn-until at the start of the test parts, and",
+                "online without it, and prints event-wise and row-wise precision, recall and F1 of in_event and",
+                "is_anomaly over the test parts."})
+    static final class Smap implements Callable<Integer> {
+
+        /** Where every SMAP test part starts. */
+        static final String TEST_START = "2020-06-01T00:00:00";
+
+        @ParentCommand
+        BenchCommand bench;
+
+        @Option(names = "--smap", paramLabel = "DIR", required = true,
+                description = "The SMAP folder: data/ and labels/combined_windows.json (../shared/data/smap in the development tree).")
+        Path smap;
+
+        @Option(names = "--threshold", paramLabel = "SCORE", defaultValue = DetectorConfig.DEFAULT_THRESHOLD_TEXT,
+                description = "Flag threshold. Default: ${DEFAULT-VALUE}.")
+        String threshold;
+
+        @Option(names = "--per-series", description = "Also list each channel's windows, found windows and false alarms.")
+        boolean perSeries;
+
+        @Override
+        public Integer call() throws Exception {
+            Path data = smap.resolve("data");
+            Path labels = smap.resolve("labels").resolve("combined_windows.json");
+            if (!Files.isDirectory(data) || !Files.isRegularFile(labels)) {
+                throw new IllegalArgumentException("--smap " + smap + " does not hold data/ and labels/combined_windows.json");
+            }
+            PrintWriter out = bench.spec.commandLine().getOut();
+            long from = dev.sensorwatch.io.Timestamps.parseMillis(TEST_START, java.time.ZoneOffset.UTC);
+            for (boolean learn : new boolean[] {true, false}) {
+                Path results = Files.createTempDirectory("sensorwatch-smap");
+                try {
+                    List<String> args = new ArrayList<>(List.of("score", "--format", "nab", "--input", data.toString(),
+                            "--output", results.toString(), "--threshold", threshold));
+                    if (learn) {
+                        args.addAll(List.of("--learn-until", TEST_START));
+                    }
+                    out.println(learn ? "Learning from each channel's training part (--learn-until " + TEST_START + ")"
+                            : "Learning online from nothing (no training options)");
+                    int code = bench.spec.commandLine().getParent().execute(args.toArray(String[]::new));
+                    if (code != 0) {
+                        return code;
+                    }
+                    for (String column : List.of("in_event", "is_anomaly")) {
+                        FlagEvaluation.print(out, column, FlagEvaluation.evaluate(results, labels, column, from, 0),
+                                perSeries && column.equals("in_event"));
+                    }
+                    out.println();
+                } finally {
+                    DemoCommand.deleteQuietly(results);
+                }
+            }
+            return 0;
         }
     }
 

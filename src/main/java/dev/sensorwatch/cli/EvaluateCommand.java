@@ -13,7 +13,9 @@ import picocli.CommandLine.ParentCommand;
 @Command(name = "evaluate", mixinStandardHelpOptions = true,
         description = {"Scores a results folder (the layout score writes) against NAB-style labelled windows by",
             "NAB's rules: probationary period, early-detection reward, one threshold per profile for the",
-            "whole corpus. Prints the standard, reward-low-FP and reward-low-FN scores and a table per category."})
+            "whole corpus. Prints the standard, reward-low-FP and reward-low-FN scores and a table per category.",
+            "With --flag-column (in_event, is_anomaly): event-wise and row-wise precision, recall and F1 of that",
+            "column instead (a window overlapped by a flagged run is found; a run overlapping no window is a false alarm)."})
 final class EvaluateCommand implements Callable<Integer> {
 
     @ParentCommand
@@ -33,8 +35,39 @@ final class EvaluateCommand implements Callable<Integer> {
     @Option(names = "--per-series", description = "Also list detected windows and false positives of each series.")
     boolean perSeries;
 
+    @Option(names = "--flag-column", paramLabel = "NAME",
+            description = "Evaluate this 0/1 column (in_event or is_anomaly) event-wise and row-wise instead of NAB's score.")
+    String flagColumn;
+
+    @Option(names = "--from", paramLabel = "INSTANT",
+            description = "With --flag-column: evaluate only rows at or after INSTANT (UTC unless it has an offset), such as the end of --learn-until.")
+    String from;
+
+    @Option(names = "--skip-first", paramLabel = "N", defaultValue = "0",
+            description = "With --flag-column: leave each series' first N rows out, such as the readings of --learn-first N. Default: ${DEFAULT-VALUE}.")
+    int skipFirst;
+
     @Override
     public Integer call() throws Exception {
+        if (flagColumn == null && (from != null || skipFirst != 0)) {
+            throw new IllegalArgumentException("--from and --skip-first go with --flag-column");
+        }
+        if (skipFirst < 0) {
+            throw new IllegalArgumentException("--skip-first must be 0 or more, got " + skipFirst);
+        }
+        if (flagColumn != null) {
+            long fromMillis = Long.MIN_VALUE;
+            if (from != null) {
+                try {
+                    fromMillis = dev.sensorwatch.io.Timestamps.parseMillis(from, java.time.ZoneOffset.UTC);
+                } catch (java.time.DateTimeException e) {
+                    throw new IllegalArgumentException("--from: " + e.getMessage(), e);
+                }
+            }
+            FlagEvaluation.print(main.spec.commandLine().getOut(), flagColumn,
+                    FlagEvaluation.evaluate(results, labels, flagColumn, fromMillis, skipFirst), perSeries);
+            return 0;
+        }
         List<ScoredSeries> corpus = NabEvaluation.read(results, labels);
         List<NabScorer.Result> scored = NabEvaluation.score(corpus);
         NabEvaluation.print(main.spec.commandLine().getOut(), scored, perSeries);

@@ -61,4 +61,49 @@ public final class ResultFiles {
             return new Rows(times, scores);
         }
     }
+
+    /**
+     * One result file's times and one 0/1 column ({@code in_event}, {@code is_anomaly}); an empty
+     * cell (a row not scored) reads as 0.
+     *
+     * @param times epoch milliseconds per row
+     * @param flags the column per row
+     */
+    public record Flags(long[] times, boolean[] flags) {
+    }
+
+    /**
+     * Reads the {@code timestamp} column and the 0/1 column {@code column} of a result file.
+     *
+     * @throws DataFileException if a column is missing or a cell is not 0, 1 or empty, with file and line
+     * @throws IOException       if the file cannot be read
+     */
+    public static Flags readFlags(Path file, String column) throws IOException {
+        try (Reader reader = Files.newBufferedReader(file);
+             CSVParser parser = CSVFormat.DEFAULT.builder().setHeader().setSkipHeaderRecord(true).get().parse(reader)) {
+            List<String> header = parser.getHeaderNames();
+            if (!header.contains("timestamp") || !header.contains(column)) {
+                throw new DataFileException(file, 1, "a result file needs the columns timestamp and " + column
+                        + ", found " + header);
+            }
+            List<CSVRecord> records = parser.getRecords();
+            long[] times = new long[records.size()];
+            boolean[] flags = new boolean[records.size()];
+            for (int i = 0; i < records.size(); i++) {
+                CSVRecord record = records.get(i);
+                long line = record.getRecordNumber() + 1;
+                try {
+                    times[i] = Timestamps.parseMillis(record.get("timestamp"), ZoneOffset.UTC);
+                } catch (DateTimeException e) {
+                    throw new DataFileException(file, line, "timestamp '" + record.get("timestamp") + "' does not parse", e);
+                }
+                String flag = record.get(column);
+                if (!flag.isEmpty() && !flag.equals("0") && !flag.equals("1")) {
+                    throw new DataFileException(file, line, column + " '" + flag + "' is not 0, 1 or empty");
+                }
+                flags[i] = flag.equals("1");
+            }
+            return new Flags(times, flags);
+        }
+    }
 }
