@@ -2,6 +2,7 @@ package dev.sensorwatch.cli;
 
 import dev.sensorwatch.detect.DetectorConfig;
 import dev.sensorwatch.kafka.EmbeddedKafkaBroker;
+import dev.sensorwatch.nab.EventEvaluation;
 import dev.sensorwatch.nab.NabScorer;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -136,29 +137,38 @@ final class BenchCommand implements Runnable {
             }
             PrintWriter out = bench.spec.commandLine().getOut();
             long from = dev.sensorwatch.io.Timestamps.parseMillis(TEST_START, java.time.ZoneOffset.UTC);
-            for (boolean learn : new boolean[] {true, false}) {
+            // what each predictor contributes: learning from history with both, with one of them, and online
+            String[][] runs = {{"lstm,last", TEST_START}, {"lstm", TEST_START}, {"last", TEST_START},
+                {"lstm,last,daily", null}};
+            List<String> lines = new ArrayList<>();
+            for (String[] run : runs) {
                 Path results = Files.createTempDirectory("sensorwatch-smap");
                 try {
                     List<String> args = new ArrayList<>(List.of("score", "--format", "nab", "--input", data.toString(),
-                            "--output", results.toString(), "--threshold", threshold));
-                    if (learn) {
-                        args.addAll(List.of("--learn-until", TEST_START));
+                            "--output", results.toString(), "--threshold", threshold, "--members", run[0]));
+                    if (run[1] != null) {
+                        args.addAll(List.of("--learn-until", run[1]));
                     }
-                    out.println(learn ? "Learning from each channel's training part (--learn-until " + TEST_START + ")"
-                            : "Learning online from nothing (no training options)");
+                    String what = (run[1] != null ? "--learn-until " + run[1] : "online, no training") + ", --members " + run[0];
+                    out.println(what);
                     int code = bench.spec.commandLine().getParent().execute(args.toArray(String[]::new));
                     if (code != 0) {
                         return code;
                     }
                     for (String column : List.of("in_event", "is_anomaly")) {
-                        FlagEvaluation.print(out, column, FlagEvaluation.evaluate(results, labels, column, from, 0),
-                                perSeries && column.equals("in_event"));
+                        Map<String, EventEvaluation.Counts> counts = FlagEvaluation.evaluate(results, labels, column, from, 0);
+                        FlagEvaluation.print(out, column, counts, perSeries && column.equals("in_event") && run == runs[0]);
+                        EventEvaluation.Counts t = FlagEvaluation.total(counts);
+                        lines.add(String.format("%-52s %-10s %6d/%-3d %12d %8.3f %8.3f", what, column, t.found(),
+                                t.windows(), t.falseAlarms(), t.f1(), t.rowF1()));
                     }
                     out.println();
                 } finally {
                     DemoCommand.deleteQuietly(results);
                 }
             }
+            out.printf("%-52s %-10s %10s %12s %8s %8s%n", "SMAP, test parts", "flags", "found", "false alarms", "F1", "row F1");
+            lines.forEach(out::println);
             return 0;
         }
     }

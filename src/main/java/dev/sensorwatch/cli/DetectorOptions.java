@@ -1,6 +1,7 @@
 package dev.sensorwatch.cli;
 
 import dev.sensorwatch.detect.DetectorConfig;
+import dev.sensorwatch.detect.Member;
 import picocli.CommandLine.Option;
 
 /** The detector's options, shared by every command that scores: {@code run}, {@code score}, {@code demo}. */
@@ -10,12 +11,22 @@ final class DetectorOptions {
             description = "Anomaly score in (0, 1] at or above which a reading is flagged; a flag opens an event that ends after 20 readings in a row below it, and raises one alarm. Default: ${DEFAULT-VALUE} (0.5 = as unusual as the sensor's recent record).")
     double threshold;
 
+    @Option(names = "--members", paramLabel = "LIST", defaultValue = "lstm,last,daily",
+            description = "Predictors the detector may choose from, comma-separated: lstm, last (the last value), daily (the same time a day earlier; online only). Switching some off shows what each contributes. Default: ${DEFAULT-VALUE}.")
+    String members;
+
     /** The detector parameters these options describe. */
     DetectorConfig config() {
+        DetectorConfig config;
         try {
-            return DetectorConfig.DEFAULTS.withThreshold(threshold);
+            config = DetectorConfig.DEFAULTS.withThreshold(threshold);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("--threshold: " + e.getMessage(), e);
+        }
+        try {
+            return config.withMembers(Member.parse(members));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--members: " + e.getMessage(), e);
         }
     }
 }

@@ -32,17 +32,23 @@ final class TrainingOptions {
         if (learnFirst != null && learnUntil != null) {
             throw new IllegalArgumentException("--learn-first and --learn-until both name a training period; give one");
         }
+        TrainingPeriod period = TrainingPeriod.NONE;
         if (learnFirst != null) {
-            return config.withTraining(parseFirst(learnFirst));
+            period = parseFirst(learnFirst);
         }
         if (learnUntil != null) {
             try {
-                return config.withTraining(TrainingPeriod.until(Timestamps.parseMillis(learnUntil, zone)));
+                period = TrainingPeriod.until(Timestamps.parseMillis(learnUntil, zone));
             } catch (DateTimeException e) {
                 throw new IllegalArgumentException("--learn-until: " + e.getMessage(), e);
             }
         }
-        return config;
+        try {
+            return config.withTraining(period);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException((learnFirst != null ? "--learn-first" : "--learn-until") + " with --members: "
+                    + e.getMessage(), e);
+        }
     }
 
     /** Parses {@code --learn-first}: a count of readings, or a duration with a unit (ms, s, m, h, d) or in ISO-8601. */

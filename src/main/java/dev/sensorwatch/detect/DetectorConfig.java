@@ -1,5 +1,7 @@
 package dev.sensorwatch.detect;
 
+import java.util.Set;
+
 /**
  * How every sensor's detector learns and scores; one immutable parameter set for all sensors.
  *
@@ -19,10 +21,11 @@ package dev.sensorwatch.detect;
  * @param seed              seed of every sensor's initial weights
  * @param training          each sensor's training period ({@link TrainingPeriod#NONE}: learn
  *                          online from the first reading)
+ * @param members           the predictors the ensemble may choose from (all by default)
  */
 public record DetectorConfig(int hiddenSize, int windowRows, double learningRate, double clipNorm,
                              int normalizerHorizon, int errorHorizon, int recordHalfLife, int warmupReadings,
-                             double threshold, long seed, TrainingPeriod training) {
+                             double threshold, long seed, TrainingPeriod training, Set<Member> members) {
 
     /**
      * The shipped flag threshold: the one that maximised the NAB standard-profile score of the
@@ -42,7 +45,7 @@ public record DetectorConfig(int hiddenSize, int windowRows, double learningRate
                           int normalizerHorizon, int errorHorizon, int recordHalfLife, int warmupReadings,
                           double threshold, long seed) {
         this(hiddenSize, windowRows, learningRate, clipNorm, normalizerHorizon, errorHorizon, recordHalfLife,
-                warmupReadings, threshold, seed, TrainingPeriod.NONE);
+                warmupReadings, threshold, seed, TrainingPeriod.NONE, Member.all());
     }
 
     /**
@@ -61,18 +64,28 @@ public record DetectorConfig(int hiddenSize, int windowRows, double learningRate
         require(warmupReadings >= 1, "warm-up must be at least 1 reading, got " + warmupReadings);
         require(threshold > 0.0 && threshold <= 1.0, "threshold must be in (0, 1], got " + threshold);
         require(training != null, "training period must be given (TrainingPeriod.NONE for none)");
+        require(members != null && !members.isEmpty(), "at least one member must be enabled");
+        members = Set.copyOf(members);
+        require(!training.isSet() || members.contains(Member.LSTM) || members.contains(Member.LAST_VALUE),
+                "a training period needs lstm or last among the members, got " + members);
     }
 
     /** Returns a copy with another flagging threshold. */
     public DetectorConfig withThreshold(double newThreshold) {
         return new DetectorConfig(hiddenSize, windowRows, learningRate, clipNorm, normalizerHorizon,
-                errorHorizon, recordHalfLife, warmupReadings, newThreshold, seed, training);
+                errorHorizon, recordHalfLife, warmupReadings, newThreshold, seed, training, members);
     }
 
     /** Returns a copy with another training period. */
     public DetectorConfig withTraining(TrainingPeriod newTraining) {
         return new DetectorConfig(hiddenSize, windowRows, learningRate, clipNorm, normalizerHorizon,
-                errorHorizon, recordHalfLife, warmupReadings, threshold, seed, newTraining);
+                errorHorizon, recordHalfLife, warmupReadings, threshold, seed, newTraining, members);
+    }
+
+    /** Returns a copy whose ensemble chooses only from {@code newMembers}. */
+    public DetectorConfig withMembers(Set<Member> newMembers) {
+        return new DetectorConfig(hiddenSize, windowRows, learningRate, clipNorm, normalizerHorizon,
+                errorHorizon, recordHalfLife, warmupReadings, threshold, seed, training, newMembers);
     }
 
     private static void require(boolean condition, String message) {

@@ -126,7 +126,7 @@ final class HistoryDetector {
         int tail = (bufferedRows - bufferStart) * channels;
         System.arraycopy(buffer, bufferStart * channels, rows, 0, tail);
         System.arraycopy(buffer, 0, rows, tail, bufferStart * channels);
-        model = TrainedModel.fit(rows, bufferedRows, channels, config.seed());
+        model = TrainedModel.fit(rows, bufferedRows, channels, config.seed(), config.members());
         statistics = new Statistics(model);
         for (int t = 0; t < bufferedRows; t++) {
             statistics.observe(rows, t * channels);
@@ -252,7 +252,7 @@ final class HistoryDetector {
         Statistics(TrainedModel model) {
             this.model = model;
             this.d = model.channels;
-            this.runner = new TrainedModel.Runner(d, model.weights);
+            this.runner = new TrainedModel.Runner(d, model.weights, model.changeMean, model.changeSd);
             this.z = new double[d];
             this.errorVector = new double[d];
             this.recentErrorParts = new double[TrainedModel.SMOOTHING * d];

@@ -124,6 +124,8 @@ public final class SensorDetector {
     private final double[][] memberPredictions;
     /** The current reading as learned (see {@link AnomalyScorer#learnable}); scratch, not state. */
     private final double[] learnedValues;
+    /** Which members the ensemble may choose, indexed by {@link #LSTM}, {@link #LAST_VALUE}, {@link #DAILY_PROFILE}. */
+    private final boolean[] enabled;
     /** With a training period, the detector that learns from it and judges what follows; else null. */
     private final HistoryDetector history;
 
@@ -150,6 +152,8 @@ public final class SensorDetector {
         this.lastEventTime = Long.MIN_VALUE;
         this.memberPredictions = new double[MEMBERS][];
         this.learnedValues = new double[channels];
+        this.enabled = new boolean[] {config.members().contains(Member.LSTM),
+            config.members().contains(Member.LAST_VALUE), config.members().contains(Member.DAILY_PROFILE)};
         this.history = config.training().isSet() ? new HistoryDetector(config, channels) : null;
         memberPredictions[LSTM] = lstmPrediction;
         memberPredictions[LAST_VALUE] = lastValues;
@@ -299,11 +303,13 @@ public final class SensorDetector {
         profile.predictInto(eventTime, predictions[DAILY_PROFILE]);
         int chosen = -1;
         for (int m = 0; m < MEMBERS; m++) {
-            if (!Double.isNaN(predictions[m][0]) && (chosen < 0 || memberErrors[m] < memberErrors[chosen])) {
+            if (enabled[m] && !Double.isNaN(predictions[m][0])
+                    && (chosen < 0 || memberErrors[m] < memberErrors[chosen])) {
                 chosen = m;
             }
         }
-        double[] predicted = chosen < 0 ? lstmPrediction.clone() : predictions[chosen].clone();
+        double[] predicted = chosen >= 0 ? predictions[chosen].clone()
+                : enabled[LSTM] ? lstmPrediction.clone() : nanPrediction();
 
         // 2. score against it
         double[] learned = learnedValues;
@@ -396,6 +402,12 @@ public final class SensorDetector {
         for (int d = 0; d < channels; d++) {
             lstmPrediction[d] = values[d] + mean[d] + lstmPrediction[d] * sigma(d);
         }
+    }
+
+    private double[] nanPrediction() {
+        double[] nan = new double[channels];
+        Arrays.fill(nan, Double.NaN);
+        return nan;
     }
 
     private double sigma(int d) {

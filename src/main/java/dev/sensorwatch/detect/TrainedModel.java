@@ -81,6 +81,9 @@ public final class TrainedModel {
     final int channels;
     final double[] mean;
     final double[] sd;
+    /** Mean and standard deviation of the normalised reading-to-reading changes, per channel (the LSTM's units). */
+    final double[] changeMean;
+    final double[] changeSd;
     final Predictor predictor;
     /** The trained LSTM's weights; null for {@link Predictor#LAST_VALUE}. */
     final LstmWeights weights;
@@ -97,13 +100,16 @@ public final class TrainedModel {
     final double lstmHeldBackError;
     final double lastValueHeldBackError;
 
-    private TrainedModel(int channels, double[] mean, double[] sd, Predictor predictor, LstmWeights weights,
+    private TrainedModel(int channels, double[] mean, double[] sd, double[] changeMean, double[] changeSd,
+                         Predictor predictor, LstmWeights weights,
                          double[] errorMean, double[] errorPrecision, double[] stateMean, double[] statePrecision,
                          double errorLevel, double sustainedLevel, double stateLevel, int trainingReadings, double lstmHeldBackError,
                          double lastValueHeldBackError) {
         this.channels = channels;
         this.mean = mean;
         this.sd = sd;
+        this.changeMean = changeMean;
+        this.changeSd = changeSd;
         this.predictor = predictor;
         this.weights = weights;
         this.errorMean = errorMean;
@@ -150,6 +156,21 @@ public final class TrainedModel {
      * @throws IllegalArgumentException if there are fewer than {@link #MIN_TRAINING_READINGS} rows
      */
     public static TrainedModel fit(double[] readings, int rows, int channels, long seed) {
+        return fit(readings, rows, channels, seed, Member.all());
+    }
+
+    /**
+     * As {@link #fit(double[], int, int, long)}, choosing the predictor only among
+     * {@code members} ({@link Member#LSTM}, {@link Member#LAST_VALUE}; others are ignored).
+     *
+     * @throws IllegalArgumentException if neither is among {@code members}
+     */
+    public static TrainedModel fit(double[] readings, int rows, int channels, long seed, java.util.Set<Member> members) {
+        boolean useLstm = members.contains(Member.LSTM);
+        boolean useLast = members.contains(Member.LAST_VALUE);
+        if (!useLstm && !useLast) {
+            throw new IllegalArgumentException("a trained model needs lstm or last among the members, got " + members);
+        }
         if (rows < MIN_TRAINING_READINGS) {
             throw new IllegalArgumentException("need at least " + MIN_TRAINING_READINGS
                     + " training readings, got " + rows);
@@ -176,41 +197,57 @@ public final class TrainedModel {
             sd[c] = Math.sqrt(squares / fitRows) + 1e-9 * (1.0 + Math.abs(mean[c]));
         }
         double[] z = new double[rows * d];
-        double[] input = new double[rows * d];
         for (int t = 0; t < rows; t++) {
             for (int c = 0; c < d; c++) {
                 int k = t * d + c;
                 z[k] = (readings[k] - mean[c]) / sd[c];
-                input[k] = clamp(z[k]);
+            }
+        }
+        // the LSTM learns the changes from one reading to the next, normalised per channel, as the
+        // online LSTM does: what it learns does not depend on the level, so a sensor at a level it
+        // never held in training is still predicted from its own last reading
+        double[] changeMean = new double[d];
+        double[] changeSd = new double[d];
+        for (int c = 0; c < d; c++) {
+            double sum = 0.0;
+            for (int t = 1; t < fitRows; t++) {
+                sum += z[t * d + c] - z[(t - 1) * d + c];
+            }
+            changeMean[c] = sum / (fitRows - 1);
+            double squares = 0.0;
+            for (int t = 1; t < fitRows; t++) {
+                double e = z[t * d + c] - z[(t - 1) * d + c] - changeMean[c];
+                squares += e * e;
+            }
+            changeSd[c] = Math.sqrt(squares / (fitRows - 1)) + 1e-9;
+        }
+        double[] changes = new double[rows * d];
+        for (int t = 1; t < rows; t++) {
+            for (int c = 0; c < d; c++) {
+                changes[t * d + c] = clamp((z[t * d + c] - z[(t - 1) * d + c] - changeMean[c]) / changeSd[c]);
             }
         }
 
-        // 2. train, and keep the predictor with the lowest held-back error
-        double lastValueError = 0.0;
-        for (int t = fitRows; t < rows; t++) {
-            for (int c = 0; c < d; c++) {
-                double e = input[t * d + c] - input[(t - 1) * d + c];
-                lastValueError += e * e;
-            }
-        }
-        lastValueError /= (double) heldBack * d;
+        // 2. train, and keep the predictor with the lowest held-back error (in normalised units)
+        double lastValueError = heldBackError(z, rows, fitRows, d, new Runner(d, null, changeMean, changeSd));
         LstmWeights best = null;
         double bestError = Double.POSITIVE_INFINITY;
         int passes = (int) Math.max(1, Math.min(MAX_PASSES, STEP_BUDGET / fitRows));
-        for (int hidden : HIDDEN_SIZES) {
+        for (int hidden : useLstm ? HIDDEN_SIZES : new int[0]) {
             TrainerConfig config = new TrainerConfig(hidden, BPTT_WINDOW, passes, LEARNING_RATE, 1.0, seed);
-            LstmTrainer.HeldBackResult result = new LstmTrainer(config).fitWithHeldBack(input, d, fitRows, PATIENCE);
-            if (result.bestHeldBackLoss() < bestError) {
-                bestError = result.bestHeldBackLoss();
-                best = result.weights();
+            LstmWeights candidate = new LstmTrainer(config).fitWithHeldBack(changes, d, fitRows, PATIENCE).weights();
+            double error = heldBackError(z, rows, fitRows, d, new Runner(d, candidate, changeMean, changeSd));
+            if (error < bestError) {
+                bestError = error;
+                best = candidate;
             }
         }
-        Predictor predictor = bestError < lastValueError ? Predictor.LSTM : Predictor.LAST_VALUE;
+        Predictor predictor = useLstm && (!useLast || bestError < lastValueError) ? Predictor.LSTM : Predictor.LAST_VALUE;
         LstmWeights weights = predictor == Predictor.LSTM ? best : null;
 
         // 3. the joint behaviour of the errors (held-back part) and of the readings (fit part)
         double[] errors = new double[heldBack * d];
-        Runner runner = new Runner(d, weights);
+        Runner runner = new Runner(d, weights, changeMean, changeSd);
         for (int t = 0; t < rows; t++) {
             if (t >= fitRows) {
                 for (int c = 0; c < d; c++) {
@@ -227,7 +264,7 @@ public final class TrainedModel {
         // 4. calibrate the statistics: on the held-back part, and on every training reading after
         //    the first SMOOTHING (the predictor has seen the fit part, so its errors there are
         //    smaller; but a quiet held-back part must not make ordinary behaviour of the rest look rare)
-        TrainedModel uncalibrated = new TrainedModel(d, mean, sd, predictor, weights, errorMean, errorPrecision,
+        TrainedModel uncalibrated = new TrainedModel(d, mean, sd, changeMean, changeSd, predictor, weights, errorMean, errorPrecision,
                 stateMean, statePrecision, 1.0, 1.0, 1.0, rows, bestError, lastValueError);
         int burnIn = SMOOTHING;
         double[][] all = new double[3][rows - burnIn];
@@ -246,7 +283,7 @@ public final class TrainedModel {
             double[] heldBackPart = java.util.Arrays.copyOfRange(all[k], fitRows - burnIn, rows - burnIn);
             levels[k] = Math.max(TailLevel.of(heldBackPart, TAIL_PROBABILITY), TailLevel.of(all[k], TAIL_PROBABILITY));
         }
-        return new TrainedModel(d, mean, sd, predictor, weights, errorMean, errorPrecision, stateMean,
+        return new TrainedModel(d, mean, sd, changeMean, changeSd, predictor, weights, errorMean, errorPrecision, stateMean,
                 statePrecision, levels[0], levels[1], levels[2], rows, bestError,
                 lastValueError);
     }
@@ -334,19 +371,44 @@ public final class TrainedModel {
         return precision;
     }
 
-    /** Steps the model's predictor over normalised readings; holds its prediction of the next one. */
+    /** Mean squared error, per channel and reading, of {@code runner}'s predictions of the held-back rows. */
+    private static double heldBackError(double[] z, int rows, int fitRows, int d, Runner runner) {
+        double sum = 0.0;
+        for (int t = 0; t < rows; t++) {
+            if (t >= fitRows) {
+                for (int c = 0; c < d; c++) {
+                    double e = z[t * d + c] - runner.prediction[c];
+                    sum += e * e;
+                }
+            }
+            runner.advance(z, t * d);
+        }
+        return sum / ((double) (rows - fitRows) * d);
+    }
+
+    /**
+     * Steps the model's predictor over normalised readings; holds its prediction of the next one.
+     * The LSTM sees each change from the reading before, normalised, and predicts the next change.
+     */
     static final class Runner {
 
         final double[] prediction;
         private final LstmCell.Workspace cell;
         private final LstmState state;
         private final double[] x;
+        private final double[] changeMean;
+        private final double[] changeSd;
+        private final double[] previous;
+        private boolean started;
 
-        Runner(int d, LstmWeights weights) {
+        Runner(int d, LstmWeights weights, double[] changeMean, double[] changeSd) {
             this.prediction = new double[d];
             this.cell = weights == null ? null : new LstmCell(weights).newWorkspace();
             this.state = weights == null ? null : LstmState.zeros(weights.shape().hiddenSize());
             this.x = new double[d];
+            this.changeMean = changeMean;
+            this.changeSd = changeSd;
+            this.previous = new double[d];
         }
 
         /** Takes the normalised reading at {@code z[offset..]} and predicts the next one. */
@@ -357,10 +419,15 @@ public final class TrainedModel {
                 return;
             }
             for (int c = 0; c < d; c++) {
-                x[c] = clamp(z[offset + c]);
+                x[c] = started ? clamp((z[offset + c] - previous[c] - changeMean[c]) / changeSd[c]) : 0.0;
+                previous[c] = z[offset + c];
             }
+            started = true;
             cell.stepInPlace(x, state);
             cell.predictInto(state, prediction);
+            for (int c = 0; c < d; c++) {
+                prediction[c] = z[offset + c] + changeMean[c] + changeSd[c] * prediction[c];
+            }
         }
     }
 }
