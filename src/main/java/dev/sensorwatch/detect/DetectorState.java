@@ -25,10 +25,81 @@ import dev.sensorwatch.lstm.LstmWeights;
  *                      values per slot
  * @param weekly        the weekly profile: each hour of the week's mean reading
  * @param scorer        what turns prediction errors into scores
+ * @param history       with a training period, the detector that learns from it and judges what
+ *                      follows (then the other parts are unused); null without one
  */
 public record DetectorState(int channels, long readings, long lastEventTime, int holdOff, double[] lastValues,
                             Lstm lstm, double[] memberErrors, long[] memberCounts,
-                            long[] profileTimes, double[] profileValues, Weekly weekly, Scorer scorer) {
+                            long[] profileTimes, double[] profileValues, Weekly weekly, Scorer scorer,
+                            History history) {
+
+    /** A state without a training period. */
+    public DetectorState(int channels, long readings, long lastEventTime, int holdOff, double[] lastValues,
+                         Lstm lstm, double[] memberErrors, long[] memberCounts,
+                         long[] profileTimes, double[] profileValues, Weekly weekly, Scorer scorer) {
+        this(channels, readings, lastEventTime, holdOff, lastValues, lstm, memberErrors, memberCounts, profileTimes,
+                profileValues, weekly, scorer, null);
+    }
+
+    /**
+     * The detector of a sensor with a training period ({@link HistoryDetector}).
+     *
+     * @param readings       readings accepted so far
+     * @param firstEventTime event time of the sensor's first reading
+     * @param lastEventTime  event time of the last accepted reading
+     * @param bufferStart    index of the oldest row in {@code buffer} (a ring once it is full)
+     * @param buffer         the training readings held so far, row-major, {@code D} values a row;
+     *                       empty once trained
+     * @param model          what was learned from the training period; null while in it
+     * @param live           the model's running state over the readings since; null while training
+     * @param holdOff        inside an event, readings without an abnormal statistic in a row still
+     *                       needed to end it; otherwise 0
+     * @param eventKind      the statistic that opened the current or last event (0 error, 1
+     *                       sustained error, 2 state distance)
+     * @param eventRecords   per statistic, the largest ratio it reached in the events it opened, decayed
+     */
+    public record History(long readings, long firstEventTime, long lastEventTime, int bufferStart, double[] buffer,
+                          Model model, Live live, int holdOff, int eventKind, double[] eventRecords) {
+    }
+
+    /**
+     * What a sensor learned from its training period ({@link TrainedModel}).
+     *
+     * @param mean             per-channel mean of the training readings
+     * @param sd               per-channel standard deviation
+     * @param changeMean       per-channel mean of the normalised changes
+     * @param changeSd         per-channel standard deviation of the normalised changes
+     * @param weights          the trained LSTM; null when the last value is the predictor
+     * @param errorMean        mean of the prediction error vector
+     * @param errorPrecision   inverse covariance of the prediction error vector, D × D row-major
+     * @param stateMean        mean of the normalised readings
+     * @param statePrecision   inverse covariance of the normalised readings, D × D row-major
+     * @param levels           calibrated levels of the error, the sustained error and the state distance
+     * @param trainingReadings readings trained on
+     * @param heldBackErrors   held-back mean squared error of the best LSTM and of the last value
+     */
+    public record Model(double[] mean, double[] sd, double[] changeMean, double[] changeSd, LstmWeights weights,
+                        double[] errorMean, double[] errorPrecision, double[] stateMean, double[] statePrecision,
+                        double[] levels, int trainingReadings, double[] heldBackErrors) {
+    }
+
+    /**
+     * A trained model's running state: the LSTM's state and prediction, and the recent statistics.
+     *
+     * @param hidden           LSTM hidden state (empty for the last-value predictor)
+     * @param cell             LSTM cell state (empty for the last-value predictor)
+     * @param prediction       the prediction of the next reading, normalised
+     * @param previous         the last reading, normalised (the LSTM sees changes)
+     * @param started          whether the predictor has seen a reading
+     * @param rows             readings in the recent buffers
+     * @param next             the recent buffers' next slot
+     * @param recentErrors     the last error statistics
+     * @param recentErrorParts their per-channel parts, row-major
+     * @param recentStates     the last normalised readings, row-major
+     */
+    public record Live(double[] hidden, double[] cell, double[] prediction, double[] previous, boolean started,
+                       int rows, int next, double[] recentErrors, double[] recentErrorParts, double[] recentStates) {
+    }
 
     /**
      * The weekly profile ({@link WeeklyProfile}): two entries for each of the 168 hours of the

@@ -72,11 +72,74 @@ final class HistoryDetector {
         this.config = config;
         this.channels = channels;
         this.decay = StrictMath.pow(0.5, 1.0 / config.recordHalfLife());
-        this.buffer = new double[Math.min(1024, TrainedModel.MAX_TRAINING_READINGS) * channels];
+        this.buffer = new double[Math.min(1024, capacity(channels)) * channels];
     }
 
     long readings() {
         return readings;
+    }
+
+    /** Everything this detector remembers, as fresh arrays. */
+    DetectorState.History snapshot() {
+        double[] held = buffer == null ? new double[0] : Arrays.copyOf(buffer, bufferedRows * channels);
+        return new DetectorState.History(readings, firstEventTime, lastEventTime, bufferStart, held,
+                model == null ? null : model.toState(), statistics == null ? null : statistics.snapshot(), holdOff,
+                eventKind, eventRecords.clone());
+    }
+
+    /**
+     * A detector continuing from {@code state} exactly where it left off.
+     *
+     * @throws IllegalArgumentException if the state is inconsistent
+     */
+    static HistoryDetector restore(DetectorConfig config, int channels, DetectorState.History state) {
+        HistoryDetector detector = new HistoryDetector(config, channels);
+        detector.readings = state.readings();
+        detector.firstEventTime = state.firstEventTime();
+        detector.lastEventTime = state.lastEventTime();
+        if (state.holdOff() < 0 || state.holdOff() > SensorDetector.EVENT_QUIET) {
+            throw new IllegalArgumentException("stored event count " + state.holdOff() + " is outside [0, "
+                    + SensorDetector.EVENT_QUIET + "]");
+        }
+        if (state.eventKind() < 0 || state.eventKind() >= SIGNALS.length) {
+            throw new IllegalArgumentException("stored event kind " + state.eventKind() + " is outside [0, 2]");
+        }
+        TrainedModel.check("eventRecords", state.eventRecords(), SIGNALS.length);
+        detector.holdOff = state.holdOff();
+        detector.eventKind = state.eventKind();
+        System.arraycopy(state.eventRecords(), 0, detector.eventRecords, 0, SIGNALS.length);
+        if ((state.model() == null) != (state.live() == null)) {
+            throw new IllegalArgumentException("a stored trained model comes with its running state, and only then");
+        }
+        if (state.model() == null) {
+            int capacity = capacity(channels);
+            if (state.buffer().length % channels != 0 || state.buffer().length / channels > capacity) {
+                throw new IllegalArgumentException("stored training buffer holds " + state.buffer().length
+                        + " values, not whole rows of " + channels + " up to " + capacity + " rows");
+            }
+            detector.bufferedRows = state.buffer().length / channels;
+            if (state.bufferStart() < 0 || (state.bufferStart() > 0 && state.bufferStart() >= detector.bufferedRows)) {
+                throw new IllegalArgumentException("stored training buffer starts at row " + state.bufferStart()
+                        + " of " + detector.bufferedRows);
+            }
+            detector.bufferStart = state.bufferStart();
+            detector.buffer = Arrays.copyOf(state.buffer(),
+                    Math.max(detector.bufferedRows, Math.min(1024, capacity)) * channels);
+        } else {
+            detector.buffer = null;
+            detector.model = TrainedModel.fromState(channels, state.model());
+            detector.statistics = new Statistics(detector.model);
+            detector.statistics.restore(state.live());
+        }
+        return detector;
+    }
+
+    /**
+     * Rows a sensor's training buffer holds at most: {@link TrainedModel#MAX_TRAINING_READINGS},
+     * and no more than {@link TrainedModel#MAX_TRAINING_VALUES} values in all.
+     */
+    static int capacity(int channels) {
+        return Math.min(TrainedModel.MAX_TRAINING_READINGS, TrainedModel.MAX_TRAINING_VALUES / channels);
     }
 
     long lastEventTime() {
@@ -107,7 +170,7 @@ final class HistoryDetector {
     }
 
     private void buffer(double[] values) {
-        int capacity = TrainedModel.MAX_TRAINING_READINGS;
+        int capacity = capacity(channels);
         if (bufferedRows < capacity && bufferedRows * channels == buffer.length) {
             buffer = Arrays.copyOf(buffer, Math.min(capacity, 2 * bufferedRows) * channels);
         }
@@ -291,6 +354,29 @@ final class HistoryDetector {
                 stateMean[c] /= rows;
             }
             state = TrainedModel.mahalanobis(stateMean, 0, model.stateMean, model.statePrecision, d, stateParts);
+        }
+
+        DetectorState.Live snapshot() {
+            double[][] r = runner.snapshot();
+            return new DetectorState.Live(r[0], r[1], r[2], r[3], runner.started(), rows, next, recentErrors.clone(),
+                    recentErrorParts.clone(), recentStates.clone());
+        }
+
+        void restore(DetectorState.Live live) {
+            runner.restore(live);
+            if (live.rows() < 0 || live.rows() > TrainedModel.SMOOTHING || live.next() < 0
+                    || live.next() >= TrainedModel.SMOOTHING) {
+                throw new IllegalArgumentException("stored recent statistics hold " + live.rows() + " rows from slot "
+                        + live.next() + ", at most " + TrainedModel.SMOOTHING);
+            }
+            TrainedModel.check("recentErrors", live.recentErrors(), TrainedModel.SMOOTHING);
+            TrainedModel.check("recentErrorParts", live.recentErrorParts(), TrainedModel.SMOOTHING * d);
+            TrainedModel.check("recentStates", live.recentStates(), TrainedModel.SMOOTHING * d);
+            rows = live.rows();
+            next = live.next();
+            System.arraycopy(live.recentErrors(), 0, recentErrors, 0, recentErrors.length);
+            System.arraycopy(live.recentErrorParts(), 0, recentErrorParts, 0, recentErrorParts.length);
+            System.arraycopy(live.recentStates(), 0, recentStates, 0, recentStates.length);
         }
 
         /** The predictor takes the last reading observed and predicts the next. */

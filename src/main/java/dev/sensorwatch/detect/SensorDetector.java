@@ -127,7 +127,7 @@ public final class SensorDetector {
     /** Which members the ensemble may choose, indexed by {@link #LSTM}, {@link #LAST_VALUE}, {@link #DAILY_PROFILE}. */
     private final boolean[] enabled;
     /** With a training period, the detector that learns from it and judges what follows; else null. */
-    private final HistoryDetector history;
+    private HistoryDetector history;
 
     private SensorDetector(DetectorConfig config, int channels, OnlineLstm model, LstmState start,
                            LstmState live, DailyProfile profile, WeeklyProfile weekly, AnomalyScorer scorer) {
@@ -220,26 +220,20 @@ public final class SensorDetector {
                     + " values, expected " + MEMBERS);
         }
         System.arraycopy(state.memberCounts(), 0, detector.memberCounts, 0, MEMBERS);
+        // the stored state decides whether the sensor has a training period: a sensor that began
+        // without one goes on learning online, one that began with one goes on with it
+        detector.history = state.history() == null ? null : HistoryDetector.restore(config, d, state.history());
         return detector;
     }
 
-    /**
-     * Returns everything this detector remembers, as fresh arrays.
-     *
-     * @throws IllegalStateException for a detector with a training period, whose state is not
-     *                               stored yet
-     */
+    /** Returns everything this detector remembers, as fresh arrays. */
     public DetectorState snapshot() {
-        if (history != null) {
-            throw new IllegalStateException("a detector with a training period (" + config.training().describe()
-                    + ") cannot be stored: it runs in `score` and `bench`, not yet in the stream");
-        }
         DetectorState.Lstm lstm = new DetectorState.Lstm(mean.clone(), var.clone(), windowRows, window.clone(),
                 start.copyHidden(), start.copyCell(), live.copyHidden(), live.copyCell(), lstmPrediction.clone(),
                 model.weights(), model.copyFirstMoment(), model.copySecondMoment(), model.updates());
         return new DetectorState(channels, readings, lastEventTime, holdOff, lastValues.clone(), lstm,
                 memberErrors.clone(), memberCounts.clone(), profile.copyTimes(), profile.copyValues(), weekly.snapshot(),
-                scorer.snapshot());
+                scorer.snapshot(), history == null ? null : history.snapshot());
     }
 
     /** Number of channels of this sensor's readings. */

@@ -44,6 +44,12 @@ public final class TrainedModel {
      * training period: at most {@value} × D doubles).
      */
     public static final int MAX_TRAINING_READINGS = 20_000;
+    /**
+     * Most values (readings × channels) a training period keeps, so that a sensor's stored state
+     * in its training period stays under 1 MB (Kafka's default largest message): a sensor of 8
+     * channels keeps its latest 10,000 readings.
+     */
+    public static final int MAX_TRAINING_VALUES = 80_000;
     /** Percentage of the training readings, the latest, held back for early stopping and calibration. */
     public static final int HELD_BACK_PERCENT = 25;
     /** Hidden sizes tried; the one with the lowest held-back error is kept. */
@@ -122,6 +128,47 @@ public final class TrainedModel {
         this.trainingReadings = trainingReadings;
         this.lstmHeldBackError = lstmHeldBackError;
         this.lastValueHeldBackError = lastValueHeldBackError;
+    }
+
+    /** This model as plain values, for storing. */
+    DetectorState.Model toState() {
+        return new DetectorState.Model(mean.clone(), sd.clone(), changeMean.clone(), changeSd.clone(), weights,
+                errorMean.clone(), errorPrecision.clone(), stateMean.clone(), statePrecision.clone(),
+                new double[] {errorLevel, sustainedLevel, stateLevel}, trainingReadings,
+                new double[] {lstmHeldBackError, lastValueHeldBackError});
+    }
+
+    /**
+     * The model a stored state holds.
+     *
+     * @throws IllegalArgumentException naming the field whose size does not fit {@code channels}
+     */
+    static TrainedModel fromState(int channels, DetectorState.Model m) {
+        int d = channels;
+        check("mean", m.mean(), d);
+        check("sd", m.sd(), d);
+        check("changeMean", m.changeMean(), d);
+        check("changeSd", m.changeSd(), d);
+        check("errorMean", m.errorMean(), d);
+        check("errorPrecision", m.errorPrecision(), d * d);
+        check("stateMean", m.stateMean(), d);
+        check("statePrecision", m.statePrecision(), d * d);
+        check("levels", m.levels(), 3);
+        check("heldBackErrors", m.heldBackErrors(), 2);
+        if (m.weights() != null && m.weights().shape().inputSize() != d) {
+            throw new IllegalArgumentException("trained weights are for " + m.weights().shape() + ", the sensor has "
+                    + d + " channels");
+        }
+        return new TrainedModel(d, m.mean(), m.sd(), m.changeMean(), m.changeSd(),
+                m.weights() == null ? Predictor.LAST_VALUE : Predictor.LSTM, m.weights(), m.errorMean(),
+                m.errorPrecision(), m.stateMean(), m.statePrecision(), m.levels()[0], m.levels()[1], m.levels()[2],
+                m.trainingReadings(), m.heldBackErrors()[0], m.heldBackErrors()[1]);
+    }
+
+    static void check(String field, double[] values, int expected) {
+        if (values.length != expected) {
+            throw new IllegalArgumentException("stored " + field + " has " + values.length + " values, expected " + expected);
+        }
     }
 
     /** The predictor kept. */
@@ -409,6 +456,32 @@ public final class TrainedModel {
             this.changeMean = changeMean;
             this.changeSd = changeSd;
             this.previous = new double[d];
+        }
+
+        /** Copies this runner's state into the arrays of {@code live}'s first five fields' shape. */
+        double[][] snapshot() {
+            return new double[][] {state == null ? new double[0] : state.copyHidden(),
+                state == null ? new double[0] : state.copyCell(), prediction.clone(), previous.clone()};
+        }
+
+        boolean started() {
+            return started;
+        }
+
+        /** Continues from a stored state. */
+        void restore(DetectorState.Live live) {
+            int d = x.length;
+            int h = state == null ? 0 : state.size();
+            check("hidden", live.hidden(), h);
+            check("cell", live.cell(), h);
+            check("prediction", live.prediction(), d);
+            check("previous", live.previous(), d);
+            if (state != null) {
+                state.setInPlace(LstmState.of(live.hidden(), live.cell()));
+            }
+            System.arraycopy(live.prediction(), 0, prediction, 0, d);
+            System.arraycopy(live.previous(), 0, previous, 0, d);
+            started = live.started();
         }
 
         /** Takes the normalised reading at {@code z[offset..]} and predicts the next one. */

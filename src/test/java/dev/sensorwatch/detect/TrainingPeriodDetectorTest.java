@@ -221,6 +221,37 @@ class TrainingPeriodDetectorTest {
         assertThat(flags).isLessThanOrEqualTo(1);
     }
 
+    @Test
+    void aDetectorSavedAndRestoredAtEveryReadingScoresBitForBitAsOneThatStayedInMemory() {
+        double[][] readings = pump(600, 12);
+        readings[450][1] += 4.0;
+        DetectorConfig config = firstReadings(300);
+        List<Score> kept = run(config, readings);
+        SensorDetector detector = SensorDetector.fresh(config, 2);
+        for (int t = 0; t < readings.length; t++) {
+            detector = SensorDetector.restore(config, detector.snapshot());
+            Score s = detector.process(START + t * MINUTE, readings[t], workspace);
+            assertThat(Double.doubleToRawLongBits(s.score())).as("reading %d", t)
+                    .isEqualTo(Double.doubleToRawLongBits(kept.get(t).score()));
+            assertThat(s.inEvent()).isEqualTo(kept.get(t).inEvent());
+            assertThat(s.signal()).isEqualTo(kept.get(t).signal());
+        }
+        assertThat(kept.get(450).anomaly()).isTrue();
+    }
+
+    @Test
+    void theStoredStateDecidesWhetherASensorHasATrainingPeriod() {
+        double[][] readings = pump(400, 13);
+        SensorDetector online = SensorDetector.fresh(DetectorConfig.DEFAULTS, 2);
+        for (int t = 0; t < 200; t++) {
+            online.process(START + t * MINUTE, readings[t], workspace);
+        }
+        SensorDetector restored = SensorDetector.restore(firstReadings(300), online.snapshot());
+        assertThat(restored.process(START + 200 * MINUTE, readings[200], workspace).signal())
+                .isNotEqualTo(Signal.TRAINING);
+        assertThat(online.snapshot().history()).isNull();
+    }
+
     private static int firstFlag(List<Score> scores, int from) {
         for (int t = from; t < scores.size(); t++) {
             if (scores.get(t).anomaly()) {
