@@ -2,9 +2,10 @@ package dev.sensorwatch.cli;
 
 import dev.sensorwatch.detect.DetectorConfig;
 import dev.sensorwatch.detect.Member;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-/** The detector's options, shared by every command that scores: {@code run}, {@code score}, {@code demo}. */
+/** The detector's options, shared by every command that scores: {@code run}, {@code score}, {@code demo}, {@code bench}. */
 final class DetectorOptions {
 
     @Option(names = "--threshold", paramLabel = "SCORE", defaultValue = DetectorConfig.DEFAULT_THRESHOLD_TEXT,
@@ -15,8 +16,16 @@ final class DetectorOptions {
             description = "Predictors the detector may choose from, comma-separated: lstm, last (the last value), daily (the same time a day earlier; online only). Switching some off shows what each contributes. Default: ${DEFAULT-VALUE}.")
     String members;
 
-    /** The detector parameters these options describe. */
+    @Mixin
+    TrainingOptions training;
+
+    /** The detector parameters these options describe, a {@code --learn-until} without offset read in UTC. */
     DetectorConfig config() {
+        return config(java.time.ZoneOffset.UTC);
+    }
+
+    /** The detector parameters these options describe, a {@code --learn-until} without offset read in {@code zone}. */
+    DetectorConfig config(java.time.ZoneId zone) {
         DetectorConfig config;
         try {
             config = DetectorConfig.DEFAULTS.withThreshold(threshold);
@@ -24,9 +33,10 @@ final class DetectorOptions {
             throw new IllegalArgumentException("--threshold: " + e.getMessage(), e);
         }
         try {
-            return config.withMembers(Member.parse(members));
+            config = config.withMembers(Member.parse(members));
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("--members: " + e.getMessage(), e);
         }
+        return training.applyTo(config, zone);
     }
 }

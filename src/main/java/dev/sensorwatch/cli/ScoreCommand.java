@@ -46,9 +46,6 @@ final class ScoreCommand implements Callable<Integer> {
     @Mixin
     DetectorOptions detector;
 
-    @Mixin
-    TrainingOptions training;
-
     @Option(names = "--report", paramLabel = "FILE",
             description = "Also write a self-contained HTML report: values, predictions, scores and flags per series.")
     Path report;
@@ -68,7 +65,7 @@ final class ScoreCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        DetectorConfig config = training.applyTo(detector.config(), series.csvOptions().zone());
+        DetectorConfig config = detector.config(series.csvOptions().zone());
         if (threads < 0) {
             throw new IllegalArgumentException("--threads must be 0 or more, got " + threads);
         }

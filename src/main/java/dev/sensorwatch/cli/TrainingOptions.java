@@ -23,8 +23,8 @@ final class TrainingOptions {
     String learnFirst;
 
     @Option(names = "--learn-until", paramLabel = "INSTANT",
-            description = "Readings with an event time before INSTANT (such as 2020-06-01T00:00:00, read in --zone, or "
-                    + "2020-06-01T00:00:00Z) are the training period; see --learn-first.")
+            description = "Readings with an event time before INSTANT are the training period (such as 2020-06-01T00:00:00Z, "
+                    + "or 2020-06-01T00:00:00 read in --zone where there is one, else UTC); see --learn-first.")
     String learnUntil;
 
     /** {@code config} with the training period these options name, if any. */

@@ -2,9 +2,12 @@ package dev.sensorwatch.stream;
 
 import dev.sensorwatch.avro.AnomalyScore;
 import dev.sensorwatch.avro.DeadLetter;
+import dev.sensorwatch.avro.HistoryState;
+import dev.sensorwatch.avro.LiveState;
 import dev.sensorwatch.avro.ScoreSignal;
 import dev.sensorwatch.avro.SensorReading;
 import dev.sensorwatch.avro.SensorState;
+import dev.sensorwatch.avro.TrainedModelState;
 import java.util.List;
 import org.apache.avro.util.ClassSecurityValidator;
 
@@ -21,8 +24,9 @@ public final class AvroRecords {
     public static final List<Class<?>> CLASSES =
             List.of(SensorReading.class, AnomalyScore.class, DeadLetter.class, SensorState.class);
 
-    /** The generated enums those records hold. */
-    static final List<Class<?>> ENUMS = List.of(ScoreSignal.class);
+    /** The generated enums and nested records those records hold. */
+    static final List<Class<?>> ENUMS = List.of(ScoreSignal.class, HistoryState.class, TrainedModelState.class,
+            LiveState.class);
 
     private static boolean registered;
 

@@ -26,6 +26,8 @@ import org.apache.kafka.streams.state.KeyValueStore;
  */
 final class DetectorProcessor implements Processor<String, byte[], String, Routed> {
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(DetectorProcessor.class);
+
     private final AvroSerde<SensorReading> readings = AvroSerde.of(SensorReading.class);
     private final AvroSerde<AnomalyScore> scores = AvroSerde.of(AnomalyScore.class);
     private final SensorStateCodec states = new SensorStateCodec();
@@ -90,7 +92,17 @@ final class DetectorProcessor implements Processor<String, byte[], String, Route
             reject(record, rejection, detail);
             return;
         }
+        boolean training = detector.trainedModel() == null;
         Score score = detector.process(eventTime, values, workspace);
+        if (training && detector.trainedModel() != null) {
+            // this reading ended the sensor's training period and the model was trained on it: commit
+            // soon, so that a transaction holds at most one sensor's training (a replay of history
+            // ends many sensors' training periods at once)
+            context.commit();
+            LOG.debug("sensor {} trained on {} readings in {} ms: {}", sensorId,
+                    detector.trainedModel().trainingReadings(), (System.nanoTime() - started) / 1_000_000,
+                    detector.trainedModel().predictor());
+        }
         byte[] encoded = states.encode(detector.snapshot());
         store.put(sensorId, encoded);
         cache.keep(sensorId, encoded, detector);

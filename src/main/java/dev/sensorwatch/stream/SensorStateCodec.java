@@ -1,6 +1,9 @@
 package dev.sensorwatch.stream;
 
+import dev.sensorwatch.avro.HistoryState;
+import dev.sensorwatch.avro.LiveState;
 import dev.sensorwatch.avro.SensorState;
+import dev.sensorwatch.avro.TrainedModelState;
 import dev.sensorwatch.detect.DetectorState;
 import dev.sensorwatch.lstm.LstmWeights;
 import java.nio.ByteBuffer;
@@ -15,7 +18,8 @@ import org.apache.kafka.common.errors.SerializationException;
 public final class SensorStateCodec {
 
     /**
-     * The layout version this release writes. Version 5 adds each channel's two highest and two
+     * The layout version this release writes. Version 6 adds {@code history}, the detector of a
+     * sensor with a training period (a nested record; null for every other sensor). Version 5 adds each channel's two highest and two
      * lowest readings as they came, and the weekly shift's latest ratios. Version 4 adds the
      * weekly profile and the weekly shift's memory. Version 3 has version 2's layout; its
      * {@code holdOff} may also be negative (the damped period after an event), so a version-2
@@ -24,7 +28,7 @@ public final class SensorStateCodec {
      * ratios; one before version 4 goes on with an empty weekly profile, as if the sensor had just
      * been switched on for the weekly signal.
      */
-    public static final int CURRENT_VERSION = 5;
+    public static final int CURRENT_VERSION = 6;
     /** The oldest layout version this release reads. */
     public static final int OLDEST_READABLE_VERSION = 2;
 
@@ -83,6 +87,7 @@ public final class SensorStateCodec {
                 .setHeldWeeklyRatios(pack(scorer.heldRatios()))
                 .setHighestReadings(pack(scorer.highest()))
                 .setLowestReadings(pack(scorer.lowest()))
+                .setHistory(state.history() == null ? null : encode(state.history()))
                 .build();
         return serde.encode(record);
     }
@@ -166,10 +171,81 @@ public final class SensorStateCodec {
                     unpackLongs(record.getMemberCounts(), "memberCounts"),
                     unpackLongs(record.getProfileTimes(), "profileTimes"),
                     unpack(record.getProfileValues(), -1, "profileValues"),
-                    weekly, scorer);
+                    weekly, scorer, record.getHistory() == null ? null : decode(record.getHistory()));
         } catch (IllegalArgumentException e) {
             throw new SerializationException("stored sensor state is inconsistent: " + e.getMessage(), e);
         }
+    }
+
+    private static HistoryState encode(DetectorState.History h) {
+        DetectorState.Model m = h.model();
+        DetectorState.Live l = h.live();
+        return HistoryState.newBuilder()
+                .setReadings(h.readings())
+                .setFirstEventTime(h.firstEventTime())
+                .setLastEventTime(h.lastEventTime())
+                .setBufferStart(h.bufferStart())
+                .setBuffer(pack(h.buffer()))
+                .setModel(m == null ? null : TrainedModelState.newBuilder()
+                        .setMean(pack(m.mean()))
+                        .setSd(pack(m.sd()))
+                        .setChangeMean(pack(m.changeMean()))
+                        .setChangeSd(pack(m.changeSd()))
+                        .setWeights(m.weights() == null ? null : ByteBuffer.wrap(m.weights().toBytes()))
+                        .setErrorMean(pack(m.errorMean()))
+                        .setErrorPrecision(pack(m.errorPrecision()))
+                        .setStateMean(pack(m.stateMean()))
+                        .setStatePrecision(pack(m.statePrecision()))
+                        .setLevels(pack(m.levels()))
+                        .setTrainingReadings(m.trainingReadings())
+                        .setHeldBackErrors(pack(m.heldBackErrors()))
+                        .build())
+                .setLive(l == null ? null : LiveState.newBuilder()
+                        .setHidden(pack(l.hidden()))
+                        .setCell(pack(l.cell()))
+                        .setPrediction(pack(l.prediction()))
+                        .setPrevious(pack(l.previous()))
+                        .setStarted(l.started())
+                        .setRows(l.rows())
+                        .setNext(l.next())
+                        .setRecentErrors(pack(l.recentErrors()))
+                        .setRecentErrorParts(pack(l.recentErrorParts()))
+                        .setRecentStates(pack(l.recentStates()))
+                        .build())
+                .setHoldOff(h.holdOff())
+                .setEventKind(h.eventKind())
+                .setEventRecords(pack(h.eventRecords()))
+                .build();
+    }
+
+    private static DetectorState.History decode(HistoryState h) {
+        TrainedModelState m = h.getModel();
+        LiveState l = h.getLive();
+        DetectorState.Model model = m == null ? null : new DetectorState.Model(
+                unpack(m.getMean(), -1, "history.model.mean"),
+                unpack(m.getSd(), -1, "history.model.sd"),
+                unpack(m.getChangeMean(), -1, "history.model.changeMean"),
+                unpack(m.getChangeSd(), -1, "history.model.changeSd"),
+                m.getWeights() == null ? null : LstmWeights.fromBytes(bytes(m.getWeights())),
+                unpack(m.getErrorMean(), -1, "history.model.errorMean"),
+                unpack(m.getErrorPrecision(), -1, "history.model.errorPrecision"),
+                unpack(m.getStateMean(), -1, "history.model.stateMean"),
+                unpack(m.getStatePrecision(), -1, "history.model.statePrecision"),
+                unpack(m.getLevels(), 3, "history.model.levels"),
+                m.getTrainingReadings(),
+                unpack(m.getHeldBackErrors(), 2, "history.model.heldBackErrors"));
+        DetectorState.Live live = l == null ? null : new DetectorState.Live(
+                unpack(l.getHidden(), -1, "history.live.hidden"),
+                unpack(l.getCell(), -1, "history.live.cell"),
+                unpack(l.getPrediction(), -1, "history.live.prediction"),
+                unpack(l.getPrevious(), -1, "history.live.previous"),
+                l.getStarted(), l.getRows(), l.getNext(),
+                unpack(l.getRecentErrors(), -1, "history.live.recentErrors"),
+                unpack(l.getRecentErrorParts(), -1, "history.live.recentErrorParts"),
+                unpack(l.getRecentStates(), -1, "history.live.recentStates"));
+        return new DetectorState.History(h.getReadings(), h.getFirstEventTime(), h.getLastEventTime(),
+                h.getBufferStart(), unpack(h.getBuffer(), -1, "history.buffer"), model, live, h.getHoldOff(),
+                h.getEventKind(), unpack(h.getEventRecords(), 3, "history.eventRecords"));
     }
 
     /**

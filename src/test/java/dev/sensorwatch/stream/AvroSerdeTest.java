@@ -97,7 +97,7 @@ class AvroSerdeTest {
     @Test
     void anEarlierVersionOfARecordIsReadWithItsNewFieldsDefaulted() throws Exception {
         List<org.apache.avro.Schema> history = AvroSerde.history(AnomalyScore.class);
-        assertThat(history).hasSize(2);
+        assertThat(history).hasSize(3);
         org.apache.avro.Schema v1 = history.get(0);
         assertThat(v1.getField("signal")).isNull();
         org.apache.avro.generic.GenericRecord old = new org.apache.avro.generic.GenericRecordBuilder(v1)
@@ -164,6 +164,42 @@ class AvroSerdeTest {
         assertThat(decoded.getSignal()).isEqualTo(dev.sensorwatch.avro.ScoreSignal.LEVEL_SHIFT);
         assertThat(decoded.getInEvent()).isTrue();
         assertThatThrownBy(() -> READINGS.decode(oldBytes)).hasMessageContaining("it is a AnomalyScore (version 2)");
+    }
+
+    /**
+     * Version 4 added the signals {@code STATE_DISTANCE} and {@code TRAINING}; a consumer still
+     * reading with version 3 sees them as NONE, and a version-3 score decodes unchanged.
+     */
+    @Test
+    void theTrainingSignalsAreReadByVersion3ReadersAsNone() throws Exception {
+        org.apache.avro.Schema v3 = AvroSerde.history(AnomalyScore.class).get(2);
+        assertThat(v3.getField("signal").schema().getEnumSymbols()).contains("WEEKLY_SHIFT")
+                .doesNotContain("STATE_DISTANCE", "TRAINING");
+        AvroSerde<AnomalyScore> scores = AvroSerde.of(AnomalyScore.class);
+        for (dev.sensorwatch.avro.ScoreSignal signal : List.of(dev.sensorwatch.avro.ScoreSignal.STATE_DISTANCE,
+                dev.sensorwatch.avro.ScoreSignal.TRAINING)) {
+            AnomalyScore now = AnomalyScore.newBuilder().setSensorId("pump-3").setEventTime(Instant.ofEpochMilli(1_000L))
+                    .setObserved(List.of(2.5)).setPredicted(List.of(2.0)).setPredictionError(1.25).setAnomalyScore(0.75)
+                    .setAnomaly(false).setChannelShares(List.of(1.0)).setLearnedReadings(512L)
+                    .setSignal(signal).setInEvent(true).build();
+            byte[] bytes = scores.encode(now);
+            org.apache.avro.message.BinaryMessageDecoder<org.apache.avro.generic.GenericRecord> oldReader =
+                    new org.apache.avro.message.BinaryMessageDecoder<>(org.apache.avro.generic.GenericData.get(), v3);
+            oldReader.addSchema(AnomalyScore.getClassSchema());
+            assertThat(oldReader.decode(bytes).get("signal")).hasToString("NONE");
+            assertThat(scores.decode(bytes).getSignal()).isEqualTo(signal);
+        }
+        org.apache.avro.generic.GenericRecord old = new org.apache.avro.generic.GenericRecordBuilder(v3)
+                .set("sensorId", "pump-3").set("eventTime", 1_000L).set("observed", List.of(2.5))
+                .set("predicted", List.of(2.0)).set("predictionError", 1.25).set("anomalyScore", 0.75)
+                .set("anomaly", true).set("channelShares", List.of(1.0)).set("learnedReadings", 512L)
+                .set("signal", new org.apache.avro.generic.GenericData.EnumSymbol(v3.getField("signal").schema(), "WEEKLY_SHIFT"))
+                .set("inEvent", true).build();
+        java.nio.ByteBuffer buffer = new org.apache.avro.message.BinaryMessageEncoder<org.apache.avro.generic.GenericRecord>(
+                org.apache.avro.generic.GenericData.get(), v3).encode(old);
+        byte[] oldBytes = new byte[buffer.remaining()];
+        buffer.get(oldBytes);
+        assertThat(scores.decode(oldBytes).getSignal()).isEqualTo(dev.sensorwatch.avro.ScoreSignal.WEEKLY_SHIFT);
     }
 
     /** Lengths and counts claiming far more than the value holds fail fast, without allocating them. */

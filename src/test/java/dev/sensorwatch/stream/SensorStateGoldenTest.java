@@ -15,21 +15,28 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * A stored sensor state written by the current format (version 5), checked in as hex: it must be
+ * A stored sensor state written by the current format (version 6), checked in as hex: it must be
  * read back exactly, field by field, and written again byte for byte. The golden value is the
  * state of a small detector after {@value #READINGS} readings of {@code t mod 7}, five minutes
  * apart; most of its fields follow from those readings alone and are checked by hand.
  *
  * <p>After a deliberate change of the learning (not of the stored format), regenerate it with
  * {@code java -cp target/test-classes:target/classes:<classpath> dev.sensorwatch.stream.SensorStateGoldenTest
- * > src/test/resources/dev/sensorwatch/stream/sensor-state-v5.hex}. After a change of the format,
- * bump {@link SensorStateCodec#CURRENT_VERSION}, keep this file and make the codec read it, as
- * {@code sensor-state-v4.hex}, {@code sensor-state-v3.hex} and {@code sensor-state-v2.hex} (the
- * same readings, written by earlier releases) are kept and read.
+ * > src/test/resources/dev/sensorwatch/stream/sensor-state-v6.hex} (and with the argument
+ * {@code trained}, {@code sensor-state-v6-trained.hex}). After a change of the format, bump
+ * {@link SensorStateCodec#CURRENT_VERSION}, keep this file and make the codec read it, as
+ * {@code sensor-state-v5.hex}, {@code sensor-state-v4.hex}, {@code sensor-state-v3.hex} and
+ * {@code sensor-state-v2.hex} (the same readings, written by earlier releases) are kept and read.
+ *
+ * <p>A second golden value, {@code sensor-state-v6-trained.hex}, holds a sensor with a training
+ * period ({@link #TRAINED_CONFIG}) after {@value #TRAINED_READINGS} readings: its trained model
+ * and running statistics, in the nested {@code history} record.
  */
 class SensorStateGoldenTest {
 
-    static final String RESOURCE = "sensor-state-v5.hex";
+    static final String RESOURCE = "sensor-state-v6.hex";
+    static final String TRAINED = "sensor-state-v6-trained.hex";
+    static final String VERSION_5 = "sensor-state-v5.hex";
     static final String VERSION_4 = "sensor-state-v4.hex";
     static final String VERSION_3 = "sensor-state-v3.hex";
     static final String VERSION_2 = "sensor-state-v2.hex";
@@ -40,6 +47,9 @@ class SensorStateGoldenTest {
     static final List<String> EXTREME_FIELDS = List.of("heldWeeklyRows", "heldWeeklyRatios", "highestReadings",
             "lowestReadings");
     static final DetectorConfig CONFIG = new DetectorConfig(1, 2, 0.005, 1.0, 1000, 500, 4000, 3, 0.53, 42L);
+    /** The golden configuration with a training period of the least length, 100 readings. */
+    static final DetectorConfig TRAINED_CONFIG = CONFIG.withTraining(dev.sensorwatch.detect.TrainingPeriod.firstReadings(100));
+    static final int TRAINED_READINGS = 130;
     static final int READINGS = 60;
     static final long STEP = 300_000L;
 
@@ -53,6 +63,20 @@ class SensorStateGoldenTest {
             detector.process(t * STEP, new double[] {t % 7}, workspace);
         }
         return detector;
+    }
+
+    /** The trained golden detector: {@value #TRAINED_READINGS} readings of a slow sine, two minutes apart. */
+    static SensorDetector trainedDetector() {
+        SensorDetector detector = SensorDetector.fresh(TRAINED_CONFIG, 1);
+        SensorDetector.Workspace workspace = new SensorDetector.Workspace();
+        for (int t = 0; t < TRAINED_READINGS; t++) {
+            detector.process(t * 120_000L, new double[] {trainedReading(t)}, workspace);
+        }
+        return detector;
+    }
+
+    static double trainedReading(int t) {
+        return 20.0 + StrictMath.sin(t / 5.0) + (t % 3) * 0.1;
     }
 
     static byte[] golden() throws IOException {
@@ -70,8 +94,9 @@ class SensorStateGoldenTest {
     @Test
     void theGoldenStateIsReadBackFieldByField() throws IOException {
         byte[] bytes = golden();
-        assertThat(SensorStateCodec.formatVersion(bytes)).isEqualTo(SensorStateCodec.CURRENT_VERSION).isEqualTo(5);
+        assertThat(SensorStateCodec.formatVersion(bytes)).isEqualTo(SensorStateCodec.CURRENT_VERSION).isEqualTo(6);
         DetectorState state = codec.decode(bytes);
+        assertThat(state.history()).as("no training period").isNull();
 
         assertThat(state.channels()).isEqualTo(1);
         assertThat(state.readings()).isEqualTo(READINGS);
@@ -136,10 +161,65 @@ class SensorStateGoldenTest {
     }
 
     /**
-     * Version 4, written by the release before for the same readings, is read as the same
+     * Version 5, written by the release before for the same readings, is read as the same
+     * detector (one without a training period) and written back as the version-6 golden state
+     * byte for byte; and it goes on scoring and flagging.
+     */
+    @Test
+    void aVersion5StateIsReadAsTheSameDetector() throws IOException {
+        byte[] v5 = golden(VERSION_5);
+        assertThat(SensorStateCodec.formatVersion(v5)).isEqualTo(5);
+        DetectorState state = codec.decode(v5);
+        assertThat(state.history()).isNull();
+        assertThat(HexFormat.of().formatHex(codec.encode(state))).isEqualTo(HexFormat.of().formatHex(golden()));
+        scoresOn(state);
+    }
+
+    /**
+     * A sensor with a training period: its trained model and running statistics are read back,
+     * written again byte for byte, are what this detector writes for the same readings, and the
+     * restored detector goes on scoring as the one that stayed in memory, bit for bit.
+     */
+    @Test
+    void theTrainedGoldenStateIsReadBackAndScoresOnAsTheDetectorInMemory() throws IOException {
+        byte[] bytes = golden(TRAINED);
+        assertThat(SensorStateCodec.formatVersion(bytes)).isEqualTo(6);
+        DetectorState state = codec.decode(bytes);
+        DetectorState.History history = state.history();
+        assertThat(history).isNotNull();
+        assertThat(history.readings()).isEqualTo(TRAINED_READINGS);
+        assertThat(history.firstEventTime()).isZero();
+        assertThat(history.lastEventTime()).isEqualTo((TRAINED_READINGS - 1) * 120_000L);
+        assertThat(history.buffer()).as("the buffer is let go once trained").isEmpty();
+        assertThat(history.model().trainingReadings()).isEqualTo(100);
+        double mean = 0.0;
+        for (int t = 0; t < 75; t++) { // the normaliser sees the fit part: the first 75 of 100
+            mean += trainedReading(t);
+        }
+        assertThat(history.model().mean()[0]).isCloseTo(mean / 75, org.assertj.core.api.Assertions.within(1e-12));
+        assertThat(history.live().rows()).isEqualTo(10);
+        assertThat(HexFormat.of().formatHex(codec.encode(state))).isEqualTo(HexFormat.of().formatHex(bytes));
+        assertThat(HexFormat.of().formatHex(codec.encode(trainedDetector().snapshot())))
+                .as("the state this detector writes; regenerate with the argument trained (see this class's Javadoc)")
+                .isEqualTo(HexFormat.of().formatHex(bytes));
+
+        SensorDetector restored = SensorDetector.restore(TRAINED_CONFIG, state);
+        SensorDetector kept = trainedDetector();
+        SensorDetector.Workspace workspace = new SensorDetector.Workspace();
+        for (int t = TRAINED_READINGS; t < TRAINED_READINGS + 50; t++) {
+            double[] reading = {trainedReading(t) + (t == TRAINED_READINGS + 40 ? 5.0 : 0.0)};
+            Score a = restored.process(t * 120_000L, reading, workspace);
+            Score b = kept.process(t * 120_000L, reading, workspace);
+            assertThat(Double.doubleToRawLongBits(a.score())).isEqualTo(Double.doubleToRawLongBits(b.score()));
+            assertThat(a.anomaly()).isEqualTo(t == TRAINED_READINGS + 40);
+        }
+    }
+
+    /**
+     * Version 4, written two releases before for the same readings, is read as the same
      * detector: it takes its learned range, 0 to 6, as each extreme seen twice, which is what
      * this detector keeps for these readings, and holds no weekly ratios (nothing was compared
-     * with a week before), so it is written back as the version-5 golden state byte for byte;
+     * with a week before), so it is written back as the current golden state byte for byte;
      * and it goes on scoring and flagging.
      */
     @Test
@@ -231,9 +311,10 @@ class SensorStateGoldenTest {
         return values;
     }
 
-    /** Prints the golden hex, 64 bytes a line. */
+    /** Prints the golden hex, 64 bytes a line; with the argument {@code trained}, the trained golden state's. */
     public static void main(String[] args) {
-        String hex = HexFormat.of().formatHex(new SensorStateCodec().encode(detector().snapshot()));
+        SensorDetector detector = args.length > 0 && args[0].equals("trained") ? trainedDetector() : detector();
+        String hex = HexFormat.of().formatHex(new SensorStateCodec().encode(detector.snapshot()));
         for (int i = 0; i < hex.length(); i += 128) {
             System.out.println(hex.substring(i, Math.min(hex.length(), i + 128)));
         }
