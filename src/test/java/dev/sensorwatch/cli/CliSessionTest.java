@@ -58,26 +58,56 @@ class CliSessionTest {
 
     @Test
     void dumpedScoresOfAReplayEqualTheScoreCommandsBitForBit() throws Exception {
+        session("session");
+    }
+
+    /**
+     * The same with a training period, each sensor's state decoded from the store at every reading
+     * (no detector cache): the training buffer, the trained model and its running state all go
+     * through the store and its changelog, and the scores still equal {@code score}'s.
+     */
+    @Test
+    void withATrainingPeriodTheDumpedScoresEqualTheScoreCommandsBitForBit() throws Exception {
+        Map<String, List<String>> signals = session("trained", "--learn-first", "500", "--detector-cache", "0");
+        for (List<String> sensor : signals.values()) {
+            assertThat(sensor.subList(0, 500)).containsOnly("training");
+            assertThat(sensor.subList(500, sensor.size())).doesNotContain("training");
+        }
+    }
+
+    /** Replays the sample, runs and dumps with {@code options}, compares with {@code score}; returns each sensor's signals. */
+    private Map<String, List<String>> session(String name, String... options) throws Exception {
         String bootstrap = broker.bootstrapServers();
         Path input = sample();
         run("replay", "--bootstrap-server", bootstrap, "--format", "nab", "--input", input.toString(),
-                "--topic", "session-readings", "--partitions", "2");
-        String ran = run("run", "--bootstrap-server", bootstrap, "--application-id", "session",
-                "--input-topic", "session-readings", "--output-topic", "session-scores",
-                "--anomalies-topic", "session-anomalies", "--dead-letter-topic", "session-dlq",
-                "--state-dir", work.resolve("state").toString(), "--metrics-port", "-1", "--partitions", "2",
-                "--stop-when-caught-up");
-        assertThat(ran).contains("Caught up with session-readings");
-        Path dumped = work.resolve("scores.csv");
-        run("dump", "--bootstrap-server", bootstrap, "--topic", "session-scores", "--idle-timeout", "2s",
+                "--topic", name + "-readings", "--partitions", "2");
+        List<String> runArgs = new ArrayList<>(List.of("run", "--bootstrap-server", bootstrap, "--application-id", name,
+                "--input-topic", name + "-readings", "--output-topic", name + "-scores",
+                "--anomalies-topic", name + "-anomalies", "--dead-letter-topic", name + "-dlq",
+                "--state-dir", work.resolve(name + "-state").toString(), "--metrics-port", "-1", "--partitions", "2",
+                "--stop-when-caught-up"));
+        runArgs.addAll(List.of(options));
+        String ran = run(runArgs.toArray(String[]::new));
+        assertThat(ran).contains("Caught up with " + name + "-readings");
+        Path dumped = work.resolve(name + "-scores.csv");
+        run("dump", "--bootstrap-server", bootstrap, "--topic", name + "-scores", "--idle-timeout", "2s",
                 "--output", dumped.toString());
-        Path scored = work.resolve("scored");
-        run("score", "--format", "nab", "--input", input.toString(), "--output", scored.toString());
+        Path scored = work.resolve(name + "-scored");
+        List<String> scoreArgs = new ArrayList<>(List.of("score", "--format", "nab", "--input", input.toString(),
+                "--output", scored.toString()));
+        for (int i = 0; i < options.length; i += 2) {
+            if (!options[i].equals("--detector-cache")) {
+                scoreArgs.addAll(List.of(options[i], options[i + 1]));
+            }
+        }
+        run(scoreArgs.toArray(String[]::new));
+        Map<String, List<String>> signals = new LinkedHashMap<>();
 
         Map<String, List<String>> fromStream = new LinkedHashMap<>();
         for (CSVRecord row : parse(dumped)) {
             fromStream.computeIfAbsent(row.get("sensor_id"), k -> new ArrayList<>())
                     .add(Long.toHexString(Double.doubleToRawLongBits(Double.parseDouble(row.get("anomaly_score")))));
+            signals.computeIfAbsent(row.get("sensor_id"), k -> new ArrayList<>()).add(row.get("signal"));
         }
         Map<String, List<String>> fromFiles = new LinkedHashMap<>();
         try (Stream<Path> files = Files.walk(scored)) {
@@ -94,6 +124,7 @@ class CliSessionTest {
         for (String sensor : fromFiles.keySet()) {
             assertThat(fromStream.get(sensor)).as("scores of %s", sensor).isEqualTo(fromFiles.get(sensor));
         }
+        return signals;
     }
 
     static List<CSVRecord> parse(Path file) throws IOException {

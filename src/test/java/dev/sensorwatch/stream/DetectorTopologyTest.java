@@ -137,6 +137,37 @@ class DetectorTopologyTest {
     }
 
     /**
+     * With a training period, the topology's scores are the detector's alone, bit for bit: the
+     * training readings say so and score 0, the spike after the period is flagged.
+     */
+    @Test
+    void withATrainingPeriodScoresEveryReadingLikeTheDetectorAlone() {
+        close();
+        DetectorConfig config = DetectorConfig.DEFAULTS.withTraining(dev.sensorwatch.detect.TrainingPeriod.firstReadings(150));
+        startWith(new TopologySettings("in", "out", "flagged", "dlq", config, 8));
+        double[] values = series(400, 300);
+        for (int t = 0; t < values.length; t++) {
+            input.pipeInput(key("pump-1"), reading("pump-1", 1_000L * t, values[t]), 999L);
+        }
+        List<TestRecord<String, byte[]>> out = scores.readRecordsToList();
+        assertThat(out).hasSize(values.length);
+        SensorDetector reference = SensorDetector.fresh(config, 1);
+        SensorDetector.Workspace workspace = new SensorDetector.Workspace();
+        for (int t = 0; t < values.length; t++) {
+            Score expected = reference.process(1_000L * t, new double[] {values[t]}, workspace);
+            AnomalyScore actual = SCORES.decode(out.get(t).value());
+            assertThat(Double.doubleToRawLongBits(actual.getAnomalyScore())).as("score bits at %d", t)
+                    .isEqualTo(Double.doubleToRawLongBits(expected.score()));
+            assertThat(actual.getSignal().name()).isEqualTo(expected.signal().name());
+            assertThat(actual.getSignal().name()).isEqualTo(t < 150 ? "TRAINING" : actual.getSignal().name());
+            assertThat(actual.getInEvent()).isEqualTo(expected.inEvent());
+            assertThat(actual.getAnomaly()).isEqualTo(expected.anomaly());
+        }
+        assertThat(SCORES.decode(out.get(300).value()).getAnomaly()).as("the spike after training").isTrue();
+        assertThat(anomalies.getQueueSize()).isEqualTo(1);
+    }
+
+    /**
      * The processor keeps decoded detectors in memory; a state the store holds that the processor
      * did not write last (restored from the changelog, say) must win over the one in memory.
      */
