@@ -28,6 +28,9 @@ import org.openjdk.jmh.annotations.Warmup;
  *
  * <p>Each detector first learns 2,000 readings of a noisy daily-ish wave (one reading a minute),
  * then every benchmark call feeds the next reading, so the work is the steady state, warm-up over.
+ * With {@code mode=trained} those 2,000 readings are the sensor's training period
+ * ({@code --learn-first 2000}) and the setup's last reading trains its model, so the calls measure
+ * the trained detector.
  *
  * <pre>
  * ./mvnw -q -Pjmh verify -Djmh.args="SensorDetectorBenchmark -prof gc"
@@ -45,7 +48,11 @@ public class SensorDetectorBenchmark {
     @Param({"1", "8"})
     public int channels;
 
-    private final DetectorConfig config = DetectorConfig.DEFAULTS;
+    /** {@code online}: no training period; {@code trained}: the first 2,000 readings are one. */
+    @Param({"online", "trained"})
+    public String mode;
+
+    private DetectorConfig config;
     private final SensorDetector.Workspace workspace = new SensorDetector.Workspace();
     private final SensorStateCodec codec = new SensorStateCodec();
     private final Random random = new Random(7);
@@ -57,9 +64,11 @@ public class SensorDetectorBenchmark {
 
     @Setup
     public void setUp() {
+        config = mode.equals("trained") ? DetectorConfig.DEFAULTS.withTraining(TrainingPeriod.firstReadings(2_000))
+                : DetectorConfig.DEFAULTS;
         detector = SensorDetector.fresh(config, channels);
         reading = new double[channels];
-        for (int i = 0; i < 2_000; i++) {
+        for (int i = 0, n = mode.equals("trained") ? 2_001 : 2_000; i < n; i++) {
             detector.process(next(), nextReading(), workspace);
         }
         stored = codec.encode(detector.snapshot());
