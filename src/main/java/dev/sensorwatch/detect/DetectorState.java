@@ -26,7 +26,9 @@ import dev.sensorwatch.lstm.LstmWeights;
  * @param weekly        the weekly profile: each hour of the week's mean reading
  * @param scorer        what turns prediction errors into scores
  * @param history       with a training period, the detector that learns from it and judges what
- *                      follows (then the other parts are unused); null without one
+ *                      follows; null without one. With it, the online parts ({@code lastValues},
+ *                      {@code lstm}, {@code memberErrors}, {@code memberCounts}, the profiles and
+ *                      {@code scorer}) are null: such a sensor has none
  */
 public record DetectorState(int channels, long readings, long lastEventTime, int holdOff, double[] lastValues,
                             Lstm lstm, double[] memberErrors, long[] memberCounts,
@@ -39,6 +41,12 @@ public record DetectorState(int channels, long readings, long lastEventTime, int
                          long[] profileTimes, double[] profileValues, Weekly weekly, Scorer scorer) {
         this(channels, readings, lastEventTime, holdOff, lastValues, lstm, memberErrors, memberCounts, profileTimes,
                 profileValues, weekly, scorer, null);
+    }
+
+    /** The state of a sensor with a training period: its history detector and nothing online. */
+    public static DetectorState ofHistory(int channels, History history) {
+        return new DetectorState(channels, history.readings(), history.lastEventTime(), 0, null, null, null, null,
+                null, null, null, null, history);
     }
 
     /**

@@ -179,6 +179,13 @@ public final class SensorDetector {
      */
     public static SensorDetector restore(DetectorConfig config, DetectorState state) {
         int d = state.channels();
+        if (state.history() != null) {
+            // the stored state decides whether the sensor has a training period: a sensor that
+            // began with one goes on with it (its online parts are not stored)
+            SensorDetector detector = fresh(config.withTraining(TrainingPeriod.NONE), d);
+            detector.history = HistoryDetector.restore(config, d, state.history());
+            return detector;
+        }
         DetectorState.Lstm lstm = state.lstm();
         LstmShape expected = LstmShape.of(d, config.hiddenSize());
         if (!lstm.weights().shape().equals(expected)) {
@@ -220,20 +227,22 @@ public final class SensorDetector {
                     + " values, expected " + MEMBERS);
         }
         System.arraycopy(state.memberCounts(), 0, detector.memberCounts, 0, MEMBERS);
-        // the stored state decides whether the sensor has a training period: a sensor that began
-        // without one goes on learning online, one that began with one goes on with it
-        detector.history = state.history() == null ? null : HistoryDetector.restore(config, d, state.history());
+        // a sensor that began without a training period goes on learning online
+        detector.history = null;
         return detector;
     }
 
     /** Returns everything this detector remembers, as fresh arrays. */
     public DetectorState snapshot() {
+        if (history != null) {
+            return DetectorState.ofHistory(channels, history.snapshot());
+        }
         DetectorState.Lstm lstm = new DetectorState.Lstm(mean.clone(), var.clone(), windowRows, window.clone(),
                 start.copyHidden(), start.copyCell(), live.copyHidden(), live.copyCell(), lstmPrediction.clone(),
                 model.weights(), model.copyFirstMoment(), model.copySecondMoment(), model.updates());
         return new DetectorState(channels, readings, lastEventTime, holdOff, lastValues.clone(), lstm,
                 memberErrors.clone(), memberCounts.clone(), profile.copyTimes(), profile.copyValues(), weekly.snapshot(),
-                scorer.snapshot(), history == null ? null : history.snapshot());
+                scorer.snapshot());
     }
 
     /** Number of channels of this sensor's readings. */

@@ -36,6 +36,9 @@ public final class SensorStateCodec {
 
     /** Encodes {@code state}. */
     public byte[] encode(DetectorState state) {
+        if (state.history() != null) {
+            return serde.encode(withoutOnlineParts(state));
+        }
         DetectorState.Lstm lstm = state.lstm();
         DetectorState.Scorer scorer = state.scorer();
         SensorState record = SensorState.newBuilder()
@@ -87,7 +90,6 @@ public final class SensorStateCodec {
                 .setHeldWeeklyRatios(pack(scorer.heldRatios()))
                 .setHighestReadings(pack(scorer.highest()))
                 .setLowestReadings(pack(scorer.lowest()))
-                .setHistory(state.history() == null ? null : encode(state.history()))
                 .build();
         return serde.encode(record);
     }
@@ -109,6 +111,9 @@ public final class SensorStateCodec {
         }
         SensorState record = serde.decode(bytes);
         try {
+            if (record.getHistory() != null) {
+                return DetectorState.ofHistory(record.getChannels(), decode(record.getHistory()));
+            }
             LstmWeights weights = LstmWeights.fromBytes(bytes(record.getWeights()));
             int d = record.getChannels();
             int h = record.getHiddenSize();
@@ -171,10 +176,30 @@ public final class SensorStateCodec {
                     unpackLongs(record.getMemberCounts(), "memberCounts"),
                     unpackLongs(record.getProfileTimes(), "profileTimes"),
                     unpack(record.getProfileValues(), -1, "profileValues"),
-                    weekly, scorer, record.getHistory() == null ? null : decode(record.getHistory()));
+                    weekly, scorer);
         } catch (IllegalArgumentException e) {
             throw new SerializationException("stored sensor state is inconsistent: " + e.getMessage(), e);
         }
+    }
+
+    /** The record of a sensor with a training period: its history, every online field empty. */
+    private static SensorState withoutOnlineParts(DetectorState state) {
+        ByteBuffer empty = ByteBuffer.allocate(0);
+        return SensorState.newBuilder()
+                .setFormatVersion(CURRENT_VERSION).setChannels(state.channels()).setHiddenSize(0)
+                .setReadings(state.readings()).setLastEventTime(state.lastEventTime()).setHoldOff(0)
+                .setLastValues(empty).setNormalizerMean(empty).setNormalizerVar(empty).setWindowRows(0)
+                .setWindow(empty).setStartHidden(empty).setStartCell(empty).setHidden(empty).setCell(empty)
+                .setPrediction(empty).setWeights(empty).setAdamFirstMoment(empty).setAdamSecondMoment(empty)
+                .setAdamSteps(0).setMemberErrors(empty).setMemberCounts(empty).setProfileTimes(empty)
+                .setProfileValues(empty).setWeeklyHours(empty).setWeeklySums(empty).setWeeklyCounts(empty)
+                .setErrorCount(0).setErrorScale(empty).setValueMean(empty).setValueVar(empty).setValueMin(empty)
+                .setValueMax(empty).setErrorRecord(0.0).setMeanErrorRecord(0.0).setLevelRecords(empty)
+                .setRecentErrorRows(0).setRecentErrors(empty).setRecentValueRows(0).setRecentValues(empty)
+                .setWeeklyStart(Long.MIN_VALUE).setRecentShiftRows(0).setRecentShifts(empty).setWeeklyRecords(empty)
+                .setHeldWeeklyRows(0).setHeldWeeklyRatios(empty).setHighestReadings(empty).setLowestReadings(empty)
+                .setHistory(encode(state.history()))
+                .build();
     }
 
     private static HistoryState encode(DetectorState.History h) {

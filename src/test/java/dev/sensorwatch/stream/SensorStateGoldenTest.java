@@ -191,6 +191,9 @@ class SensorStateGoldenTest {
         assertThat(history.firstEventTime()).isZero();
         assertThat(history.lastEventTime()).isEqualTo((TRAINED_READINGS - 1) * 120_000L);
         assertThat(history.buffer()).as("the buffer is let go once trained").isEmpty();
+        assertThat(state.lstm()).as("no online detector").isNull();
+        assertThat(serde.decode(bytes).getWeights().remaining()).as("online fields stored empty").isZero();
+        assertThat(bytes.length).as("bytes").isLessThan(12_000);
         assertThat(history.model().trainingReadings()).isEqualTo(100);
         double mean = 0.0;
         for (int t = 0; t < 75; t++) { // the normaliser sees the fit part: the first 75 of 100
