@@ -59,8 +59,8 @@ final class HistoryDetector {
     private int bufferStart;
     private TrainedModel model;
     private Statistics statistics;
-    /** Inside an event, readings below the event level in a row still needed to end it; otherwise 0. */
-    private int holdOff;
+    /** The event rule: no damping after an event (the event records do that job here). */
+    private final EventRule events = new EventRule(SensorDetector.EVENT_QUIET, 0, 1.0);
     /** The statistic that opened the current or last event. */
     private int eventKind;
     /** Per statistic, the largest ratio it reached in the sensor's events that it opened, decaying with the record half-life. */
@@ -83,7 +83,7 @@ final class HistoryDetector {
     DetectorState.History snapshot() {
         double[] held = buffer == null ? new double[0] : Arrays.copyOf(buffer, bufferedRows * channels);
         return new DetectorState.History(readings, firstEventTime, lastEventTime, bufferStart, held,
-                model == null ? null : model.toState(), statistics == null ? null : statistics.snapshot(), holdOff,
+                model == null ? null : model.toState(), statistics == null ? null : statistics.snapshot(), events.holdOff(),
                 eventKind, eventRecords.clone());
     }
 
@@ -97,15 +97,11 @@ final class HistoryDetector {
         detector.readings = state.readings();
         detector.firstEventTime = state.firstEventTime();
         detector.lastEventTime = state.lastEventTime();
-        if (state.holdOff() < 0 || state.holdOff() > SensorDetector.EVENT_QUIET) {
-            throw new IllegalArgumentException("stored event count " + state.holdOff() + " is outside [0, "
-                    + SensorDetector.EVENT_QUIET + "]");
-        }
         if (state.eventKind() < 0 || state.eventKind() >= SIGNALS.length) {
             throw new IllegalArgumentException("stored event kind " + state.eventKind() + " is outside [0, 2]");
         }
         TrainedModel.check("eventRecords", state.eventRecords(), SIGNALS.length);
-        detector.holdOff = state.holdOff();
+        detector.events.restoreInPlace(state.holdOff());
         detector.eventKind = state.eventKind();
         System.arraycopy(state.eventRecords(), 0, detector.eventRecords, 0, SIGNALS.length);
         if ((state.model() == null) != (state.live() == null)) {
@@ -226,20 +222,14 @@ final class HistoryDetector {
         Signal signal = SIGNALS[kind];
         double[] parts = kind == 0 ? s.errorParts : kind == 1 ? s.sustainedParts : s.stateParts;
         double score = AnomalyScorer.scoreOf(ratio);
-        boolean opens = false;
-        boolean inEvent;
-        if (holdOff > 0) {
-            inEvent = true;
-            holdOff = rawLargest >= 1.0 || score >= config.threshold() ? SensorDetector.EVENT_QUIET : holdOff - 1;
+        EventRule.Phase phase = events.stepInPlace(score >= config.threshold(), rawLargest >= 1.0 || score >= config.threshold());
+        boolean opens = phase == EventRule.Phase.OPENS;
+        boolean inEvent = phase != EventRule.Phase.OUTSIDE;
+        if (phase == EventRule.Phase.INSIDE) {
             eventRecords[eventKind] = Math.max(eventRecords[eventKind], raw[eventKind]);
-        } else if (score >= config.threshold()) {
-            opens = true;
-            inEvent = true;
-            holdOff = SensorDetector.EVENT_QUIET;
+        } else if (opens) {
             eventKind = kind;
             eventRecords[kind] = Math.max(eventRecords[kind], raw[kind]);
-        } else {
-            inEvent = false;
         }
         s.predictNext();
         return new Score(eventTime, values.clone(), predicted, Math.sqrt(s.error), score, opens, shares(parts),

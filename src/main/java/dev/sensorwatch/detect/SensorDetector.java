@@ -119,7 +119,7 @@ public final class SensorDetector {
      * {@value #EVENT_QUIET}); after an event, minus the readings left of the damped period (-1 to
      * -{@value #AFTER_EVENT}); otherwise 0.
      */
-    private int holdOff;
+    private final EventRule events = new EventRule(EVENT_QUIET, AFTER_EVENT, AFTER_EVENT_DAMPING);
     /** Each member's prediction of the next reading, indexed by {@link #LSTM}, {@link #LAST_VALUE}, {@link #DAILY_PROFILE}. */
     private final double[][] memberPredictions;
     /** The current reading as learned (see {@link AnomalyScorer#learnable}); scratch, not state. */
@@ -210,11 +210,7 @@ public final class SensorDetector {
                 AnomalyScorer.restore(config, d, state.scorer()));
         detector.readings = state.readings();
         detector.lastEventTime = state.lastEventTime();
-        if (state.holdOff() < -AFTER_EVENT || state.holdOff() > EVENT_QUIET) {
-            throw new IllegalArgumentException("stored event count " + state.holdOff() + " is outside [-"
-                    + AFTER_EVENT + ", " + EVENT_QUIET + "]");
-        }
-        detector.holdOff = state.holdOff();
+        detector.events.restoreInPlace(state.holdOff());
         copy("last values", state.lastValues(), detector.lastValues);
         copy("normalizer mean", lstm.normalizerMean(), detector.mean);
         copy("normalizer variance", lstm.normalizerVar(), detector.var);
@@ -240,7 +236,7 @@ public final class SensorDetector {
         DetectorState.Lstm lstm = new DetectorState.Lstm(mean.clone(), var.clone(), windowRows, window.clone(),
                 start.copyHidden(), start.copyCell(), live.copyHidden(), live.copyCell(), lstmPrediction.clone(),
                 model.weights(), model.copyFirstMoment(), model.copySecondMoment(), model.updates());
-        return new DetectorState(channels, readings, lastEventTime, holdOff, lastValues.clone(), lstm,
+        return new DetectorState(channels, readings, lastEventTime, events.holdOff(), lastValues.clone(), lstm,
                 memberErrors.clone(), memberCounts.clone(), profile.copyTimes(), profile.copyValues(), weekly.snapshot(),
                 scorer.snapshot());
     }
@@ -319,21 +315,14 @@ public final class SensorDetector {
         scorer.learnable(readings + 1, values, learned);
         weekly.predictInto(eventTime, lastWeek);
         AnomalyScorer.Result result = scorer.score(readings + 1, eventTime, values, learned, predicted, lastWeek);
-        double score = AnomalyScorer.scoreOf(holdOff < 0 ? result.ratio() / AFTER_EVENT_DAMPING : result.ratio());
+        double score = AnomalyScorer.scoreOf(events.damped(result.ratio()));
         Signal signal = result.signal();
-        boolean inEvent = holdOff > 0;
-        if (inEvent) {
-            holdOff = score >= config.threshold() ? EVENT_QUIET : holdOff - 1;
-            if (holdOff == 0) {
-                holdOff = -AFTER_EVENT; // the event ends with this reading
-            }
-            score = 0.0;
+        boolean reaches = score >= config.threshold();
+        EventRule.Phase phase = events.stepInPlace(reaches, reaches);
+        boolean inEvent = phase != EventRule.Phase.OUTSIDE;
+        if (phase == EventRule.Phase.INSIDE) {
+            score = 0.0; // one alarm per event: the readings after the one that opened it score 0
             signal = Signal.NONE;
-        } else if (score >= config.threshold()) {
-            holdOff = EVENT_QUIET;
-            inEvent = true;
-        } else if (holdOff < 0) {
-            holdOff++;
         }
         Score out = new Score(eventTime, values.clone(), predicted, result.jointError(), score,
                 score >= config.threshold(), result.shares(), readings, signal, inEvent);
