@@ -8,7 +8,7 @@ import java.util.Arrays;
  * that fell into it. A reading is predicted by its slot's reading if that one is between half a
  * day and two days old, so the memory is bounded whatever the reading rate.
  */
-final class DailyProfile {
+final class DailyProfile implements Predictor {
 
     /** Time-of-day slots: five minutes each. */
     static final int SLOTS = 288;
@@ -45,7 +45,8 @@ final class DailyProfile {
     }
 
     /** Writes the prediction of a reading at {@code eventTime} into {@code into}, or NaNs if there is none. */
-    void predictInto(long eventTime, double[] into) {
+    @Override
+    public void predictInto(long eventTime, double[] into) {
         int slot = slot(eventTime);
         long held = times[slot];
         long age = held == Long.MIN_VALUE ? -1 : eventTime - held;
@@ -61,6 +62,13 @@ final class DailyProfile {
         int slot = slot(eventTime);
         times[slot] = eventTime;
         System.arraycopy(reading, 0, values, slot * channels, channels);
+    }
+
+    /** Keeps the learned reading in its slot. */
+    @Override
+    public void learn(long before, long eventTime, double[] previous, double[] learned,
+                      SensorDetector.Workspace workspace) {
+        record(eventTime, learned);
     }
 
     private static int slot(long eventTime) {

@@ -1,11 +1,21 @@
 /**
- * One sensor's detector. Without a training period: an ensemble of predictors (an online LSTM on
- * the reading-to-reading changes, the last value, a daily profile), a weekly profile, online
- * learning, and the scorer that turns prediction errors and readings into an anomaly score
- * ({@link dev.sensorwatch.detect.SensorDetector}, {@link dev.sensorwatch.detect.AnomalyScorer}).
- * With one ({@link dev.sensorwatch.detect.TrainingPeriod}): a model trained and calibrated on the
- * sensor's history ({@link dev.sensorwatch.detect.TrainedModel}, {@link dev.sensorwatch.detect.TailLevel})
- * that judges later readings over all channels jointly. Pure Java on top of
- * {@code dev.sensorwatch.lstm} and ojAlgo; nothing from Kafka or Avro.
+ * One sensor's detector ({@link dev.sensorwatch.detect.SensorDetector}), in named parts:
+ *
+ * <ul>
+ *   <li>predictors: one small interface, {@link dev.sensorwatch.detect.Predictor}, implemented by
+ *       the online members (the LSTM on the reading-to-reading changes, the last value, the daily
+ *       profile), chosen per reading by the {@link dev.sensorwatch.detect.Ensemble}; a new
+ *       predictor implements it and gets a {@link dev.sensorwatch.detect.Member};
+ *   <li>scoring: the online scorer's signals ({@link dev.sensorwatch.detect.AnomalyScorer},
+ *       {@link dev.sensorwatch.detect.Signal}) and the weekly profile beside them;
+ *   <li>the event rule ({@link dev.sensorwatch.detect.EventRule}): one alarm per disturbance;
+ *   <li>learning from history ({@link dev.sensorwatch.detect.TrainingPeriod}): a model trained
+ *       and calibrated on the sensor's training period ({@link dev.sensorwatch.detect.TrainedModel},
+ *       {@link dev.sensorwatch.detect.TailLevel}) that judges later readings over all channels
+ *       jointly ({@link dev.sensorwatch.detect.HistoryDetector});
+ *   <li>what is stored ({@link dev.sensorwatch.detect.DetectorState}), as plain values.
+ * </ul>
+ *
+ * <p>Pure Java on top of {@code dev.sensorwatch.lstm} and ojAlgo; nothing from Kafka or Avro.
  */
 package dev.sensorwatch.detect;

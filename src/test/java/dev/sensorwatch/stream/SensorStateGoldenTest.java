@@ -105,7 +105,7 @@ class SensorStateGoldenTest {
         assertThat(state.lstm().weights().shape().hiddenSize()).isEqualTo(1);
         assertThat(state.lstm().windowRows()).isEqualTo(2);
         assertThat(state.lstm().adamSteps()).as("one update per difference once two are held").isEqualTo(READINGS - 2);
-        // members' errors count from the 21st reading on (SensorDetector.MEMBER_WARMUP); the profile has no prediction yet
+        // members' errors count from the 21st reading on (Ensemble.MEMBER_WARMUP); the profile has no prediction yet
         assertThat(state.memberCounts()).containsExactly(READINGS - 20, READINGS - 20, 0);
         for (int slot = 0; slot < 288; slot++) {
             long expected = slot < READINGS ? slot * STEP : Long.MIN_VALUE;
