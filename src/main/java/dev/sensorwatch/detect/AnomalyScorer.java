@@ -38,7 +38,11 @@ import java.util.Arrays;
  * {@code R}: 0.5 means as unusual as the sensor's recent record.
  *
  * <p>Records start after {@value #RECORD_WARMUP} readings; scores are 0 until the detector's
- * warm-up is over. Mutable, one thread at a time.
+ * warm-up is over. Each signal is its own class behind {@link ScoringSignal}, asked in this order
+ * (a later one gives the score only with a larger ratio): {@link PredictionErrorSignal},
+ * {@link SustainedErrorSignal}, {@link LevelShiftSignal}, {@link WeeklyShiftSignal},
+ * {@link NewTerritorySignal}; what they share of each channel lives in {@link ChannelStatistics}.
+ * This class holds every tuning constant of the online scorer. Mutable, one thread at a time.
  */
 final class AnomalyScorer {
 
@@ -69,7 +73,6 @@ final class AnomalyScorer {
     static final double WEEKLY_ERRORS = 3.0;
     /** Weeks of comparisons with the week before after which the weekly shift counts. */
     static final int WEEKLY_WARMUP_WEEKS = 2;
-    private static final long WEEK = 7 * 86_400_000L;
     /** Comparisons with the week before over which the weekly shift's ratio is averaged to see whether it holds. */
     static final int HELD_READINGS = 100;
     /** How much a held weekly shift counts: its mean ratio times this. */
@@ -108,113 +111,71 @@ final class AnomalyScorer {
     }
 
     private final int channels;
-    private final int horizon;
     private final int warmup;
-    private final double decay;
-    private long errorCount;
-    private final double[] errorScale;
-    private final double[] valueMean;
-    private final double[] valueVar;
-    private final double[] valueMin;
-    private final double[] valueMax;
-    /** Per channel, the largest and the second largest reading seen as it came (before any clamping): [2d], [2d + 1]. */
-    private final double[] highest;
-    /** Per channel, the smallest and the second smallest reading seen as it came. */
-    private final double[] lowest;
-    private double errorRecord;
-    private double meanErrorRecord;
-    private final double[] levelRecords;
-    private int recentErrorRows;
-    private final double[] recentErrors;
-    private int recentValueRows;
-    private final double[] recentValues;
-    private long weeklyStart;
-    private int recentShiftRows;
-    private final double[] recentShifts;
-    private final double[] weeklyRecords;
-    private int heldRows;
-    private final double[] heldRatios;
-    /** This reading's differences from the week before; scratch, not state. */
-    private final double[] shiftScratch;
+    private final ChannelStatistics statistics;
+    private final PredictionErrorSignal predictionError;
+    private final SustainedErrorSignal sustainedError;
+    private final LevelShiftSignal levelShift;
+    private final WeeklyShiftSignal weeklyShift;
+    /** The signals, in the order they are asked. */
+    private final ScoringSignal[] signals;
+    /** The reading being scored; scratch, not state. */
+    private final ScoredReading reading = new ScoredReading();
 
     AnomalyScorer(DetectorConfig config, int channels) {
         this.channels = channels;
-        this.horizon = config.errorHorizon();
         this.warmup = config.warmupReadings();
-        this.decay = StrictMath.pow(0.5, 1.0 / config.recordHalfLife());
-        this.errorScale = new double[channels];
-        this.valueMean = new double[channels];
-        this.valueVar = new double[channels];
-        this.valueMin = new double[channels];
-        this.valueMax = new double[channels];
-        Arrays.fill(valueMin, Double.POSITIVE_INFINITY);
-        Arrays.fill(valueMax, Double.NEGATIVE_INFINITY);
-        this.highest = new double[2 * channels];
-        this.lowest = new double[2 * channels];
-        Arrays.fill(highest, Double.NEGATIVE_INFINITY);
-        Arrays.fill(lowest, Double.POSITIVE_INFINITY);
-        this.levelRecords = new double[channels];
-        this.recentErrors = new double[RECENT];
-        this.recentValues = new double[RECENT * channels];
-        this.weeklyStart = Long.MIN_VALUE;
-        this.recentShifts = new double[RECENT * channels];
-        this.weeklyRecords = new double[channels];
-        this.heldRatios = new double[HELD_READINGS];
-        this.shiftScratch = new double[channels];
+        this.statistics = new ChannelStatistics(config, channels);
+        Records records = new Records(config.recordHalfLife());
+        this.predictionError = new PredictionErrorSignal(records);
+        this.sustainedError = new SustainedErrorSignal(records);
+        this.levelShift = new LevelShiftSignal(records, channels);
+        this.weeklyShift = new WeeklyShiftSignal(records, channels);
+        this.signals = new ScoringSignal[] {predictionError, sustainedError, levelShift, weeklyShift,
+            new NewTerritorySignal()};
     }
 
     static AnomalyScorer restore(DetectorConfig config, int channels, DetectorState.Scorer state) {
         AnomalyScorer scorer = new AnomalyScorer(config, channels);
-        scorer.errorCount = state.errorCount();
-        copy("error scale", state.errorScale(), scorer.errorScale);
-        copy("value mean", state.valueMean(), scorer.valueMean);
-        copy("value variance", state.valueVar(), scorer.valueVar);
-        copy("value minimum", state.valueMin(), scorer.valueMin);
-        copy("value maximum", state.valueMax(), scorer.valueMax);
-        scorer.errorRecord = state.errorRecord();
-        scorer.meanErrorRecord = state.meanErrorRecord();
-        copy("level records", state.levelRecords(), scorer.levelRecords);
-        scorer.recentErrorRows = rows("recent errors", state.recentErrorRows());
-        scorer.recentValueRows = rows("recent values", state.recentValueRows());
-        copy("recent errors", state.recentErrors(), scorer.recentErrors);
-        copy("recent values", state.recentValues(), scorer.recentValues);
-        scorer.weeklyStart = state.weeklyStart();
-        scorer.recentShiftRows = rows("recent weekly shifts", state.recentShiftRows());
-        copy("recent weekly shifts", state.recentShifts(), scorer.recentShifts);
-        copy("weekly records", state.weeklyRecords(), scorer.weeklyRecords);
-        scorer.heldRows = rows("held weekly ratios", state.heldRows(), HELD_READINGS);
-        copy("held weekly ratios", state.heldRatios(), scorer.heldRatios);
-        copy("highest readings", state.highest(), scorer.highest);
-        copy("lowest readings", state.lowest(), scorer.lowest);
+        ChannelStatistics s = scorer.statistics;
+        s.errorCount = state.errorCount();
+        copy("error scale", state.errorScale(), s.errorScale);
+        copy("value mean", state.valueMean(), s.valueMean);
+        copy("value variance", state.valueVar(), s.valueVar);
+        copy("value minimum", state.valueMin(), s.valueMin);
+        copy("value maximum", state.valueMax(), s.valueMax);
+        scorer.predictionError.record = state.errorRecord();
+        scorer.sustainedError.record = state.meanErrorRecord();
+        copy("level records", state.levelRecords(), scorer.levelShift.levelRecords);
+        scorer.sustainedError.rows = Records.rows("recent errors", state.recentErrorRows(), RECENT);
+        scorer.levelShift.rows = Records.rows("recent values", state.recentValueRows(), RECENT);
+        copy("recent errors", state.recentErrors(), scorer.sustainedError.recent);
+        copy("recent values", state.recentValues(), scorer.levelShift.recent);
+        WeeklyShiftSignal weekly = scorer.weeklyShift;
+        weekly.start = state.weeklyStart();
+        weekly.rows = Records.rows("recent weekly shifts", state.recentShiftRows(), RECENT);
+        copy("recent weekly shifts", state.recentShifts(), weekly.recent);
+        copy("weekly records", state.weeklyRecords(), weekly.weeklyRecords);
+        weekly.heldRows = Records.rows("held weekly ratios", state.heldRows(), HELD_READINGS);
+        copy("held weekly ratios", state.heldRatios(), weekly.heldRatios);
+        copy("highest readings", state.highest(), s.highest);
+        copy("lowest readings", state.lowest(), s.lowest);
         return scorer;
     }
 
     DetectorState.Scorer snapshot() {
-        return new DetectorState.Scorer(errorCount, errorScale.clone(), valueMean.clone(), valueVar.clone(),
-                valueMin.clone(), valueMax.clone(), errorRecord, meanErrorRecord, levelRecords.clone(),
-                recentErrorRows, recentErrors.clone(), recentValueRows, recentValues.clone(), weeklyStart,
-                recentShiftRows, recentShifts.clone(), weeklyRecords.clone(), heldRows, heldRatios.clone(),
-                highest.clone(), lowest.clone());
+        ChannelStatistics s = statistics;
+        WeeklyShiftSignal weekly = weeklyShift;
+        return new DetectorState.Scorer(s.errorCount, s.errorScale.clone(), s.valueMean.clone(), s.valueVar.clone(),
+                s.valueMin.clone(), s.valueMax.clone(), predictionError.record, sustainedError.record,
+                levelShift.levelRecords.clone(), sustainedError.rows, sustainedError.recent.clone(), levelShift.rows,
+                levelShift.recent.clone(), weekly.start, weekly.rows, weekly.recent.clone(), weekly.weeklyRecords.clone(),
+                weekly.heldRows, weekly.heldRatios.clone(), s.highest.clone(), s.lowest.clone());
     }
 
-    /**
-     * What the detector learns of reading number {@code seen}, into {@code learned}: after the
-     * warm-up each channel's value clamped to {@value #LEARNING_REACH} range widths beyond the
-     * channel's seen range; in the warm-up, from reading {@value #REACH_START} + 1 on, clamped to
-     * {@value #WARMUP_LEARNING_REACH} range widths; before that the values themselves (a range of
-     * 0 counts as a tiny one).
-     */
+    /** What the detector learns of reading number {@code seen}, into {@code learned} ({@link ChannelStatistics#learnable}). */
     void learnable(long seen, double[] values, double[] learned) {
-        for (int d = 0; d < channels; d++) {
-            double v = values[d];
-            if (seen > warmup || seen > REACH_START) {
-                double range = valueMax[d] - valueMin[d];
-                double reach = (seen > warmup ? LEARNING_REACH : WARMUP_LEARNING_REACH)
-                        * Math.max(range, 1e-9 * (1.0 + Math.abs(valueMax[d])));
-                v = Math.max(rangeBottom(d) - reach, Math.min(rangeTop(d) + reach, v));
-            }
-            learned[d] = v;
-        }
+        statistics.learnable(seen, values, learned);
     }
 
     /**
@@ -228,166 +189,63 @@ final class AnomalyScorer {
      */
     Result score(long seen, long eventTime, double[] values, double[] learned, double[] predicted,
                  double[] lastWeek) {
-        double ratio = 0.0;
-        Signal signal = Signal.NONE;
-        double jointError = Double.NaN;
+        ScoredReading r = reading;
+        r.seen = seen;
+        r.eventTime = eventTime;
+        r.values = values;
+        r.learned = learned;
+        r.predicted = predicted;
+        r.lastWeek = lastWeek;
+        r.keepRecords = seen > RECORD_WARMUP;
+        r.pastWarmup = seen > warmup;
         double[] shares = new double[channels];
         Arrays.fill(shares, 1.0 / channels);
-        boolean keepRecords = seen > RECORD_WARMUP;
+        double jointError = r.hasPrediction() ? measureError(r, shares) : Double.NaN;
 
-        if (!Double.isNaN(predicted[0])) {
-            double sumSquares = 0.0;
-            double learnedSquares = 0.0;
-            double floorSquares = 0.0;
-            for (int d = 0; d < channels; d++) {
-                double sd = Math.sqrt(valueVar[d]);
-                double scale = Math.max(errorScale[d], FLOOR * sd) + 1e-12;
-                double u = Math.abs(values[d] - predicted[d]) / scale;
-                shares[d] = u * u;
-                sumSquares += u * u;
-                double l = Math.abs(learned[d] - predicted[d]) / scale;
-                learnedSquares += l * l;
-                double f = FLOOR * sd / scale;
-                floorSquares += f * f;
-            }
-            errorCount++;
-            double alpha = Math.max(1.0 / errorCount, 1.0 / horizon);
-            for (int d = 0; d < channels; d++) {
-                double absolute = Math.abs(learned[d] - predicted[d]);
-                double capped = errorCount <= 2 ? absolute
-                        : Math.min(absolute, ERROR_CAP * Math.max(errorScale[d], FLOOR * Math.sqrt(valueVar[d])));
-                errorScale[d] += alpha * (capped - errorScale[d]);
-            }
-            for (int d = 0; d < channels; d++) {
-                shares[d] = sumSquares > 0.0 ? shares[d] / sumSquares : 1.0 / channels;
-            }
-            jointError = Math.sqrt(sumSquares / channels);
-            if (keepRecords) {
-                double statistic = Math.sqrt(jointError);
-                double learnedStatistic = Math.sqrt(Math.sqrt(learnedSquares / channels));
-                double floor = Math.sqrt(Math.sqrt(floorSquares / channels));
-                double single = ratio(statistic, Math.max(errorRecord, ERROR_RECORD_MIN), floor);
-                errorRecord = record(learnedStatistic, errorRecord, floor);
-                recentErrorRows = push(recentErrors, recentErrorRows, learnedStatistic);
-                double mean = mean(recentErrors, recentErrorRows, 1, 0);
-                double sustained = ratio(mean, meanErrorRecord, floor);
-                meanErrorRecord = record(mean, meanErrorRecord, floor);
-                if (single > 0.0 || sustained > 0.0) {
-                    ratio = Math.max(single, sustained);
-                    signal = sustained > single ? Signal.SUSTAINED_ERROR : Signal.PREDICTION_ERROR;
-                }
+        double ratio = 0.0;
+        Signal signal = Signal.NONE;
+        for (ScoringSignal s : signals) {
+            double candidate = s.ratioThenLearn(r, statistics);
+            if (candidate > ratio) {
+                ratio = candidate;
+                signal = s.signal();
             }
         }
-        if (keepRecords) {
-            recentValueRows = push(recentValues, recentValueRows, learned, channels);
-            for (int d = 0; d < channels; d++) {
-                double shift = Math.max(0.0, Math.abs(mean(recentValues, recentValueRows, channels, d) - valueMean[d])
-                        - LEVEL_ERRORS * errorScale[d]);
-                double floor = FLOOR * Math.sqrt(valueVar[d]) + 1e-12;
-                double level = ratio(shift, levelRecords[d], floor);
-                levelRecords[d] = record(shift, levelRecords[d], floor);
-                if (level > ratio) {
-                    ratio = level;
-                    signal = Signal.LEVEL_SHIFT;
-                }
-            }
-            if (!Double.isNaN(lastWeek[0])) {
-                double weekly = weeklyRatio(eventTime, learned, lastWeek);
-                if (weekly > ratio) {
-                    ratio = weekly;
-                    signal = Signal.WEEKLY_SHIFT;
-                }
-            }
-        }
-        if (seen > warmup) {
-            for (int d = 0; d < channels; d++) {
-                double tolerance = Math.max(SPATIAL_TOLERANCE * (valueMax[d] - valueMin[d]),
-                        SPATIAL_ERRORS * errorScale[d]);
-                if ((values[d] > rangeTop(d) + tolerance || values[d] < rangeBottom(d) - tolerance)
-                        && SPATIAL_RATIO > ratio) {
-                    ratio = SPATIAL_RATIO;
-                    signal = Signal.NEW_TERRITORY;
-                }
-            }
-        }
-        double alpha = Math.max(1.0 / seen, 1.0 / horizon);
-        for (int d = 0; d < channels; d++) {
-            if (values[d] > highest[2 * d]) {
-                highest[2 * d + 1] = highest[2 * d];
-                highest[2 * d] = values[d];
-            } else if (values[d] > highest[2 * d + 1]) {
-                highest[2 * d + 1] = values[d];
-            }
-            if (values[d] < lowest[2 * d]) {
-                lowest[2 * d + 1] = lowest[2 * d];
-                lowest[2 * d] = values[d];
-            } else if (values[d] < lowest[2 * d + 1]) {
-                lowest[2 * d + 1] = values[d];
-            }
-            valueMin[d] = Math.min(valueMin[d], learned[d]);
-            valueMax[d] = Math.max(valueMax[d], learned[d]);
-            double delta = learned[d] - valueMean[d];
-            valueMean[d] += alpha * delta;
-            valueVar[d] = (1.0 - alpha) * (valueVar[d] + alpha * delta * delta);
-        }
+        statistics.learnReading(seen, values, learned);
         boolean scored = seen > warmup && ratio > 0.0;
         return new Result(scored ? ratio : 0.0, scored ? signal : Signal.NONE, jointError, shares);
     }
 
     /**
-     * The weekly shift's largest ratio over the channels, after taking this reading's difference
-     * from the week before into the buffer and the records, or, when larger and the ratio is not
-     * 0, {@value #HELD_WEIGHT} times its mean over the last {@value #HELD_READINGS} comparisons;
-     * 0 until the comparisons are {@value #WEEKLY_WARMUP_WEEKS} weeks old.
+     * The prediction error of a reading: each channel's error divided by its typical error, the
+     * channels combined as a root mean square, which is returned; each channel's share of it into
+     * {@code shares}; the error statistic (its square root) and its floor into the reading; then
+     * the channels' typical errors learn the reading's error as learned.
      */
-    private double weeklyRatio(long eventTime, double[] learned, double[] lastWeek) {
-        if (weeklyStart == Long.MIN_VALUE) {
-            weeklyStart = eventTime;
-        }
-        double[] shifts = shiftScratch;
+    private double measureError(ScoredReading r, double[] shares) {
+        double sumSquares = 0.0;
+        double learnedSquares = 0.0;
+        double floorSquares = 0.0;
         for (int d = 0; d < channels; d++) {
-            shifts[d] = learned[d] - lastWeek[d];
+            double sd = Math.sqrt(statistics.valueVar[d]);
+            double scale = Math.max(statistics.errorScale[d], FLOOR * sd) + 1e-12;
+            double u = Math.abs(r.values[d] - r.predicted[d]) / scale;
+            shares[d] = u * u;
+            sumSquares += u * u;
+            double l = Math.abs(r.learned[d] - r.predicted[d]) / scale;
+            learnedSquares += l * l;
+            double f = FLOOR * sd / scale;
+            floorSquares += f * f;
         }
-        recentShiftRows = push(recentShifts, recentShiftRows, shifts, channels);
-        double largest = 0.0;
+        statistics.learnError(r.learned, r.predicted);
         for (int d = 0; d < channels; d++) {
-            double shift = Math.max(0.0, Math.abs(mean(recentShifts, recentShiftRows, channels, d))
-                    - WEEKLY_ERRORS * errorScale[d]);
-            double floor = FLOOR * Math.sqrt(valueVar[d]) + 1e-12;
-            largest = Math.max(largest, ratio(shift, weeklyRecords[d], floor));
-            weeklyRecords[d] = record(shift, weeklyRecords[d], floor);
+            shares[d] = sumSquares > 0.0 ? shares[d] / sumSquares : 1.0 / channels;
         }
-        double ratio = eventTime - weeklyStart >= WEEKLY_WARMUP_WEEKS * WEEK ? largest : 0.0;
-        heldRows = push(heldRatios, heldRows, ratio);
-        if (heldRows == HELD_READINGS && ratio > 0.0) {
-            ratio = Math.max(ratio, HELD_WEIGHT * mean(heldRatios, heldRows, 1, 0));
-        }
-        return ratio;
-    }
-
-    /**
-     * The top of channel {@code d}'s range: the largest reading learned, or the second largest
-     * reading seen if that is higher. A level the sensor has reached twice belongs to it, even
-     * where learning clamped it ({@link #learnable}).
-     */
-    private double rangeTop(int d) {
-        return Math.max(valueMax[d], highest[2 * d + 1]);
-    }
-
-    /** The bottom of channel {@code d}'s range: the smallest reading learned, or the second smallest seen if lower. */
-    private double rangeBottom(int d) {
-        return Math.min(valueMin[d], lowest[2 * d + 1]);
-    }
-
-    /** A signal's value over its record (0 while there is none yet); the record counts at least {@code floor}. */
-    private static double ratio(double value, double record, double floor) {
-        return record > 0.0 ? value / Math.max(record, floor) : 0.0;
-    }
-
-    /** The record after {@code value}: the larger of the decayed record and the value, grown at most {@link #RECORD_GROWTH}-fold. */
-    private double record(double value, double record, double floor) {
-        double bounded = record > 0.0 ? Math.min(value, RECORD_GROWTH * Math.max(record, floor)) : value;
-        return Math.max(bounded, record * decay);
+        double jointError = Math.sqrt(sumSquares / channels);
+        r.errorStatistic = Math.sqrt(jointError);
+        r.learnedErrorStatistic = Math.sqrt(Math.sqrt(learnedSquares / channels));
+        r.errorFloor = Math.sqrt(Math.sqrt(floorSquares / channels));
+        return jointError;
     }
 
     /** The score of a largest ratio {@code r}: {@code r / (1 + r)}, in [0, 1). */
@@ -395,51 +253,7 @@ final class AnomalyScorer {
         return ratio / (1.0 + ratio);
     }
 
-    /** Appends a row of {@code width} values to a buffer of {@value #RECENT} rows holding {@code rows}; returns the new count. */
-    private static int push(double[] buffer, int rows, double[] row, int width) {
-        if (rows == RECENT) {
-            System.arraycopy(buffer, width, buffer, 0, (RECENT - 1) * width);
-            rows--;
-        }
-        System.arraycopy(row, 0, buffer, rows * width, width);
-        return rows + 1;
-    }
-
-    /** Appends one value to a one-column buffer holding {@code rows}, dropping the oldest when full; returns the new count. */
-    private static int push(double[] buffer, int rows, double value) {
-        if (rows == buffer.length) {
-            System.arraycopy(buffer, 1, buffer, 0, buffer.length - 1);
-            rows--;
-        }
-        buffer[rows] = value;
-        return rows + 1;
-    }
-
-    /** Mean of one column over the first {@code rows} rows of a buffer. */
-    private static double mean(double[] buffer, int rows, int width, int column) {
-        double sum = 0.0;
-        for (int r = 0; r < rows; r++) {
-            sum += buffer[r * width + column];
-        }
-        return sum / rows;
-    }
-
-    private static int rows(String what, int rows) {
-        return rows(what, rows, RECENT);
-    }
-
-    private static int rows(String what, int rows, int capacity) {
-        if (rows < 0 || rows > capacity) {
-            throw new IllegalArgumentException("stored " + what + " hold " + rows + " rows, at most " + capacity + " fit");
-        }
-        return rows;
-    }
-
     private static void copy(String what, double[] from, double[] to) {
-        if (from.length != to.length) {
-            throw new IllegalArgumentException("stored " + what + " has " + from.length
-                    + " values, expected " + to.length);
-        }
-        System.arraycopy(from, 0, to, 0, to.length);
+        SensorDetector.copy(what, from, to);
     }
 }
