@@ -79,12 +79,15 @@ public final class ResultFiles {
      * @throws IOException       if the file cannot be read
      */
     public static Flags readFlags(Path file, String column) throws IOException {
+        char delimiter = delimiterOf(file);
         try (Reader reader = Files.newBufferedReader(file);
-             CSVParser parser = CSVFormat.DEFAULT.builder().setHeader().setSkipHeaderRecord(true).get().parse(reader)) {
+             CSVParser parser = CSVFormat.DEFAULT.builder().setDelimiter(delimiter).setHeader().setSkipHeaderRecord(true)
+                     .get().parse(reader)) {
             List<String> header = parser.getHeaderNames();
-            if (!header.contains("timestamp") || !header.contains(column)) {
-                throw new DataFileException(file, 1, "a result file needs the columns timestamp and " + column
-                        + ", found " + header);
+            String time = timeColumn(header);
+            if (time == null || !header.contains(column)) {
+                throw new DataFileException(file, 1, "a result file needs a timestamp column (one of "
+                        + CsvOptions.TIMESTAMP_NAMES + ") and the column " + column + ", found " + header);
             }
             List<CSVRecord> records = parser.getRecords();
             long[] times = new long[records.size()];
@@ -93,9 +96,9 @@ public final class ResultFiles {
                 CSVRecord record = records.get(i);
                 long line = record.getRecordNumber() + 1;
                 try {
-                    times[i] = Timestamps.parseMillis(record.get("timestamp"), ZoneOffset.UTC);
+                    times[i] = Timestamps.parseMillis(record.get(time), ZoneOffset.UTC);
                 } catch (DateTimeException e) {
-                    throw new DataFileException(file, line, "timestamp '" + record.get("timestamp") + "' does not parse", e);
+                    throw new DataFileException(file, line, "timestamp '" + record.get(time) + "' does not parse", e);
                 }
                 String flag = record.get(column);
                 if (!flag.isEmpty() && !flag.equals("0") && !flag.equals("1")) {
@@ -105,5 +108,28 @@ public final class ResultFiles {
             }
             return new Flags(times, flags);
         }
+    }
+
+    /** The delimiter of a result file, which {@code score} writes as its input's: ';' if its header has more of them than commas. */
+    private static char delimiterOf(Path file) throws IOException {
+        try (java.io.BufferedReader reader = Files.newBufferedReader(file)) {
+            String header = reader.readLine();
+            if (header == null) {
+                return ',';
+            }
+            long semicolons = header.chars().filter(c -> c == ';').count();
+            long commas = header.chars().filter(c -> c == ',').count();
+            return semicolons > commas ? ';' : ',';
+        }
+    }
+
+    /** The timestamp column of a header: the first named as {@link CsvOptions#TIMESTAMP_NAMES} are, ignoring case. */
+    private static String timeColumn(List<String> header) {
+        for (String name : header) {
+            if (CsvOptions.TIMESTAMP_NAMES.contains(name.strip().toLowerCase(java.util.Locale.ROOT))) {
+                return name;
+            }
+        }
+        return null;
     }
 }

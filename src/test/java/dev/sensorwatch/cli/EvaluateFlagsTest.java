@@ -72,4 +72,22 @@ class EvaluateFlagsTest {
         assertThat(stray.code()).isNotZero();
         assertThat(stray.err()).contains("--flag-column");
     }
+
+    @Test
+    void readsResultFilesInTheLayoutOfTheirInputSemicolonsAndAnotherTimestampName() throws IOException {
+        Path results = dir.resolve("semicolons");
+        Files.createDirectories(results);
+        StringBuilder csv = new StringBuilder("datetime;current;pressure;anomaly_score;is_anomaly;signal;in_event\n");
+        for (int i = 0; i < 10; i++) {
+            csv.append(String.format("2020-03-09 10:00:%02d;1.0;2.0;0.1;0;none;%s%n", i, i >= 6 ? "1" : "0"));
+        }
+        Files.writeString(results.resolve("1.csv"), csv);
+        Path labels = dir.resolve("pump.json");
+        Files.writeString(labels, "{\"1.csv\": [[\"2020-03-09 10:00:05\", \"2020-03-09 10:00:09\"]]}");
+        MainTest.Run run = evaluate("evaluate", "--results", results.toString(), "--labels", labels.toString(),
+                "--flag-column", "in_event", "--skip-first", "2");
+        assertThat(run.code()).as(run.all()).isZero();
+        // rows 6-9 flagged, all inside the window 5-9: found, no false alarm; rows: precision 1, recall 4/5
+        assertThat(run.out()).containsPattern("in_event\\s+1\\s+1\\s+0\\s+1\\.000\\s+1\\.000\\s+1\\.000\\s+1\\.000\\s+0\\.800");
+    }
 }
