@@ -36,6 +36,25 @@ final class BenchCommand implements Runnable {
         spec.commandLine().usage(spec.commandLine().getOut());
     }
 
+    /**
+     * The data folder of a labelled corpus laid out as NAB's: {@code data/} and
+     * {@code labels/combined_windows.json}.
+     *
+     * @throws IllegalArgumentException naming {@code option} if either is missing
+     */
+    static Path corpusData(Path corpus, String option) {
+        Path data = corpus.resolve("data");
+        if (!Files.isDirectory(data) || !Files.isRegularFile(corpusLabels(corpus))) {
+            throw new IllegalArgumentException(option + " " + corpus + " does not hold data/ and labels/combined_windows.json");
+        }
+        return data;
+    }
+
+    /** The labelled windows of a corpus laid out as NAB's. */
+    static Path corpusLabels(Path corpus) {
+        return corpus.resolve("labels").resolve("combined_windows.json");
+    }
+
     /** {@code sensorwatch bench nab}: score the NAB corpus, evaluate it, print one table. */
     @Command(name = "nab", mixinStandardHelpOptions = true,
             description = {"Runs score over the NAB corpus, then evaluate, and prints the scores and the time taken."})
@@ -65,11 +84,8 @@ final class BenchCommand implements Runnable {
 
         @Override
         public Integer call() throws Exception {
-            Path data = nab.resolve("data");
-            Path labels = nab.resolve("labels").resolve("combined_windows.json");
-            if (!Files.isDirectory(data) || !Files.isRegularFile(labels)) {
-                throw new IllegalArgumentException("--nab " + nab + " does not hold data/ and labels/combined_windows.json");
-            }
+            Path data = corpusData(nab, "--nab");
+            Path labels = corpusLabels(nab);
             Path results = output != null ? output : Files.createTempDirectory("sensorwatch-nab");
             PrintWriter out = bench.spec.commandLine().getOut();
             try {
@@ -130,11 +146,8 @@ final class BenchCommand implements Runnable {
 
         @Override
         public Integer call() throws Exception {
-            Path data = smap.resolve("data");
-            Path labels = smap.resolve("labels").resolve("combined_windows.json");
-            if (!Files.isDirectory(data) || !Files.isRegularFile(labels)) {
-                throw new IllegalArgumentException("--smap " + smap + " does not hold data/ and labels/combined_windows.json");
-            }
+            Path data = corpusData(smap, "--smap");
+            Path labels = corpusLabels(smap);
             PrintWriter out = bench.spec.commandLine().getOut();
             long from = dev.sensorwatch.io.Timestamps.parseMillis(TEST_START, java.time.ZoneOffset.UTC);
             // what each predictor contributes: learning from history with both, with one of them, and online

@@ -11,7 +11,7 @@ import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVParser;
 import org.apache.commons.csv.CSVRecord;
 
-/** Reads the result files {@code score} writes: each row's timestamp and anomaly score. */
+/** Reads the result files {@code score} writes, in their input's layout: each row's time and its anomaly score or a 0/1 column. */
 public final class ResultFiles {
 
     private ResultFiles() {
@@ -27,39 +27,21 @@ public final class ResultFiles {
     }
 
     /**
-     * Reads the {@code timestamp} and {@code anomaly_score} columns of a result file.
+     * Reads the timestamp and {@code anomaly_score} columns of a result file.
      *
      * @throws DataFileException if a column is missing or a cell does not parse, with file and line
      * @throws IOException       if the file cannot be read
      */
     public static Rows read(Path file) throws IOException {
-        try (Reader reader = Files.newBufferedReader(file);
-             CSVParser parser = CSVFormat.DEFAULT.builder().setHeader().setSkipHeaderRecord(true).get().parse(reader)) {
-            List<String> header = parser.getHeaderNames();
-            if (!header.contains("timestamp") || !header.contains(ScoreCsvWriter.SCORE_COLUMN)) {
-                throw new DataFileException(file, 1, "a result file needs the columns timestamp and "
-                        + ScoreCsvWriter.SCORE_COLUMN + ", found " + header);
+        double[][] scores = new double[1][];
+        long[] times = read(file, ScoreCsvWriter.SCORE_COLUMN, rows -> scores[0] = new double[rows], (row, score, line) -> {
+            try {
+                scores[0][row] = score.isEmpty() ? Double.NaN : Double.parseDouble(score);
+            } catch (NumberFormatException e) {
+                throw new DataFileException(file, line, "anomaly score '" + score + "' is not a number", e);
             }
-            List<CSVRecord> records = parser.getRecords();
-            long[] times = new long[records.size()];
-            double[] scores = new double[records.size()];
-            for (int i = 0; i < records.size(); i++) {
-                CSVRecord record = records.get(i);
-                long line = record.getRecordNumber() + 1;
-                try {
-                    times[i] = Timestamps.parseMillis(record.get("timestamp"), ZoneOffset.UTC);
-                } catch (DateTimeException e) {
-                    throw new DataFileException(file, line, "timestamp '" + record.get("timestamp") + "' does not parse", e);
-                }
-                String score = record.get(ScoreCsvWriter.SCORE_COLUMN);
-                try {
-                    scores[i] = score.isEmpty() ? Double.NaN : Double.parseDouble(score);
-                } catch (NumberFormatException e) {
-                    throw new DataFileException(file, line, "anomaly score '" + score + "' is not a number", e);
-                }
-            }
-            return new Rows(times, scores);
-        }
+        });
+        return new Rows(times, scores[0]);
     }
 
     /**
@@ -79,6 +61,27 @@ public final class ResultFiles {
      * @throws IOException       if the file cannot be read
      */
     public static Flags readFlags(Path file, String column) throws IOException {
+        boolean[][] flags = new boolean[1][];
+        long[] times = read(file, column, rows -> flags[0] = new boolean[rows], (row, flag, line) -> {
+            if (!flag.isEmpty() && !flag.equals("0") && !flag.equals("1")) {
+                throw new DataFileException(file, line, column + " '" + flag + "' is not 0, 1 or empty");
+            }
+            flags[0][row] = flag.equals("1");
+        });
+        return new Flags(times, flags[0]);
+    }
+
+    /** Takes one cell of a result file's column. */
+    private interface Cell {
+        void accept(int row, String text, long line) throws DataFileException;
+    }
+
+    /**
+     * Reads a result file in its input's layout: each row's time, returned, and its cell of
+     * {@code column}, given to {@code cell} after {@code allocate} learned the row count.
+     */
+    private static long[] read(Path file, String column, java.util.function.IntConsumer allocate, Cell cell)
+            throws IOException {
         char delimiter = delimiterOf(file);
         try (Reader reader = Files.newBufferedReader(file);
              CSVParser parser = CSVFormat.DEFAULT.builder().setDelimiter(delimiter).setHeader().setSkipHeaderRecord(true)
@@ -91,7 +94,7 @@ public final class ResultFiles {
             }
             List<CSVRecord> records = parser.getRecords();
             long[] times = new long[records.size()];
-            boolean[] flags = new boolean[records.size()];
+            allocate.accept(records.size());
             for (int i = 0; i < records.size(); i++) {
                 CSVRecord record = records.get(i);
                 long line = record.getRecordNumber() + 1;
@@ -100,13 +103,9 @@ public final class ResultFiles {
                 } catch (DateTimeException e) {
                     throw new DataFileException(file, line, "timestamp '" + record.get(time) + "' does not parse", e);
                 }
-                String flag = record.get(column);
-                if (!flag.isEmpty() && !flag.equals("0") && !flag.equals("1")) {
-                    throw new DataFileException(file, line, column + " '" + flag + "' is not 0, 1 or empty");
-                }
-                flags[i] = flag.equals("1");
+                cell.accept(i, record.get(column), line);
             }
-            return new Flags(times, flags);
+            return times;
         }
     }
 
