@@ -4,6 +4,7 @@ import dev.sensorwatch.detect.DetectorConfig;
 import dev.sensorwatch.detect.Score;
 import dev.sensorwatch.detect.SensorDetector;
 import dev.sensorwatch.detect.Signal;
+import dev.sensorwatch.detect.TrainedModel;
 import dev.sensorwatch.io.HtmlReport;
 import dev.sensorwatch.io.ScoreCsvWriter;
 import dev.sensorwatch.io.SeriesFile;
@@ -60,7 +61,8 @@ final class ScoreCommand implements Callable<Integer> {
 
     /** The scores of one series, one entry per row; NaN where a row could not be scored. */
     record Result(SeriesFile file, double[] scores, boolean[] anomalies, double[][] predicted, double[] errors,
-                  double[][] shares, Signal[] signals, boolean[] inEvent, int skipped) {
+                  double[][] shares, Signal[] signals, boolean[] inEvent, int skipped, TrainedModel model,
+                  long trainingNanos) {
     }
 
     @Override
@@ -113,6 +115,9 @@ final class ScoreCommand implements Callable<Integer> {
         }
         main.spec.commandLine().getOut().printf("Scored %d series, %d readings in %.1f s (%.0f readings/s); results in %s%n",
                 written, rows, seconds, rows / seconds, output);
+        if (config.training().isSet()) {
+            printTraining(all, config);
+        }
         if (skipped > 0) {
             main.spec.commandLine().getOut().printf("%d readings were not scored (NaN values or timestamps not after "
                     + "the previous one); their score cells are empty%n", skipped);
@@ -134,6 +139,7 @@ final class ScoreCommand implements Callable<Integer> {
         SensorDetector detector = SensorDetector.fresh(config, d);
         double[] values = new double[d];
         int skipped = 0;
+        long trainingNanos = 0;
         for (int row = 0; row < n; row++) {
             file.row(row, values);
             long time = file.eventTimeMillis(row);
@@ -147,7 +153,12 @@ final class ScoreCommand implements Callable<Integer> {
                 skipped++;
                 continue;
             }
+            boolean untrained = detector.trainedModel() == null;
+            long started = System.nanoTime();
             Score score = detector.process(time, values, workspace);
+            if (untrained && detector.trainedModel() != null) {
+                trainingNanos = System.nanoTime() - started;
+            }
             scores[row] = score.score();
             anomalies[row] = score.anomaly();
             signals[row] = score.signal();
@@ -158,7 +169,34 @@ final class ScoreCommand implements Callable<Integer> {
                 shares[c][row] = score.channelShares()[c];
             }
         }
-        return new Result(file, scores, anomalies, predicted, errors, shares, signals, inEvent, skipped);
+        return new Result(file, scores, anomalies, predicted, errors, shares, signals, inEvent, skipped,
+                detector.trainedModel(), trainingNanos);
+    }
+
+    /** One line on what the series learned from their training periods: the predictors kept, the training time. */
+    private void printTraining(List<Result> results, DetectorConfig config) {
+        java.util.Map<String, Integer> kept = new java.util.TreeMap<>();
+        List<Long> millis = new ArrayList<>();
+        int untrained = 0;
+        for (Result r : results) {
+            if (r.model() == null) {
+                untrained++;
+                continue;
+            }
+            String what = r.model().predictor() == TrainedModel.Predictor.LSTM
+                    ? "LSTM (hidden " + r.model().hiddenSize() + ")" : "last value";
+            kept.merge(what, 1, Integer::sum);
+            millis.add(r.trainingNanos() / 1_000_000);
+        }
+        java.util.Collections.sort(millis);
+        java.io.PrintWriter out = main.spec.commandLine().getOut();
+        out.printf("Training period: %s. Trained %d series, predictor kept: %s", config.training().describe(),
+                millis.size(), kept.isEmpty() ? "none" : kept.toString().replaceAll("[{}]", "").replace("=", " on "));
+        if (!millis.isEmpty()) {
+            out.printf("; training took %d ms at the median, %d ms at most", millis.get(millis.size() / 2),
+                    millis.get(millis.size() - 1));
+        }
+        out.println(untrained == 0 ? "" : "; " + untrained + " series ended inside their training period");
     }
 
     private void writeReport(List<Result> results, double threshold) throws java.io.IOException {

@@ -225,6 +225,7 @@ class ScoreCommandTest {
         Path out = dir.resolve("trained");
         MainTest.Run run = score(input.resolve(NAB_FILE), out, "--format", "nab", "--learn-first", "120");
         assertThat(run.code()).as(run.all()).isZero();
+        assertThat(run.out()).contains("Training period: each sensor's first 120 readings. Trained 1 series, predictor kept: ");
         List<String[]> rows = rows(out.resolve("machine_temperature.csv"), ",");
         for (int i = 0; i < rows.size(); i++) {
             String[] row = rows.get(i);
