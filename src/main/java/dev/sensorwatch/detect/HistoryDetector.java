@@ -132,10 +132,12 @@ final class HistoryDetector {
 
     /**
      * Rows a sensor's training buffer holds at most: {@link TrainedModel#MAX_TRAINING_READINGS},
-     * and no more than {@link TrainedModel#MAX_TRAINING_VALUES} values in all.
+     * and no more than {@link TrainedModel#MAX_TRAINING_VALUES} values in all, but never fewer
+     * than {@link TrainedModel#MIN_TRAINING_READINGS} (a sensor of over 800 channels).
      */
     static int capacity(int channels) {
-        return Math.min(TrainedModel.MAX_TRAINING_READINGS, TrainedModel.MAX_TRAINING_VALUES / channels);
+        return Math.max(TrainedModel.MIN_TRAINING_READINGS,
+                Math.min(TrainedModel.MAX_TRAINING_READINGS, TrainedModel.MAX_TRAINING_VALUES / channels));
     }
 
     long lastEventTime() {

@@ -252,6 +252,36 @@ class TrainingPeriodDetectorTest {
         assertThat(online.snapshot().history()).isNull();
     }
 
+    @Test
+    void theTrainingBufferIsBoundedInReadingsAndValuesButHoldsTheLeastPeriod() {
+        assertThat(HistoryDetector.capacity(1)).isEqualTo(TrainedModel.MAX_TRAINING_READINGS);
+        assertThat(HistoryDetector.capacity(8)).isEqualTo(TrainedModel.MAX_TRAINING_VALUES / 8);
+        assertThat(HistoryDetector.capacity(8) * 8 * 8).as("bytes of the buffer").isLessThan(1_000_000);
+        assertThat(HistoryDetector.capacity(5_000)).isEqualTo(TrainedModel.MIN_TRAINING_READINGS);
+    }
+
+    @Test
+    void aLongTrainingPeriodKeepsItsLatestReadings() {
+        int d = 8;
+        int capacity = HistoryDetector.capacity(d);
+        double[][] readings = new double[capacity + 500][];
+        Random random = new Random(14);
+        for (int t = 0; t < readings.length; t++) {
+            readings[t] = new double[d];
+            for (int c = 0; c < d; c++) {
+                // the oldest 500 readings sit far away: a model trained on them would call the rest abnormal
+                readings[t][c] = (t < 500 ? 100.0 : 0.0) + random.nextGaussian();
+            }
+        }
+        SensorDetector detector = SensorDetector.fresh(firstReadings(readings.length), d);
+        for (int t = 0; t < readings.length; t++) {
+            detector.process(START + t * MINUTE, readings[t], workspace);
+        }
+        Score next = detector.process(START + readings.length * MINUTE, new double[d], workspace);
+        assertThat(detector.trainedModel().trainingReadings()).isEqualTo(capacity);
+        assertThat(next.anomaly()).isFalse();
+    }
+
     private static int firstFlag(List<Score> scores, int from) {
         for (int t = from; t < scores.size(); t++) {
             if (scores.get(t).anomaly()) {
