@@ -29,7 +29,7 @@ public record DetectorConfig(int hiddenSize, int windowRows, double learningRate
 
     /**
      * The shipped flag threshold: the one that maximised the NAB standard-profile score of the
-     * shipped parameters (see README, "Measuring detection quality").
+     * shipped parameters (see docs/evaluation.md, "Measuring detection quality").
      */
     public static final String DEFAULT_THRESHOLD_TEXT = "0.537";
 
