@@ -82,6 +82,10 @@ final class BenchCommand implements Runnable {
         @Option(names = "--per-series", description = "Also list detected windows and false positives of each series.")
         boolean perSeries;
 
+        @Option(names = "--contributions",
+                description = "Also score the corpus once with each predictor and each signal switched off, and print what each contributes.")
+        boolean contributions;
+
         @Override
         public Integer call() throws Exception {
             Path data = corpusData(nab, "--nab");
@@ -107,6 +111,9 @@ final class BenchCommand implements Runnable {
                 NabEvaluation.print(out, scored, perSeries);
                 out.printf("%nscore took %.1f s, evaluate %.1f s, on %d cores%n", scoring, evaluation,
                         Runtime.getRuntime().availableProcessors());
+                if (contributions) {
+                    return printContributions(out, data, labels, scored);
+                }
                 return 0;
             } finally {
                 if (output == null) {
@@ -114,7 +121,50 @@ final class BenchCommand implements Runnable {
                 }
             }
         }
+
+        /** Scores the corpus once per lesion of {@link #NAB_LESIONS} and prints each profile's score and its change. */
+        private int printContributions(PrintWriter out, Path data, Path labels, List<NabScorer.Result> whole)
+                throws Exception {
+            out.printf("%n%-28s %10s %10s %10s %9s %6s%n", "what each contributes (NAB)", "standard", "low FP", "low FN",
+                    "windows", "FPs");
+            out.printf("%-28s %10.2f %10.2f %10.2f %4d/%-4d %6d%n", "the whole detector", whole.get(0).normalized(),
+                    whole.get(1).normalized(), whole.get(2).normalized(), whole.get(0).detectedWindows(),
+                    whole.get(0).windows(), whole.get(0).falsePositives());
+            for (String[] lesion : NAB_LESIONS) {
+                Path results = Files.createTempDirectory("sensorwatch-nab-lesion");
+                try {
+                    int code = bench.spec.commandLine().getParent().execute("score", "--format", "nab", "--input",
+                            data.toString(), "--output", results.toString(), "--threshold", threshold, lesion[1], lesion[2]);
+                    if (code != 0) {
+                        return code;
+                    }
+                    List<NabScorer.Result> r = NabEvaluation.score(NabEvaluation.read(results, labels));
+                    out.printf("%-28s %10s %10s %10s %4d/%-4d %6d%n", lesion[0], delta(r, whole, 0), delta(r, whole, 1),
+                            delta(r, whole, 2), r.get(0).detectedWindows(), r.get(0).windows(), r.get(0).falsePositives());
+                } finally {
+                    DemoCommand.deleteQuietly(results);
+                }
+            }
+            return 0;
+        }
+
+        private static String delta(List<NabScorer.Result> r, List<NabScorer.Result> whole, int profile) {
+            return String.format("%.2f (%+.2f)", r.get(profile).normalized(),
+                    r.get(profile).normalized() - whole.get(profile).normalized());
+        }
     }
+
+    /** NAB with each online predictor and signal switched off in turn, beside the whole detector. */
+    private static final String[][] NAB_LESIONS = {
+        {"without the LSTM", "--members", "last,daily"},
+        {"without the last value", "--members", "lstm,daily"},
+        {"without the daily profile", "--members", "lstm,last"},
+        {"without prediction_error", "--signals", "sustained_error,level_shift,weekly_shift,new_territory"},
+        {"without sustained_error", "--signals", "prediction_error,level_shift,weekly_shift,new_territory"},
+        {"without level_shift", "--signals", "prediction_error,sustained_error,weekly_shift,new_territory"},
+        {"without weekly_shift", "--signals", "prediction_error,sustained_error,level_shift,new_territory"},
+        {"without new_territory", "--signals", "prediction_error,sustained_error,level_shift,weekly_shift"},
+    };
 
     /**
      * {@code sensorwatch bench smap}: scores the SMAP telemetry twice, learning from each
@@ -151,8 +201,11 @@ final class BenchCommand implements Runnable {
             PrintWriter out = bench.spec.commandLine().getOut();
             long from = dev.sensorwatch.io.Timestamps.parseMillis(TEST_START, java.time.ZoneOffset.UTC);
             // what each predictor contributes: learning from history with both, with one of them, and online
-            String[][] runs = {{"lstm,last", TEST_START}, {"lstm", TEST_START}, {"last", TEST_START},
-                {"lstm,last,daily", null}};
+            String[][] runs = {{"lstm,last", TEST_START, null}, {"lstm", TEST_START, null}, {"last", TEST_START, null},
+                {"lstm,last", TEST_START, "sustained_error,state_distance"},
+                {"lstm,last", TEST_START, "prediction_error,state_distance"},
+                {"lstm,last", TEST_START, "prediction_error,sustained_error"},
+                {"lstm,last,daily", null, null}};
             List<String> lines = new ArrayList<>();
             for (String[] run : runs) {
                 Path results = Files.createTempDirectory("sensorwatch-smap");
@@ -162,7 +215,11 @@ final class BenchCommand implements Runnable {
                     if (run[1] != null) {
                         args.addAll(List.of("--learn-until", run[1]));
                     }
-                    String what = (run[1] != null ? "--learn-until " + run[1] : "online, no training") + ", --members " + run[0];
+                    if (run[2] != null) {
+                        args.addAll(List.of("--signals", run[2]));
+                    }
+                    String what = (run[1] != null ? "--learn-until" : "online") + ", --members " + run[0]
+                            + (run[2] != null ? ", --signals " + run[2] : "");
                     out.println(what);
                     int code = bench.spec.commandLine().getParent().execute(args.toArray(String[]::new));
                     if (code != 0) {
@@ -172,7 +229,7 @@ final class BenchCommand implements Runnable {
                         Map<String, EventEvaluation.Counts> counts = FlagEvaluation.evaluate(results, labels, column, from, 0);
                         FlagEvaluation.print(out, column, counts, perSeries && column.equals("in_event") && run == runs[0]);
                         EventEvaluation.Counts t = FlagEvaluation.total(counts);
-                        lines.add(String.format("%-52s %-10s %6d/%-3d %12d %8.3f %8.3f", what, column, t.found(),
+                        lines.add(String.format("%-75s %-10s %6d/%-3d %12d %8.3f %8.3f", what, column, t.found(),
                                 t.windows(), t.falseAlarms(), t.f1(), t.rowF1()));
                     }
                     out.println();
@@ -180,7 +237,7 @@ final class BenchCommand implements Runnable {
                     DemoCommand.deleteQuietly(results);
                 }
             }
-            out.printf("%-52s %-10s %10s %12s %8s %8s%n", "SMAP, test parts", "flags", "found", "false alarms", "F1", "row F1");
+            out.printf("%-75s %-10s %10s %12s %8s %8s%n", "SMAP, test parts", "flags", "found", "false alarms", "F1", "row F1");
             lines.forEach(out::println);
             return 0;
         }

@@ -2,6 +2,7 @@ package dev.sensorwatch.cli;
 
 import dev.sensorwatch.detect.DetectorConfig;
 import dev.sensorwatch.detect.Member;
+import dev.sensorwatch.detect.Signal;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
@@ -15,6 +16,11 @@ final class DetectorOptions {
     @Option(names = "--members", paramLabel = "LIST", defaultValue = "lstm,last,daily",
             description = "Predictors the detector may choose from, comma-separated: lstm, last (the last value), daily (the same time a day earlier; online only). Switching some off shows what each contributes. Default: ${DEFAULT-VALUE}.")
     String members;
+
+    @Option(names = "--signals", paramLabel = "LIST",
+            defaultValue = "prediction_error,sustained_error,level_shift,weekly_shift,new_territory,state_distance",
+            description = "Signals that may give a score, comma-separated: prediction_error, sustained_error, level_shift, weekly_shift, new_territory (online), state_distance (with a training period; the trained detector uses prediction_error, sustained_error and state_distance). Switching some off shows what each contributes. Default: all.")
+    String signals;
 
     @Mixin
     TrainingOptions training;
@@ -36,6 +42,11 @@ final class DetectorOptions {
             config = config.withMembers(Member.parse(members));
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("--members: " + e.getMessage(), e);
+        }
+        try {
+            config = config.withSignals(Signal.parse(signals));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--signals: " + e.getMessage(), e);
         }
         return training.applyTo(config, zone);
     }

@@ -117,7 +117,10 @@ final class AnomalyScorer {
     private final SustainedErrorSignal sustainedError;
     private final LevelShiftSignal levelShift;
     private final WeeklyShiftSignal weeklyShift;
-    /** The signals, in the order they are asked. */
+    /**
+     * The enabled signals, in the order they are asked. A signal switched off is not asked and
+     * keeps no memory (its fields stay as new, and are stored so).
+     */
     private final ScoringSignal[] signals;
     /** The reading being scored; scratch, not state. */
     private final ScoredReading reading = new ScoredReading();
@@ -131,8 +134,9 @@ final class AnomalyScorer {
         this.sustainedError = new SustainedErrorSignal(records);
         this.levelShift = new LevelShiftSignal(records, channels);
         this.weeklyShift = new WeeklyShiftSignal(records, channels);
-        this.signals = new ScoringSignal[] {predictionError, sustainedError, levelShift, weeklyShift,
-            new NewTerritorySignal()};
+        this.signals = java.util.stream.Stream.of(predictionError, sustainedError, levelShift, weeklyShift,
+                        new NewTerritorySignal())
+                .filter(s -> config.signals().contains(s.signal())).toArray(ScoringSignal[]::new);
     }
 
     static AnomalyScorer restore(DetectorConfig config, int channels, DetectorState.Scorer state) {

@@ -22,10 +22,13 @@ import java.util.Set;
  * @param training          each sensor's training period ({@link TrainingPeriod#NONE}: learn
  *                          online from the first reading)
  * @param members           the predictors the ensemble may choose from (all by default)
+ * @param signals           the signals that may give a score (all by default); switching some off
+ *                          shows what each contributes
  */
 public record DetectorConfig(int hiddenSize, int windowRows, double learningRate, double clipNorm,
                              int normalizerHorizon, int errorHorizon, int recordHalfLife, int warmupReadings,
-                             double threshold, long seed, TrainingPeriod training, Set<Member> members) {
+                             double threshold, long seed, TrainingPeriod training, Set<Member> members,
+                             Set<Signal> signals) {
 
     /**
      * The shipped flag threshold: the one that maximised the NAB standard-profile score of the
@@ -45,7 +48,7 @@ public record DetectorConfig(int hiddenSize, int windowRows, double learningRate
                           int normalizerHorizon, int errorHorizon, int recordHalfLife, int warmupReadings,
                           double threshold, long seed) {
         this(hiddenSize, windowRows, learningRate, clipNorm, normalizerHorizon, errorHorizon, recordHalfLife,
-                warmupReadings, threshold, seed, TrainingPeriod.NONE, Member.all());
+                warmupReadings, threshold, seed, TrainingPeriod.NONE, Member.all(), Signal.scoring());
     }
 
     /**
@@ -66,6 +69,10 @@ public record DetectorConfig(int hiddenSize, int windowRows, double learningRate
         require(training != null, "training period must be given (TrainingPeriod.NONE for none)");
         require(members != null && !members.isEmpty(), "at least one member must be enabled");
         members = Set.copyOf(members);
+        require(signals != null && !signals.isEmpty(), "at least one signal must be enabled");
+        signals = Set.copyOf(signals);
+        require(!signals.contains(Signal.NONE) && !signals.contains(Signal.TRAINING),
+                "none and training are not signals that score, got " + signals);
         require(!training.isSet() || members.contains(Member.LSTM) || members.contains(Member.LAST_VALUE),
                 "a training period needs lstm or last among the members, got " + members);
     }
@@ -73,19 +80,25 @@ public record DetectorConfig(int hiddenSize, int windowRows, double learningRate
     /** Returns a copy with another flagging threshold. */
     public DetectorConfig withThreshold(double newThreshold) {
         return new DetectorConfig(hiddenSize, windowRows, learningRate, clipNorm, normalizerHorizon,
-                errorHorizon, recordHalfLife, warmupReadings, newThreshold, seed, training, members);
+                errorHorizon, recordHalfLife, warmupReadings, newThreshold, seed, training, members, signals);
     }
 
     /** Returns a copy with another training period. */
     public DetectorConfig withTraining(TrainingPeriod newTraining) {
         return new DetectorConfig(hiddenSize, windowRows, learningRate, clipNorm, normalizerHorizon,
-                errorHorizon, recordHalfLife, warmupReadings, threshold, seed, newTraining, members);
+                errorHorizon, recordHalfLife, warmupReadings, threshold, seed, newTraining, members, signals);
     }
 
     /** Returns a copy whose ensemble chooses only from {@code newMembers}. */
     public DetectorConfig withMembers(Set<Member> newMembers) {
         return new DetectorConfig(hiddenSize, windowRows, learningRate, clipNorm, normalizerHorizon,
-                errorHorizon, recordHalfLife, warmupReadings, threshold, seed, training, newMembers);
+                errorHorizon, recordHalfLife, warmupReadings, threshold, seed, training, newMembers, signals);
+    }
+
+    /** Returns a copy in which only {@code newSignals} may give a score. */
+    public DetectorConfig withSignals(Set<Signal> newSignals) {
+        return new DetectorConfig(hiddenSize, windowRows, learningRate, clipNorm, normalizerHorizon,
+                errorHorizon, recordHalfLife, warmupReadings, threshold, seed, training, members, newSignals);
     }
 
     private static void require(boolean condition, String message) {

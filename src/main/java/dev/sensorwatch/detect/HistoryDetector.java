@@ -67,11 +67,17 @@ final class HistoryDetector {
     private final double[] eventRecords = new double[3];
     private static final Signal[] SIGNALS = {Signal.PREDICTION_ERROR, Signal.SUSTAINED_ERROR, Signal.STATE_DISTANCE};
     private final double decay;
+    /** Which of {@link #SIGNALS} may give a score. */
+    private final boolean[] enabled;
 
     HistoryDetector(DetectorConfig config, int channels) {
         this.config = config;
         this.channels = channels;
         this.decay = StrictMath.pow(0.5, 1.0 / config.recordHalfLife());
+        this.enabled = new boolean[SIGNALS.length];
+        for (int k = 0; k < SIGNALS.length; k++) {
+            enabled[k] = config.signals().contains(SIGNALS[k]);
+        }
         this.buffer = new double[Math.min(1024, capacity(channels)) * channels];
     }
 
@@ -209,6 +215,9 @@ final class HistoryDetector {
         // while an event of another kind (a level shift after a spike) is flagged as ever
         double[] raw = {ratio(s.error, model.errorLevel), ratio(s.sustained, model.sustainedLevel),
             ratio(s.state, model.stateLevel)};
+        for (int k = 0; k < raw.length; k++) {
+            raw[k] = enabled[k] ? raw[k] : 0.0;
+        }
         double rawLargest = 0.0;
         double ratio = 0.0;
         int kind = 0;

@@ -35,8 +35,40 @@ public enum Signal {
         this.code = code;
     }
 
-    /** The lower-case name used in CSV files and metric tags. */
+    /** The lower-case name used in CSV files, metric tags and on the command line. */
     public String code() {
         return code;
+    }
+
+    /** The signals that can give a score: all but {@link #NONE} and {@link #TRAINING}. */
+    public static java.util.Set<Signal> scoring() {
+        java.util.EnumSet<Signal> all = java.util.EnumSet.allOf(Signal.class);
+        all.remove(NONE);
+        all.remove(TRAINING);
+        return java.util.Set.copyOf(all);
+    }
+
+    /**
+     * Parses a comma-separated list of codes ({@code prediction_error,level_shift}).
+     *
+     * @throws IllegalArgumentException naming the unknown code and the known ones
+     */
+    public static java.util.Set<Signal> parse(String text) {
+        java.util.EnumSet<Signal> signals = java.util.EnumSet.noneOf(Signal.class);
+        for (String part : text.split(",")) {
+            String wanted = part.strip().toLowerCase(java.util.Locale.ROOT);
+            Signal found = null;
+            for (Signal s : scoring()) {
+                if (s.code.equals(wanted)) {
+                    found = s;
+                }
+            }
+            if (found == null) {
+                throw new IllegalArgumentException("unknown signal '" + part.strip() + "'; the signals are "
+                        + scoring().stream().map(Signal::code).sorted().toList());
+            }
+            signals.add(found);
+        }
+        return java.util.Set.copyOf(signals);
     }
 }
