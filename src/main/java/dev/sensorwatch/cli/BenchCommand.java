@@ -202,9 +202,8 @@ final class BenchCommand implements Runnable {
             long from = dev.sensorwatch.io.Timestamps.parseMillis(TEST_START, java.time.ZoneOffset.UTC);
             // what each predictor contributes: learning from history with both, with one of them, and online
             String[][] runs = {{"lstm,last", TEST_START, null}, {"lstm", TEST_START, null}, {"last", TEST_START, null},
-                {"lstm,last", TEST_START, "sustained_error,state_distance"},
-                {"lstm,last", TEST_START, "prediction_error,state_distance"},
-                {"lstm,last", TEST_START, "prediction_error,sustained_error"},
+                {"lstm,last", TEST_START, "state_distance"},
+                {"lstm,last", TEST_START, "sustained_error"},
                 {"lstm,last,daily", null, null}};
             List<String> lines = new ArrayList<>();
             for (String[] run : runs) {

@@ -19,7 +19,7 @@ final class DetectorOptions {
 
     @Option(names = "--signals", paramLabel = "LIST",
             defaultValue = "prediction_error,sustained_error,level_shift,weekly_shift,new_territory,state_distance",
-            description = "Signals that may give a score, comma-separated: prediction_error, sustained_error, level_shift, weekly_shift, new_territory (online), state_distance (with a training period; the trained detector uses prediction_error, sustained_error and state_distance). Switching some off shows what each contributes. Default: all.")
+            description = "Signals that may give a score, comma-separated: prediction_error, sustained_error, level_shift, weekly_shift, new_territory (online), state_distance (with a training period the detector uses only sustained_error and state_distance). Switching some off shows what each contributes. Default: all.")
     String signals;
 
     @Mixin

@@ -62,8 +62,8 @@ public record DetectorState(int channels, long readings, long lastEventTime, int
      * @param live           the model's running state over the readings since; null while training
      * @param holdOff        inside an event, readings without an abnormal statistic in a row still
      *                       needed to end it; otherwise 0
-     * @param eventKind      the statistic that opened the current or last event (0 error, 1
-     *                       sustained error, 2 state distance)
+     * @param eventKind      the statistic that opened the current or last event (0 sustained
+     *                       error, 1 state distance)
      * @param eventRecords   per statistic, the largest ratio it reached in the events it opened, decayed
      */
     public record History(long readings, long firstEventTime, long lastEventTime, int bufferStart, double[] buffer,
@@ -82,7 +82,7 @@ public record DetectorState(int channels, long readings, long lastEventTime, int
      * @param errorPrecision   inverse covariance of the prediction error vector, D × D row-major
      * @param stateMean        mean of the normalised readings
      * @param statePrecision   inverse covariance of the normalised readings, D × D row-major
-     * @param levels           calibrated levels of the error, the sustained error and the state distance
+     * @param levels           calibrated levels of the sustained error and the state distance
      * @param trainingReadings readings trained on
      * @param heldBackErrors   held-back mean squared error of the best LSTM and of the last value
      */

@@ -14,19 +14,23 @@ import java.util.Arrays;
  * earlier, like every later one.
  *
  * <p><b>After the period</b> the model is fixed (the readings of an anomaly are never learned as
- * normal) and each reading is judged by three statistics over all channels jointly:
+ * normal) and each reading is judged by two statistics over all channels jointly:
  *
  * <ul>
- *   <li>{@link Signal#PREDICTION_ERROR}: the Mahalanobis distance of this reading's prediction
- *       error vector from the errors seen on the held-back training readings: a broken relation
- *       between channels counts even when each channel's own error is ordinary;
- *   <li>{@link Signal#SUSTAINED_ERROR}: its mean over the last {@value TrainedModel#SMOOTHING}
- *       readings: predictions that keep failing, none by much;
+ *   <li>{@link Signal#SUSTAINED_ERROR}: the mean, over the last {@value TrainedModel#SMOOTHING}
+ *       readings, of the Mahalanobis distance of each reading's prediction error vector from the
+ *       errors seen on the held-back training readings: predictions that fail, and a broken
+ *       relation between channels even when each channel's own error is ordinary;
  *   <li>{@link Signal#STATE_DISTANCE}: the Mahalanobis distance of the mean of the last
  *       {@value TrainedModel#SMOOTHING} readings from the readings of the training period: a
- *       sensor that sits in a state it never held in training (a pump in a bad state, a stuck
- *       channel, a channel drifting away from the others).
+ *       sensor that sits in a state it never held in training (a pump in a bad state, a channel
+ *       drifting away from the others).
  * </ul>
+ *
+ * <p>Both are means over several readings: the level a normal reading reaches with probability
+ * {@value TrainedModel#TAIL_PROBABILITY} is estimated from a few thousand training readings, and
+ * the tail of one reading's error is the heaviest and least reliably extrapolated; a spike large
+ * enough to matter lifts the mean as well.
  *
  * <p>Each statistic is divided by its calibrated level, the value a normal reading reaches with
  * probability {@value TrainedModel#TAIL_PROBABILITY}, and by the largest such ratio it reached in
@@ -64,8 +68,8 @@ final class HistoryDetector {
     /** The statistic that opened the current or last event. */
     private int eventKind;
     /** Per statistic, the largest ratio it reached in the sensor's events that it opened, decaying with the record half-life. */
-    private final double[] eventRecords = new double[3];
-    private static final Signal[] SIGNALS = {Signal.PREDICTION_ERROR, Signal.SUSTAINED_ERROR, Signal.STATE_DISTANCE};
+    private final double[] eventRecords = new double[2];
+    private static final Signal[] SIGNALS = {Signal.SUSTAINED_ERROR, Signal.STATE_DISTANCE};
     private final double decay;
     /** Which of {@link #SIGNALS} may give a score. */
     private final boolean[] enabled;
@@ -104,7 +108,8 @@ final class HistoryDetector {
         detector.firstEventTime = state.firstEventTime();
         detector.lastEventTime = state.lastEventTime();
         if (state.eventKind() < 0 || state.eventKind() >= SIGNALS.length) {
-            throw new IllegalArgumentException("stored event kind " + state.eventKind() + " is outside [0, 2]");
+            throw new IllegalArgumentException("stored event kind " + state.eventKind() + " is outside [0, "
+                    + (SIGNALS.length - 1) + "]");
         }
         TrainedModel.check("eventRecords", state.eventRecords(), SIGNALS.length);
         detector.events.restoreInPlace(state.holdOff());
@@ -213,8 +218,7 @@ final class HistoryDetector {
         // sensor's past events that it opened (decaying): a flag needs something rarer than what
         // lately happened in an event of the same kind, so a pattern that recurs raises one alarm,
         // while an event of another kind (a level shift after a spike) is flagged as ever
-        double[] raw = {ratio(s.error, model.errorLevel), ratio(s.sustained, model.sustainedLevel),
-            ratio(s.state, model.stateLevel)};
+        double[] raw = {ratio(s.sustained, model.sustainedLevel), ratio(s.state, model.stateLevel)};
         for (int k = 0; k < raw.length; k++) {
             raw[k] = enabled[k] ? raw[k] : 0.0;
         }
@@ -231,7 +235,7 @@ final class HistoryDetector {
             }
         }
         Signal signal = SIGNALS[kind];
-        double[] parts = kind == 0 ? s.errorParts : kind == 1 ? s.sustainedParts : s.stateParts;
+        double[] parts = kind == 0 ? s.sustainedParts : s.stateParts;
         double score = AnomalyScorer.scoreOf(ratio);
         EventRule.Phase phase = events.stepInPlace(score >= config.threshold(), rawLargest >= 1.0 || score >= config.threshold());
         boolean opens = phase == EventRule.Phase.OPENS;

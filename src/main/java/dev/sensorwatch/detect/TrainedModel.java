@@ -27,7 +27,7 @@ import org.ojalgo.matrix.store.R064Store;
  *   <li><b>learn the joint behaviour</b>: the mean and covariance of the predictor's error vector
  *       over the held-back part, and of the readings over the fit part, each with a small ridge
  *       ({@value #RIDGE} of its mean variance) so that no direction counts as impossible;
- *   <li><b>calibrate</b>: run the three statistics of {@link HistoryDetector} over the
+ *   <li><b>calibrate</b>: run the two statistics of {@link HistoryDetector} over the
  *       held-back part and estimate, per statistic, the level a normal reading exceeds with
  *       probability {@value #TAIL_PROBABILITY} ({@link TailLevel}).
  * </ol>
@@ -99,7 +99,6 @@ public final class TrainedModel {
     final double[] stateMean;
     final double[] statePrecision;
     /** Calibrated levels of the single error, the sustained error and the state distance. */
-    final double errorLevel;
     final double sustainedLevel;
     final double stateLevel;
     final int trainingReadings;
@@ -109,7 +108,7 @@ public final class TrainedModel {
     private TrainedModel(int channels, double[] mean, double[] sd, double[] changeMean, double[] changeSd,
                          Predictor predictor, LstmWeights weights,
                          double[] errorMean, double[] errorPrecision, double[] stateMean, double[] statePrecision,
-                         double errorLevel, double sustainedLevel, double stateLevel, int trainingReadings, double lstmHeldBackError,
+                         double sustainedLevel, double stateLevel, int trainingReadings, double lstmHeldBackError,
                          double lastValueHeldBackError) {
         this.channels = channels;
         this.mean = mean;
@@ -122,7 +121,6 @@ public final class TrainedModel {
         this.errorPrecision = errorPrecision;
         this.stateMean = stateMean;
         this.statePrecision = statePrecision;
-        this.errorLevel = errorLevel;
         this.sustainedLevel = sustainedLevel;
         this.stateLevel = stateLevel;
         this.trainingReadings = trainingReadings;
@@ -134,7 +132,7 @@ public final class TrainedModel {
     DetectorState.Model toState() {
         return new DetectorState.Model(mean.clone(), sd.clone(), changeMean.clone(), changeSd.clone(), weights,
                 errorMean.clone(), errorPrecision.clone(), stateMean.clone(), statePrecision.clone(),
-                new double[] {errorLevel, sustainedLevel, stateLevel}, trainingReadings,
+                new double[] {sustainedLevel, stateLevel}, trainingReadings,
                 new double[] {lstmHeldBackError, lastValueHeldBackError});
     }
 
@@ -153,7 +151,7 @@ public final class TrainedModel {
         check("errorPrecision", m.errorPrecision(), d * d);
         check("stateMean", m.stateMean(), d);
         check("statePrecision", m.statePrecision(), d * d);
-        check("levels", m.levels(), 3);
+        check("levels", m.levels(), 2);
         check("heldBackErrors", m.heldBackErrors(), 2);
         if (m.weights() != null && m.weights().shape().inputSize() != d) {
             throw new IllegalArgumentException("trained weights are for " + m.weights().shape() + ", the sensor has "
@@ -161,7 +159,7 @@ public final class TrainedModel {
         }
         return new TrainedModel(d, m.mean(), m.sd(), m.changeMean(), m.changeSd(),
                 m.weights() == null ? Predictor.LAST_VALUE : Predictor.LSTM, m.weights(), m.errorMean(),
-                m.errorPrecision(), m.stateMean(), m.statePrecision(), m.levels()[0], m.levels()[1], m.levels()[2],
+                m.errorPrecision(), m.stateMean(), m.statePrecision(), m.levels()[0], m.levels()[1],
                 m.trainingReadings(), m.heldBackErrors()[0], m.heldBackErrors()[1]);
     }
 
@@ -312,26 +310,25 @@ public final class TrainedModel {
         //    the first SMOOTHING (the predictor has seen the fit part, so its errors there are
         //    smaller; but a quiet held-back part must not make ordinary behaviour of the rest look rare)
         TrainedModel uncalibrated = new TrainedModel(d, mean, sd, changeMean, changeSd, predictor, weights, errorMean, errorPrecision,
-                stateMean, statePrecision, 1.0, 1.0, 1.0, rows, bestError, lastValueError);
+                stateMean, statePrecision, 1.0, 1.0, rows, bestError, lastValueError);
         int burnIn = SMOOTHING;
-        double[][] all = new double[3][rows - burnIn];
+        double[][] all = new double[2][rows - burnIn];
         HistoryDetector.Statistics live = new HistoryDetector.Statistics(uncalibrated);
         for (int t = 0; t < rows; t++) {
             live.observe(readings, t * d);
             if (t >= burnIn) {
-                all[0][t - burnIn] = live.error;
-                all[1][t - burnIn] = live.sustained;
-                all[2][t - burnIn] = live.state;
+                all[0][t - burnIn] = live.sustained;
+                all[1][t - burnIn] = live.state;
             }
             live.predictNext();
         }
-        double[] levels = new double[3];
-        for (int k = 0; k < 3; k++) {
+        double[] levels = new double[2];
+        for (int k = 0; k < levels.length; k++) {
             double[] heldBackPart = java.util.Arrays.copyOfRange(all[k], fitRows - burnIn, rows - burnIn);
             levels[k] = Math.max(TailLevel.of(heldBackPart, TAIL_PROBABILITY), TailLevel.of(all[k], TAIL_PROBABILITY));
         }
         return new TrainedModel(d, mean, sd, changeMean, changeSd, predictor, weights, errorMean, errorPrecision, stateMean,
-                statePrecision, levels[0], levels[1], levels[2], rows, bestError,
+                statePrecision, levels[0], levels[1], rows, bestError,
                 lastValueError);
     }
 

@@ -256,7 +256,7 @@ public final class SensorStateCodec {
                 unpack(m.getErrorPrecision(), -1, "history.model.errorPrecision"),
                 unpack(m.getStateMean(), -1, "history.model.stateMean"),
                 unpack(m.getStatePrecision(), -1, "history.model.statePrecision"),
-                unpack(m.getLevels(), 3, "history.model.levels"),
+                unpack(m.getLevels(), 2, "history.model.levels"),
                 m.getTrainingReadings(),
                 unpack(m.getHeldBackErrors(), 2, "history.model.heldBackErrors"));
         DetectorState.Live live = l == null ? null : new DetectorState.Live(
@@ -270,7 +270,7 @@ public final class SensorStateCodec {
                 unpack(l.getRecentStates(), -1, "history.live.recentStates"));
         return new DetectorState.History(h.getReadings(), h.getFirstEventTime(), h.getLastEventTime(),
                 h.getBufferStart(), unpack(h.getBuffer(), -1, "history.buffer"), model, live, h.getHoldOff(),
-                h.getEventKind(), unpack(h.getEventRecords(), 3, "history.eventRecords"));
+                h.getEventKind(), unpack(h.getEventRecords(), 2, "history.eventRecords"));
     }
 
     /**

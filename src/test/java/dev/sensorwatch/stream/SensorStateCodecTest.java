@@ -92,7 +92,7 @@ class SensorStateCodecTest {
 
         AvroSerde<SensorState> serde = AvroSerde.of(SensorState.class);
         SensorState record = serde.decode(bytes);
-        record.getHistory().put("eventRecords", java.nio.ByteBuffer.wrap(new byte[16]));
+        record.getHistory().put("eventRecords", java.nio.ByteBuffer.wrap(new byte[24]));
         assertThatThrownBy(() -> codec.decode(serde.encode(record)))
                 .isInstanceOf(SerializationException.class).hasMessageContaining("inconsistent")
                 .hasMessageContaining("history.eventRecords");
