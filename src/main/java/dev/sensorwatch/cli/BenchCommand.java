@@ -133,8 +133,16 @@ final class BenchCommand implements Runnable {
             for (String[] lesion : NAB_LESIONS) {
                 Path results = Files.createTempDirectory("sensorwatch-nab-lesion");
                 try {
-                    int code = bench.spec.commandLine().getParent().execute("score", "--format", "nab", "--input",
-                            data.toString(), "--output", results.toString(), "--threshold", threshold, lesion[1], lesion[2]);
+                    picocli.CommandLine cli = bench.spec.commandLine().getParent();
+                    PrintWriter saved = cli.getOut();
+                    cli.setOut(new PrintWriter(java.io.Writer.nullWriter()));
+                    int code;
+                    try {
+                        code = cli.execute("score", "--format", "nab", "--input", data.toString(), "--output",
+                                results.toString(), "--threshold", threshold, lesion[1], lesion[2]);
+                    } finally {
+                        cli.setOut(saved);
+                    }
                     if (code != 0) {
                         return code;
                     }
