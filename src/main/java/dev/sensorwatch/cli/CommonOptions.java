@@ -53,18 +53,6 @@ final class CommonOptions {
             if (v.equals("off")) {
                 return TopologySettings.NO_FUTURE_LIMIT;
             }
-            if (v.endsWith("d") && !v.startsWith("p")) {
-                try {
-                    double days = Double.parseDouble(v.substring(0, v.length() - 1));
-                    if (days > 0 && days <= 1e6) {
-                        return java.time.Duration.ofMillis((long) (days * 86_400_000));
-                    }
-                } catch (NumberFormatException e) {
-                    // reported below
-                }
-                throw new picocli.CommandLine.TypeConversionException(
-                        "expected a positive duration such as 12h, 2d or PT36H, or off, got '" + value + "'");
-            }
             return new DumpCommand.DurationConverter().convert(value);
         }
     }

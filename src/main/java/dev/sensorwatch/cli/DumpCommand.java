@@ -235,21 +235,9 @@ final class DumpCommand implements Callable<Integer> {
         }
 
         private static Duration parse(String value) {
-            String v = value.trim().toLowerCase(java.util.Locale.ROOT);
             try {
-                if (v.startsWith("p") || v.startsWith("-p")) {
-                    return Duration.parse(v.toUpperCase(java.util.Locale.ROOT));
-                } else if (v.endsWith("ms")) {
-                    return Duration.ofMillis(Long.parseLong(v.substring(0, v.length() - 2)));
-                } else if (v.endsWith("s")) {
-                    return Duration.ofMillis((long) (Double.parseDouble(v.substring(0, v.length() - 1)) * 1000));
-                } else if (v.endsWith("m")) {
-                    return Duration.ofMillis((long) (Double.parseDouble(v.substring(0, v.length() - 1)) * 60_000));
-                } else if (v.endsWith("h")) {
-                    return Duration.ofMillis((long) (Double.parseDouble(v.substring(0, v.length() - 1)) * 3_600_000));
-                }
-                return Duration.parse(value);
-            } catch (RuntimeException e) {
+                return Durations.parse(value);
+            } catch (IllegalArgumentException e) {
                 throw new picocli.CommandLine.TypeConversionException(
                         "expected a duration such as 500ms, 5s or 2m, got '" + value + "'");
             }

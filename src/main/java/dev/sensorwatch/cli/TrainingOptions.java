@@ -64,22 +64,7 @@ final class TrainingOptions {
                 }
                 return TrainingPeriod.firstReadings(readings);
             }
-            long millis;
-            if (v.startsWith("p")) {
-                millis = java.time.Duration.parse(v.toUpperCase(Locale.ROOT)).toMillis();
-            } else if (v.endsWith("ms")) {
-                millis = Long.parseLong(v.substring(0, v.length() - 2));
-            } else {
-                double amount = Double.parseDouble(v.substring(0, v.length() - 1));
-                long unit = switch (v.charAt(v.length() - 1)) {
-                    case 's' -> 1_000L;
-                    case 'm' -> 60_000L;
-                    case 'h' -> 3_600_000L;
-                    case 'd' -> 86_400_000L;
-                    default -> throw new IllegalArgumentException(fix);
-                };
-                millis = Math.round(amount * unit);
-            }
+            long millis = Durations.parse(v).toMillis();
             if (millis < 1) {
                 throw new IllegalArgumentException(fix);
             }
