@@ -55,12 +55,12 @@ public final class Main implements Runnable {
         commandLine.setDefaultValueProvider(main.settings);
         commandLine.setExecutionExceptionHandler((exception, cmd, parsed) -> {
             if (exception instanceof IllegalArgumentException || exception instanceof UsageException) {
-                cmd.getErr().println(cmd.getColorScheme().errorText("sensorwatch " + cmd.getCommandName()
-                        + ": " + exception.getMessage()));
-                cmd.getErr().println("Try 'sensorwatch " + cmd.getCommandName() + " --help'.");
+                String name = cmd.getCommandSpec().qualifiedName(); // "sensorwatch bench smap", say
+                cmd.getErr().println(cmd.getColorScheme().errorText(name + ": " + exception.getMessage()));
+                cmd.getErr().println("Try '" + name + " --help'.");
                 return CommandLine.ExitCode.USAGE;
             }
-            cmd.getErr().println(cmd.getColorScheme().errorText("sensorwatch " + cmd.getCommandName()
+            cmd.getErr().println(cmd.getColorScheme().errorText(cmd.getCommandSpec().qualifiedName()
                     + " failed: " + exception.getMessage()));
             org.slf4j.LoggerFactory.getLogger(Main.class).debug("failure", exception);
             return CommandLine.ExitCode.SOFTWARE;
