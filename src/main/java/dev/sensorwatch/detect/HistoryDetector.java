@@ -293,7 +293,7 @@ final class HistoryDetector {
     }
 
     /**
-     * The three statistics of a trained model over a stream of readings: observe a reading, read
+     * The statistics of a trained model over a stream of readings: observe a reading, read
      * them, then let the predictor take the reading and predict the next.
      */
     static final class Statistics {

@@ -98,7 +98,7 @@ public final class TrainedModel {
     final double[] errorPrecision;
     final double[] stateMean;
     final double[] statePrecision;
-    /** Calibrated levels of the single error, the sustained error and the state distance. */
+    /** Calibrated levels of the sustained error and the state distance. */
     final double sustainedLevel;
     final double stateLevel;
     final int trainingReadings;
