@@ -196,6 +196,19 @@ class TrainingPeriodDetectorTest {
     }
 
     @Test
+    void aChannelStuckAtItsLastValueWhileTheOthersMoveIsFlaggedAndNamed() {
+        double[][] readings = threeChannels(TRAINING + 1_000, 15);
+        int from = TRAINING + 300;
+        for (int t = from; t < readings.length; t++) {
+            readings[t][1] = readings[from - 1][1]; // the second channel repeats its last value, within its range
+        }
+        List<Score> scores = run(firstReadings(TRAINING), readings);
+        int first = firstFlag(scores, TRAINING);
+        assertThat(first).isBetween(from, from + 100);
+        assertThat(scores.get(first).channelShares()[1]).isGreaterThan(0.5);
+    }
+
+    @Test
     void aVarianceChangeAtTheSameMeanIsFlagged() {
         double[][] readings = threeChannels(TRAINING + 1_000, 10);
         Random random = new Random(99);
