@@ -7,13 +7,11 @@ import dev.sensorwatch.stream.DetectorMetrics;
 import dev.sensorwatch.stream.DetectorTopology;
 import dev.sensorwatch.stream.StreamsRunner;
 import dev.sensorwatch.stream.TopologySettings;
-import io.micrometer.core.instrument.Tag;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.net.InetAddress;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
@@ -97,8 +95,9 @@ final class RunCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--metrics-port must be -1 (off) or a port, got " + metricsPort);
         }
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        registry.config().commonTags(List.of(Tag.of("application", applicationId),
-                Tag.of("instance", InetAddress.getLocalHost().getHostName())));
+        Map<String, String> commonTags = Map.of("application", applicationId,
+                "instance", InetAddress.getLocalHost().getHostName());
+        commonTags.forEach((key, value) -> registry.config().commonTags(key, value));
         AtomicReference<StreamsRunner> started = new AtomicReference<>();
         // bind the endpoints first: a port in use stops start-up before anything else happens
         HttpEndpoints endpoints = metricsPort < 0 ? null : HttpEndpoints.start(metricsHost, metricsPort, registry,
@@ -121,7 +120,7 @@ final class RunCommand implements Callable<Integer> {
                 Topics.ensure(clientProperties, common.topicPartitions(settings), (short) -1);
             }
             Properties props = StreamsRunner.properties(applicationId, bootstrap, stateDir, overrides);
-            runner = new StreamsRunner(DetectorTopology.build(settings, new DetectorMetrics(registry)), props, registry);
+            runner = new StreamsRunner(DetectorTopology.build(settings, new DetectorMetrics(registry, commonTags)), props, registry);
             started.set(runner);
         } catch (RuntimeException e) {
             if (endpoints != null) {

@@ -23,15 +23,30 @@ public final class DetectorMetrics {
     private final Counter readings;
     private final Map<Signal, Counter> anomalies = new EnumMap<>(Signal.class);
     private final Map<Rejection, Counter> deadLetters = new EnumMap<>(Rejection.class);
-    private final DistributionSummary scores;
+    /** Records one score into the score histogram. */
+    private final java.util.function.DoubleConsumer scores;
     private final Timer processing;
     private final AtomicLong latestEventTime = new AtomicLong(Long.MIN_VALUE);
     private final Counter detectorsCached;
     private final Counter detectorsDecoded;
     private final Counter detectorsNew;
 
+    /**
+     * Upper bounds of the anomaly-score histogram's buckets: tenths, and the default threshold, so
+     * that the share of readings flagged at the default can be read off it.
+     */
+    static final double[] SCORE_BUCKETS = {0.1, 0.2, 0.3, 0.4, 0.5, 0.537, 0.6, 0.7, 0.8, 0.9, 1.0};
+
     /** Registers the metrics in {@code registry}. */
     public DetectorMetrics(MeterRegistry registry) {
+        this(registry, Map.of());
+    }
+
+    /**
+     * Registers the metrics in {@code registry}; {@code labels} are the registry's common tags
+     * (application, instance), which the score histogram of a Prometheus registry carries too.
+     */
+    public DetectorMetrics(MeterRegistry registry, Map<String, String> labels) {
         readings = Counter.builder("sensorwatch.readings").description("Readings scored").register(registry);
         for (Signal signal : Signal.values()) {
             if (signal != Signal.NONE) {
@@ -45,10 +60,28 @@ public final class DetectorMetrics {
                     .description("Records sent to the dead-letter topic")
                     .tag("reason", reason.code()).register(registry));
         }
-        scores = DistributionSummary.builder("sensorwatch.anomaly.score")
-                .description("Anomaly scores of accepted readings")
-                .serviceLevelObjectives(0.1, 0.2, 0.3, 0.4, 0.5, 0.537, 0.6, 0.7, 0.8, 0.9, 1.0)
-                .register(registry);
+        if (registry instanceof io.micrometer.prometheusmetrics.PrometheusMeterRegistry prometheus) {
+            // Micrometer's DistributionSummary rounds a value up to a whole number before it finds
+            // its bucket (micrometer issue 3680), so every score in (0, 1] would land in le="1.0":
+            // the histogram is registered with the Prometheus client itself, with the same name
+            java.util.List<String> names = new java.util.ArrayList<>(new java.util.TreeMap<>(labels).keySet());
+            io.prometheus.metrics.core.metrics.Histogram histogram = io.prometheus.metrics.core.metrics.Histogram.builder()
+                    .name("sensorwatch_anomaly_score")
+                    .help("Anomaly scores of accepted readings")
+                    .classicOnly()
+                    .withoutExemplars()
+                    .classicUpperBounds(SCORE_BUCKETS)
+                    .constLabels(io.prometheus.metrics.model.snapshots.Labels.of(names,
+                            names.stream().map(labels::get).toList()))
+                    .register(prometheus.getPrometheusRegistry());
+            scores = histogram::observe;
+        } else {
+            DistributionSummary summary = DistributionSummary.builder("sensorwatch.anomaly.score")
+                    .description("Anomaly scores of accepted readings")
+                    .serviceLevelObjectives(SCORE_BUCKETS)
+                    .register(registry);
+            scores = summary::record;
+        }
         processing = Timer.builder("sensorwatch.processing")
                 .description("Time to score, learn from and store one reading")
                 .publishPercentileHistogram()
@@ -82,7 +115,7 @@ public final class DetectorMetrics {
         if (flaggedBy != null) {
             anomalies.get(flaggedBy).increment();
         }
-        scores.record(score);
+        scores.accept(score);
         processing.record(nanos, TimeUnit.NANOSECONDS);
         latestEventTime.accumulateAndGet(eventTime, Math::max);
     }
