@@ -6,8 +6,8 @@ import java.util.Arrays;
  * One sensor's detector when it has a training period ({@link TrainingPeriod}): it learns from
  * history first, then judges every later reading against what it learned.
  *
- * <p><b>In the training period</b> each reading is buffered (at most
- * {@link TrainedModel#MAX_TRAINING_READINGS}, the latest kept), scores 0, is never flagged and
+ * <p><b>In the training period</b> each reading is buffered (the latest {@link #capacity} rows
+ * kept), scores 0, is never flagged and
  * says {@link Signal#TRAINING}. With the first reading after the period the detector trains and
  * calibrates its model on the buffer ({@link TrainedModel#fit}) and runs it over the buffer, so
  * that the first reading after the period is judged against a prediction made one reading
@@ -57,7 +57,7 @@ final class HistoryDetector {
     private long readings;
     private long firstEventTime;
     private long lastEventTime = Long.MIN_VALUE;
-    /** The training buffer, a ring of {@link TrainedModel#MAX_TRAINING_READINGS} rows; null once trained. */
+    /** The training buffer, a ring of at most {@link #capacity} rows; null once trained. */
     private double[] buffer;
     private int bufferedRows;
     private int bufferStart;
