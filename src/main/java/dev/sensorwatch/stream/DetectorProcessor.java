@@ -95,9 +95,9 @@ final class DetectorProcessor implements Processor<String, byte[], String, Route
         boolean training = detector.trainedModel() == null;
         Score score = detector.process(eventTime, values, workspace);
         if (training && detector.trainedModel() != null) {
-            // this reading ended the sensor's training period and the model was trained on it: commit
-            // soon, so that a transaction holds at most one sensor's training (a replay of history
-            // ends many sensors' training periods at once)
+            // this reading ended the sensor's training period and the model was trained on it: ask
+            // for a commit, which Kafka Streams makes after its current processing iteration, so that
+            // a transaction holds few trainings (a replay of history ends many sensors' periods at once)
             context.commit();
             LOG.debug("sensor {} trained on {} readings in {} ms: {}", sensorId,
                     detector.trainedModel().trainingReadings(), (System.nanoTime() - started) / 1_000_000,
