@@ -6,7 +6,9 @@ import dev.sensorwatch.avro.HistoryState;
 import dev.sensorwatch.avro.LiveState;
 import dev.sensorwatch.avro.ScoreSignal;
 import dev.sensorwatch.avro.SensorReading;
+import dev.sensorwatch.avro.SensorEvent;
 import dev.sensorwatch.avro.SensorState;
+import dev.sensorwatch.avro.SensorSummary;
 import dev.sensorwatch.avro.TrainedModelState;
 import java.util.List;
 import org.apache.avro.util.ClassSecurityValidator;
@@ -22,11 +24,12 @@ public final class AvroRecords {
 
     /** Every record class sensorwatch encodes or decodes. */
     public static final List<Class<?>> CLASSES =
-            List.of(SensorReading.class, AnomalyScore.class, DeadLetter.class, SensorState.class);
+            List.of(SensorReading.class, AnomalyScore.class, DeadLetter.class, SensorState.class,
+                    SensorSummary.class);
 
     /** The generated enums and nested records those records hold. */
     static final List<Class<?>> ENUMS = List.of(ScoreSignal.class, HistoryState.class, TrainedModelState.class,
-            LiveState.class);
+            LiveState.class, SensorEvent.class);
 
     private static boolean registered;
 

@@ -15,7 +15,7 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The detector's own metrics, registered once per application: readings scored, anomalies by signal,
- * dead letters by reason, the score distribution, processing time per reading, and how far the
+ * events opened by signal and open now, dead letters by reason, the score distribution, processing time per reading, and how far the
  * latest reading's event time lags the wall clock. Thread-safe.
  */
 public final class DetectorMetrics {
@@ -30,6 +30,8 @@ public final class DetectorMetrics {
     private final Counter detectorsCached;
     private final Counter detectorsDecoded;
     private final Counter detectorsNew;
+    private final Map<Signal, Counter> eventsOpened = new EnumMap<>(Signal.class);
+    private final AtomicLong eventsOpen = new AtomicLong();
 
     /**
      * Upper bounds of the anomaly-score histogram's buckets: tenths, and the default threshold, so
@@ -55,6 +57,17 @@ public final class DetectorMetrics {
                         .tag("signal", signal.code()).register(registry));
             }
         }
+        for (Signal signal : Signal.values()) {
+            if (signal != Signal.NONE) {
+                eventsOpened.put(signal, Counter.builder("sensorwatch.events.opened")
+                        .description("Events opened (a flagged reading after readings outside any event), by the"
+                                + " signal that opened them")
+                        .tag("signal", signal.code()).register(registry));
+            }
+        }
+        Gauge.builder("sensorwatch.events.open", eventsOpen, AtomicLong::get)
+                .description("Sensors of this instance whose latest reading belongs to an event")
+                .register(registry);
         for (Rejection reason : Rejection.values()) {
             deadLetters.put(reason, Counter.builder("sensorwatch.dead.letters")
                     .description("Records sent to the dead-letter topic")
@@ -133,6 +146,30 @@ public final class DetectorMetrics {
             case "new" -> detectorsNew.count();
             default -> throw new IllegalArgumentException("no detector lookup result " + result);
         };
+    }
+
+    /** Counts one event opened by {@code signal}. */
+    void eventOpened(Signal signal) {
+        Counter counter = eventsOpened.get(signal);
+        if (counter != null) {
+            counter.increment();
+        }
+    }
+
+    /** Adds {@code change} to the number of sensors in an event now. */
+    void eventsOpenChanged(long change) {
+        eventsOpen.addAndGet(change);
+    }
+
+    /** Events opened so far by {@code signal}. */
+    public double eventsOpened(Signal signal) {
+        Counter counter = eventsOpened.get(signal);
+        return counter == null ? 0.0 : counter.count();
+    }
+
+    /** Sensors of this instance whose latest reading belongs to an event. */
+    public long eventsOpen() {
+        return eventsOpen.get();
     }
 
     void deadLetter(Rejection reason) {

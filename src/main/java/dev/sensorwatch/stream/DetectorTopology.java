@@ -19,11 +19,13 @@ import org.apache.kafka.streams.state.Stores;
  * readings ─(event-time extractor)→ route ─┬─ keyed by sensor id ───────────────┐
  *                                          ├─ keyed otherwise → repartition ────┴→ detect ─┬→ scores
  *                                          └─ not scoreable ─────────────────→ dead letters  ├→ anomalies (flagged)
+ *                                                                                             ├→ fleet view stores
  *                                                                                             └→ dead letters
  * </pre>
  *
  * <p>{@code detect} keeps one detector per sensor in the persistent, changelogged key-value
- * store {@value TopologySettings#STORE}. Keys on the output topics are sensor ids; dead letters
+ * store {@value TopologySettings#STORE}; {@code fleet view} keeps each sensor's summary and recent
+ * scores in the stores of {@link FleetViewStores}, which the fleet view queries. Keys on the output topics are sensor ids; dead letters
  * keep the original key.
  */
 public final class DetectorTopology {
@@ -37,6 +39,8 @@ public final class DetectorTopology {
         builder.addStateStore(Stores.keyValueStoreBuilder(
                 Stores.persistentKeyValueStore(TopologySettings.STORE), Serdes.String(), Serdes.ByteArray())
                 .withCachingEnabled());
+        builder.addStateStore(FleetViewStores.summaries());
+        builder.addStateStore(FleetViewStores.recent());
 
         KStream<String, Routed> routed = builder
                 .stream(settings.inputTopic(), Consumed.with(Serdes.ByteArray(), Serdes.ByteArray())
@@ -73,6 +77,9 @@ public final class DetectorTopology {
                 .filter((key, r) -> r.anomaly(), Named.as("flagged"))
                 .mapValues(Routed::payload, Named.as("anomaly-payload"))
                 .to(settings.anomaliesTopic(), Produced.with(Serdes.String(), Serdes.ByteArray()).withName("anomalies"));
+        outcomes.get("detect-scores")
+                .process(() -> new FleetViewRecorder(metrics), Named.as("fleet-view"),
+                        FleetViewStores.SUMMARIES, FleetViewStores.RECENT);
         return builder.build();
     }
 
