@@ -10,9 +10,10 @@ import java.nio.charset.StandardCharsets;
 import java.util.function.BooleanSupplier;
 
 /**
- * The HTTP endpoints of a running sensorwatch: {@code GET /metrics} in the Prometheus text format
- * and {@code GET /health}, 200 while the application is healthy and 503 otherwise. Binds
- * 127.0.0.1 unless told otherwise.
+ * The HTTP endpoints of a running sensorwatch: {@code GET /metrics} in the Prometheus text format,
+ * {@code GET /health}, 200 while the application is healthy and 503 otherwise, and the fleet view
+ * ({@link dev.sensorwatch.view.FleetViewHandler}) on every other path. Binds 127.0.0.1 unless told
+ * otherwise.
  */
 final class HttpEndpoints implements AutoCloseable {
 
@@ -38,6 +39,14 @@ final class HttpEndpoints implements AutoCloseable {
         server.setExecutor(null);
         server.start();
         return new HttpEndpoints(server);
+    }
+
+    /**
+     * Serves every path not served otherwise with {@code handler} (the fleet view); {@code /metrics}
+     * and {@code /health} keep their own handlers.
+     */
+    void serveRest(com.sun.net.httpserver.HttpHandler handler) {
+        server.createContext("/", handler);
     }
 
     /** The address actually bound. */

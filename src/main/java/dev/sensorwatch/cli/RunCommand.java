@@ -7,6 +7,9 @@ import dev.sensorwatch.stream.DetectorMetrics;
 import dev.sensorwatch.stream.DetectorTopology;
 import dev.sensorwatch.stream.StreamsRunner;
 import dev.sensorwatch.stream.TopologySettings;
+import dev.sensorwatch.view.FleetView;
+import dev.sensorwatch.view.FleetViewHandler;
+import dev.sensorwatch.view.ProcessMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.net.InetAddress;
@@ -18,6 +21,8 @@ import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.state.HostInfo;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
@@ -68,8 +73,15 @@ final class RunCommand implements Callable<Integer> {
     String metricsHost;
 
     @Option(names = "--metrics-port", paramLabel = "PORT", defaultValue = "9464",
-            description = "Port of the /metrics and /health endpoints; -1 disables them. Default: ${DEFAULT-VALUE}.")
+            description = "Port of the fleet view and the /metrics and /health endpoints; -1 disables them."
+                    + " Default: ${DEFAULT-VALUE}.")
     int metricsPort;
+
+    @Option(names = "--advertised-host", paramLabel = "HOST",
+            description = "Host name other instances use to reach this one's fleet view (Kafka Streams'"
+                    + " application.server, with the --metrics-port in use). Default: --metrics-host, or this"
+                    + " machine's host name when that is a wildcard address.")
+    String advertisedHost;
 
     @Option(names = "--stop-when-caught-up",
             description = "Exit 0 once every reading in the input topic has been scored and committed, and the output"
@@ -120,7 +132,19 @@ final class RunCommand implements Callable<Integer> {
                 Topics.ensure(clientProperties, common.topicPartitions(settings), (short) -1);
             }
             Properties props = StreamsRunner.properties(applicationId, bootstrap, stateDir, overrides);
+            HostInfo self = null;
+            if (endpoints != null) {
+                self = new HostInfo(advertisedHost(), endpoints.port());
+                props.putIfAbsent(StreamsConfig.APPLICATION_SERVER_CONFIG, self.host() + ":" + self.port());
+            }
             runner = new StreamsRunner(DetectorTopology.build(settings, new DetectorMetrics(registry, commonTags)), props, registry);
+            runner.exportConsumerLag(registry, commonTags);
+            ProcessMetrics.bindTo(registry);
+            if (endpoints != null) {
+                endpoints.serveRest(new FleetViewHandler(new FleetView(runner.streams(), self,
+                        settings.detector().threshold())));
+                main.spec.commandLine().getOut().println("Fleet view at http://" + metricsHost + ":" + endpoints.port() + "/");
+            }
             started.set(runner);
         } catch (RuntimeException e) {
             if (endpoints != null) {
@@ -212,6 +236,15 @@ final class RunCommand implements Callable<Integer> {
             }
         }
         main.spec.commandLine().getOut().println("Caught up with " + inputTopic + "; stopping");
+    }
+
+    /** The host other instances reach this one's fleet view at. */
+    private String advertisedHost() throws java.net.UnknownHostException {
+        if (advertisedHost != null && !advertisedHost.isBlank()) {
+            return advertisedHost.trim();
+        }
+        InetAddress bound = InetAddress.getByName(metricsHost);
+        return bound.isAnyLocalAddress() ? InetAddress.getLocalHost().getHostName() : metricsHost;
     }
 
     /** The producers' {@code transaction.timeout.ms}: as configured, or Kafka Streams' default under exactly-once (10 s). */

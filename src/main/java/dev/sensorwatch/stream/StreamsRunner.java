@@ -33,15 +33,20 @@ public final class StreamsRunner implements AutoCloseable {
 
     /**
      * Creates (but does not start) the client; its metrics and a {@code sensorwatch.streams.state}
-     * gauge go to {@code registry}.
+     * gauge per state go to {@code registry}.
      */
     public StreamsRunner(Topology topology, Properties properties, MeterRegistry registry) {
         this.streams = new KafkaStreams(topology, properties);
         String application = properties.getProperty(StreamsConfig.APPLICATION_ID_CONFIG);
         this.clientMetrics = new KafkaStreamsMetrics(streams, List.of(Tag.of("application", application)));
         clientMetrics.bindTo(registry);
-        registry.gauge("sensorwatch.streams.state", List.of(Tag.of("application", application)), this,
-                r -> r.state == KafkaStreams.State.RUNNING ? 1.0 : 0.0);
+        for (KafkaStreams.State each : KafkaStreams.State.values()) {
+            io.micrometer.core.instrument.Gauge.builder("sensorwatch.streams.state", this, r -> r.state == each ? 1.0 : 0.0)
+                    .description("Kafka Streams client state: 1 for the state it is in, 0 for the others"
+                            + " (RUNNING is the one that scores; REBALANCING while partitions move)")
+                    .tags("application", application, "state", each.name())
+                    .register(registry);
+        }
         streams.setStateListener((now, before) -> {
             state = now;
             LOG.info("Kafka Streams state {} -> {}", before, now);
@@ -73,6 +78,15 @@ public final class StreamsRunner implements AutoCloseable {
         props.put(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, "-1");
         props.putAll(overrides);
         return props;
+    }
+
+    /**
+     * Exports the consumer lag of the partitions this instance processes ({@link ConsumerLagMetrics})
+     * to {@code registry}, every series labelled with {@code labels}.
+     */
+    public void exportConsumerLag(io.micrometer.prometheusmetrics.PrometheusMeterRegistry registry,
+                                  Map<String, String> labels) {
+        registry.getPrometheusRegistry().register(new ConsumerLagMetrics(streams::metrics, labels));
     }
 
     /** Deletes this application's local state; only before {@link #start()}, only when asked. */
