@@ -17,7 +17,12 @@ final class AppProcesses implements AfterEachCallback, TestWatcher {
 
     /** Starts {@code sensorwatch run args} as {@code name}, logging under the rig's directory. */
     synchronized AppProcess start(ResilienceRig rig, String name, List<String> args) {
-        AppProcess app = AppProcess.run(name, rig.dir.resolve("logs"), args);
+        return start(rig.dir, name, args);
+    }
+
+    /** Starts {@code sensorwatch run args} as {@code name}, logging under {@code dir}. */
+    synchronized AppProcess start(java.nio.file.Path dir, String name, List<String> args) {
+        AppProcess app = AppProcess.run(name, dir.resolve("logs"), args);
         started.add(app);
         return app;
     }
