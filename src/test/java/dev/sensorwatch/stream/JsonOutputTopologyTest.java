@@ -13,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
@@ -259,6 +260,22 @@ class JsonOutputTopologyTest {
         assertThat(Base64.getDecoder().decode(nodes.get(5).get("keyBase64").asText())).isEqualTo(keys[6]);
         assertThat(nodes.get(6).get("reading").get("eventTimeMillis").longValue()).isEqualTo(500L);
         assertThat(json.scores.readValuesToList()).hasSize(1);
+    }
+
+    /** Base64 makes a value a third larger: the JSON dead letter of a large record still stays under the limit. */
+    @Test
+    void aJsonDeadLetterStaysUnderTheSizeLimit() throws IOException {
+        Run json = new Run(JSON);
+        byte[] large = new byte[800_000]; // 1,066,668 bytes in base64
+        Arrays.fill(large, (byte) 7);
+        json.input.pipeInput(key("pump-1"), large, 3_000L);
+        TestRecord<byte[], byte[]> letter = json.deadLetters.readRecord();
+        assertThat(letter.key().length + letter.value().length).isLessThanOrEqualTo(DeadLetters.MAX_BYTES);
+        JsonNode node = JACKSON.readTree(letter.value());
+        assertThat(node.get("value").isNull()).isTrue();
+        assertThat(node.has("valueBase64")).isFalse();
+        assertThat(node.get("detail").asText()).contains("(800000 bytes) is left out of this dead letter",
+                "sensor-readings-0@0");
     }
 
     @Test
