@@ -5,7 +5,8 @@ package dev.sensorwatch.stream;
  *
  * @param route     where it goes
  * @param deadKey   for {@link Route#DEAD_LETTER}: the key of the dead-letter record
- * @param payload   the reading's bytes, or an encoded {@code DeadLetter} or {@code AnomalyScore}
+ * @param payload   the reading's bytes, or a {@code DeadLetter} or {@code AnomalyScore} encoded in the
+ *                  topology's {@link OutputFormat}
  * @param anomaly   for {@link Route#SCORE}: whether the score is flagged
  */
 record Routed(Route route, byte[] deadKey, byte[] payload, boolean anomaly) {
