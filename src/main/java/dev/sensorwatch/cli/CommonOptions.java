@@ -4,7 +4,7 @@ import dev.sensorwatch.stream.TopologySettings;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-/** The topic names, partitions and detector options of {@code run}. */
+/** The topic names, partitions, detector options and output format of {@code run}. */
 final class CommonOptions {
 
     @Option(names = "--input-topic", paramLabel = "TOPIC", defaultValue = TopologySettings.DEFAULT_INPUT_TOPIC,
@@ -12,7 +12,7 @@ final class CommonOptions {
     String inputTopic;
 
     @Option(names = "--output-topic", paramLabel = "TOPIC", defaultValue = TopologySettings.DEFAULT_SCORES_TOPIC,
-            description = "Scores topic (Avro AnomalyScore, one per reading). Default: ${DEFAULT-VALUE}.")
+            description = "Scores topic (AnomalyScore, one per reading, in --output-format). Default: ${DEFAULT-VALUE}.")
     String scoresTopic;
 
     @Option(names = "--anomalies-topic", paramLabel = "TOPIC", defaultValue = TopologySettings.DEFAULT_ANOMALIES_TOPIC,
@@ -20,7 +20,7 @@ final class CommonOptions {
     String anomaliesTopic;
 
     @Option(names = "--dead-letter-topic", paramLabel = "TOPIC", defaultValue = TopologySettings.DEFAULT_DEAD_LETTER_TOPIC,
-            description = "Topic for records that cannot be scored (Avro DeadLetter). Default: ${DEFAULT-VALUE}.")
+            description = "Topic for records that cannot be scored (DeadLetter, in --output-format). Default: ${DEFAULT-VALUE}.")
     String deadLetterTopic;
 
     @Mixin
@@ -32,6 +32,9 @@ final class CommonOptions {
                 + "the record timestamp is when the broker appended the record. Default: ${DEFAULT-VALUE}."})
     java.time.Duration maxFutureSkew;
 
+    @Mixin
+    OutputFormatOptions output;
+
     @Option(names = "--partitions", paramLabel = "N", defaultValue = "4",
             description = "Partitions of topics created because they were missing. Default: ${DEFAULT-VALUE}.")
     int partitions;
@@ -42,7 +45,7 @@ final class CommonOptions {
             throw new IllegalArgumentException("--partitions must be at least 1, got " + partitions);
         }
         return new TopologySettings(inputTopic, scoresTopic, anomaliesTopic, deadLetterTopic, detector.config(),
-                TopologySettings.DEFAULT_MAX_CHANNELS, maxFutureSkew);
+                TopologySettings.DEFAULT_MAX_CHANNELS, maxFutureSkew).withOutputFormat(output.outputFormat);
     }
 
     /** Parses {@code --max-future-skew}: a positive duration (also in days, {@code 2d}) or {@code off}. */

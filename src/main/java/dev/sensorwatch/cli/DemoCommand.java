@@ -7,6 +7,8 @@ import dev.sensorwatch.kafka.EmbeddedKafkaBroker;
 import dev.sensorwatch.stream.AvroSerde;
 import dev.sensorwatch.stream.DetectorMetrics;
 import dev.sensorwatch.stream.DetectorTopology;
+import dev.sensorwatch.stream.OutputFormat;
+import dev.sensorwatch.stream.RecordJson;
 import dev.sensorwatch.stream.StreamsRunner;
 import dev.sensorwatch.stream.TopologySettings;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -64,6 +66,9 @@ final class DemoCommand implements Callable<Integer> {
     @Mixin
     DetectorOptions detector;
 
+    @Mixin
+    OutputFormatOptions output;
+
     @Option(names = "--speed", paramLabel = "FACTOR|max", defaultValue = "max",
             description = "Replay pace: recorded pace times FACTOR, or max. Default: ${DEFAULT-VALUE}.")
     String speed;
@@ -82,7 +87,7 @@ final class DemoCommand implements Callable<Integer> {
         TopologySettings settings = new TopologySettings(TopologySettings.DEFAULT_INPUT_TOPIC,
                 TopologySettings.DEFAULT_SCORES_TOPIC, TopologySettings.DEFAULT_ANOMALIES_TOPIC,
                 TopologySettings.DEFAULT_DEAD_LETTER_TOPIC, detector.config(),
-                TopologySettings.DEFAULT_MAX_CHANNELS);
+                TopologySettings.DEFAULT_MAX_CHANNELS).withOutputFormat(output.outputFormat);
         Path work = Files.createTempDirectory("sensorwatch-demo");
         try {
             Path data = input;
@@ -166,7 +171,8 @@ final class DemoCommand implements Callable<Integer> {
                         summary.deadLetters++;
                         continue;
                     }
-                    AnomalyScore score = SCORES.decode(record.value());
+                    AnomalyScore score = settings.outputFormat() == OutputFormat.JSON
+                            ? RecordJson.readScore(record.value()).score() : SCORES.decode(record.value());
                     summary.add(score);
                     if (score.getAnomaly() && !quiet) {
                         out.printf("%s  %-52s %s  value %-12s predicted %-12s score %.6f  %s%n", highlight("ANOMALY"),

@@ -5,6 +5,7 @@ import dev.sensorwatch.avro.AnomalyScore;
 import dev.sensorwatch.avro.DeadLetter;
 import dev.sensorwatch.avro.SensorReading;
 import dev.sensorwatch.stream.AvroSerde;
+import dev.sensorwatch.stream.RecordJson;
 import java.io.IOException;
 import java.io.Writer;
 import java.nio.ByteBuffer;
@@ -27,6 +28,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -37,7 +39,9 @@ import picocli.CommandLine.ParentCommand;
 @Command(name = "dump", mixinStandardHelpOptions = true,
         description = {"Prints a topic from its beginning (read-committed) as CSV or JSON lines, until no record",
             "has arrived for --idle-timeout. Scores, anomalies, dead letters and readings are recognised by",
-            "their Avro schema; anything else is printed as base64."})
+            "their Avro schema, scores and dead letters also in JSON (run --output-format json); anything else",
+            "is printed as base64. Channel values are named when the reading named its channels: in CSV cells",
+            "as flow=45.057;pressure=3.3428 (one channel: its bare value), in JSON lines as an object."})
 final class DumpCommand implements Callable<Integer> {
 
     static final AvroSerde<AnomalyScore> SCORES = AvroSerde.of(AnomalyScore.class);
@@ -148,21 +152,38 @@ final class DumpCommand implements Callable<Integer> {
     static Map<String, Object> describe(ConsumerRecord<byte[], byte[]> record) {
         Map<String, Object> row = new LinkedHashMap<>();
         byte[] value = record.value();
-        if (SCORES.matches(value)) {
-            AnomalyScore s = SCORES.decode(value);
+        boolean avroScore = SCORES.matches(value);
+        boolean avroDeadLetter = !avroScore && DEAD_LETTERS.matches(value);
+        boolean avroReading = !avroScore && !avroDeadLetter && READINGS.matches(value);
+        RecordJson.Kind json = avroScore || avroDeadLetter || avroReading ? null : RecordJson.kind(value);
+        RecordJson.NamedScore jsonScore = json == RecordJson.Kind.SCORE ? jsonOrNull(() -> RecordJson.readScore(value)) : null;
+        DeadLetter jsonDeadLetter = json == RecordJson.Kind.DEAD_LETTER
+                ? jsonOrNull(() -> RecordJson.readDeadLetter(value)) : null;
+        if (avroScore || jsonScore != null) {
+            AnomalyScore s;
+            List<String> names;
+            if (avroScore) {
+                s = SCORES.decode(value);
+                Header header = record.headers().lastHeader(RecordJson.CHANNELS_HEADER);
+                names = header == null ? null : RecordJson.parseNames(
+                        new String(header.value(), StandardCharsets.UTF_8), s.getObserved().size());
+            } else {
+                s = jsonScore.score();
+                names = jsonScore.named() ? jsonScore.channelNames() : null;
+            }
             row.put("sensor_id", s.getSensorId());
             row.put("event_time", s.getEventTime().toString());
-            row.put("observed", s.getObserved());
-            row.put("predicted", s.getPredicted());
+            row.put("observed", channels(names, s.getObserved()));
+            row.put("predicted", channels(names, s.getPredicted()));
             row.put("prediction_error", s.getPredictionError());
             row.put("anomaly_score", s.getAnomalyScore());
             row.put("anomaly", s.getAnomaly());
-            row.put("channel_shares", s.getChannelShares());
+            row.put("channel_shares", channels(names, s.getChannelShares()));
             row.put("learned_readings", s.getLearnedReadings());
             row.put("signal", s.getSignal().name().toLowerCase(java.util.Locale.ROOT));
             row.put("in_event", s.getInEvent());
-        } else if (DEAD_LETTERS.matches(value)) {
-            DeadLetter d = DEAD_LETTERS.decode(value);
+        } else if (avroDeadLetter || jsonDeadLetter != null) {
+            DeadLetter d = avroDeadLetter ? DEAD_LETTERS.decode(value) : jsonDeadLetter;
             row.put("reason", d.getReason());
             row.put("detail", d.getDetail());
             row.put("topic", d.getTopic());
@@ -171,11 +192,11 @@ final class DumpCommand implements Callable<Integer> {
             row.put("timestamp", d.getTimestamp().toString());
             row.put("key_base64", base64(d.getKey()));
             row.put("value_base64", base64(d.getValue()));
-        } else if (READINGS.matches(value)) {
+        } else if (avroReading) {
             SensorReading r = READINGS.decode(value);
             row.put("sensor_id", r.getSensorId());
             row.put("event_time", r.getEventTime().toString());
-            row.put("values", r.getValues());
+            row.put("values", channels(RecordJson.channelNames(r.getTags(), r.getValues().size()), r.getValues()));
             row.put("unit", r.getUnit());
             row.put("tags", r.getTags().toString());
         } else {
@@ -188,13 +209,47 @@ final class DumpCommand implements Callable<Integer> {
         return row;
     }
 
+    /** What {@code read} returns, or null if the JSON is not the record it reads. */
+    private static <T> T jsonOrNull(java.util.function.Supplier<T> read) {
+        try {
+            return read.get();
+        } catch (IllegalArgumentException notThatRecord) {
+            return null;
+        }
+    }
+
+    /**
+     * Channel values for a row: by name (a map, in channel order) when {@code names} has one for
+     * each value, else the list as it is.
+     */
+    static Object channels(List<String> names, List<Double> values) {
+        if (names == null || names.size() != values.size()) {
+            return values;
+        }
+        Map<String, Double> named = new LinkedHashMap<>();
+        for (int c = 0; c < values.size(); c++) {
+            named.put(names.get(c), values.get(c));
+        }
+        return named;
+    }
+
+    /**
+     * A CSV cell: a list's values joined by {@code ;}, named channels as {@code name=value} pairs
+     * joined by {@code ;} (a single channel as its bare value, as when unnamed).
+     */
     static String csvCell(Object value) {
         if (value == null) {
             return "";
         }
-        String text = value instanceof List<?> list
-                ? list.stream().map(String::valueOf).collect(Collectors.joining(";"))
-                : String.valueOf(value);
+        String text;
+        if (value instanceof List<?> list) {
+            text = list.stream().map(String::valueOf).collect(Collectors.joining(";"));
+        } else if (value instanceof Map<?, ?> named) {
+            text = named.size() == 1 ? String.valueOf(named.values().iterator().next())
+                    : named.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining(";"));
+        } else {
+            text = String.valueOf(value);
+        }
         if (text.contains(",") || text.contains("\"") || text.contains("\n")) {
             return "\"" + text.replace("\"", "\"\"") + "\"";
         }

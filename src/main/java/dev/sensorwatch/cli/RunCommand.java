@@ -175,7 +175,7 @@ final class RunCommand implements Callable<Integer> {
             runner.start();
             main.spec.commandLine().getOut().println("Processing " + settings.inputTopic() + " -> "
                     + settings.scoresTopic() + ", " + settings.anomaliesTopic() + ", " + settings.deadLetterTopic()
-                    + " as " + applicationId + "; stop with Ctrl-C or SIGTERM");
+                    + " (" + settings.outputFormat() + " records) as " + applicationId + "; stop with Ctrl-C or SIGTERM");
             if (stopWhenCaughtUp) {
                 waitUntilCaughtUp(runner, clientProperties, settings, transactionTimeout(overrides));
                 runner.close(Duration.ofSeconds(30));

@@ -22,6 +22,9 @@ import org.apache.kafka.streams.processor.api.RecordMetadata;
  * exceed {@link #MAX_BYTES} leaves the original value out (then the key in its body, then the
  * record key), says so in its detail, and still names the topic, partition and offset where the
  * whole record can be read.
+ *
+ * <p>Dead letters are written in the topology's {@link OutputFormat}: Avro {@code DeadLetter}s,
+ * or their JSON form ({@link RecordJson#deadLetter}); the size limit holds for either.
  */
 final class DeadLetters {
 
@@ -34,6 +37,16 @@ final class DeadLetters {
     static final String ORIGINAL_KEY = "sensorwatch.original.key";
 
     private final AvroSerde<DeadLetter> serde = AvroSerde.of(DeadLetter.class);
+    private final RecordJson json;
+
+    /** A builder of dead letters written in {@code format}. */
+    DeadLetters(OutputFormat format) {
+        this.json = format == OutputFormat.JSON ? new RecordJson() : null;
+    }
+
+    private byte[] encode(DeadLetter letter) {
+        return json == null ? serde.encode(letter) : json.deadLetter(letter);
+    }
 
     /** Adds the record's current coordinates as headers, before it is repartitioned. */
     static void markOrigin(Headers headers, ProcessorContext<?, ?> context, byte[] key) {
@@ -76,18 +89,18 @@ final class DeadLetters {
                 .setReason(reason.code())
                 .setDetail(detail)
                 .build();
-        byte[] encoded = serde.encode(letter);
+        byte[] encoded = encode(letter);
         byte[] recordKey = originalKey;
         if (encoded.length + length(recordKey) > MAX_BYTES) {
             String where = " at " + topic + "-" + partition + "@" + offset;
             letter = DeadLetter.newBuilder(letter).setValue(null)
                     .setDetail(detail + "; the value (" + length(record.value()) + " bytes) is left out of this dead "
                             + "letter, over its " + MAX_BYTES + "-byte limit: read it" + where).build();
-            encoded = serde.encode(letter);
+            encoded = encode(letter);
             if (encoded.length + length(recordKey) > MAX_BYTES) {
                 letter = DeadLetter.newBuilder(letter).setKey(null)
                         .setDetail(letter.getDetail() + "; so is the key (" + length(originalKey) + " bytes)").build();
-                encoded = serde.encode(letter);
+                encoded = encode(letter);
             }
             if (encoded.length + length(recordKey) > MAX_BYTES) {
                 recordKey = null;

@@ -12,6 +12,8 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -23,6 +25,11 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * this processor wrote last), rejects a reading it cannot score (another channel count, not after the
  * last event time) to the dead-letter topic, otherwise scores, learns, stores the advanced
  * detector and forwards the score, timestamped with the reading's event time.
+ *
+ * <p>The score is written in the topology's {@link OutputFormat}. When the reading names its
+ * channels (tag {@value RecordJson#CHANNELS_TAG}), the JSON score keys its channel values by
+ * those names, and in either format the score record carries them in the header
+ * {@value RecordJson#CHANNELS_HEADER}.
  */
 final class DetectorProcessor implements Processor<String, byte[], String, Routed> {
 
@@ -31,16 +38,24 @@ final class DetectorProcessor implements Processor<String, byte[], String, Route
     private final AvroSerde<SensorReading> readings = AvroSerde.of(SensorReading.class);
     private final AvroSerde<AnomalyScore> scores = AvroSerde.of(AnomalyScore.class);
     private final SensorStateCodec states = new SensorStateCodec();
-    private final DeadLetters deadLetters = new DeadLetters();
+    private final DeadLetters deadLetters;
+    private final RecordJson json;
     private final SensorDetector.Workspace workspace = new SensorDetector.Workspace();
     private final DetectorCache cache;
     private final DetectorConfig config;
     private final DetectorMetrics metrics;
     private ProcessorContext<String, Routed> context;
     private KeyValueStore<String, byte[]> store;
+    /** The last channel-name tag seen, and what it gave: most readings repeat their sensor's tag. */
+    private String lastNamesTag;
+    private int lastNamesCount;
+    private List<String> lastNames;
+    private byte[] lastNamesHeader;
 
-    DetectorProcessor(DetectorConfig config, int cachedDetectors, DetectorMetrics metrics) {
+    DetectorProcessor(DetectorConfig config, int cachedDetectors, OutputFormat format, DetectorMetrics metrics) {
         this.config = config;
+        this.deadLetters = new DeadLetters(format);
+        this.json = format == OutputFormat.JSON ? new RecordJson() : null;
         this.cache = new DetectorCache(cachedDetectors);
         this.metrics = metrics;
     }
@@ -120,8 +135,44 @@ final class DetectorProcessor implements Processor<String, byte[], String, Route
                 .setSignal(ScoreSignal.valueOf(score.signal().name()))
                 .setInEvent(score.inEvent())
                 .build();
-        context.forward(record.withValue(Routed.score(scores.encode(out), score.anomaly())).withTimestamp(eventTime));
+        List<String> names = channelNames(reading, values.length);
+        byte[] payload = json == null ? scores.encode(out) : json.score(out, names);
+        context.forward(withChannelHeader(record.withValue(Routed.score(payload, out)), names)
+                .withTimestamp(eventTime));
         metrics.scored(score.score(), score.anomaly() ? score.signal() : null, eventTime, System.nanoTime() - started);
+    }
+
+    /** The reading's channel names, or null if it names none (see {@link RecordJson#channelNames}). */
+    private List<String> channelNames(SensorReading reading, int channels) {
+        String tag = reading.getTags().get(RecordJson.CHANNELS_TAG);
+        if (tag == null) {
+            return null;
+        }
+        if (!tag.equals(lastNamesTag) || channels != lastNamesCount) {
+            lastNames = RecordJson.parseNames(tag, channels);
+            lastNamesHeader = lastNames == null ? null
+                    : String.join(",", lastNames).getBytes(StandardCharsets.UTF_8);
+            lastNamesTag = tag;
+            lastNamesCount = channels;
+        }
+        return lastNames;
+    }
+
+    /**
+     * {@code record} with the header {@value RecordJson#CHANNELS_HEADER} naming the channels, or
+     * without it when {@code names} is null; the reading's own headers are left as they are.
+     */
+    private Record<String, Routed> withChannelHeader(Record<String, Routed> record, List<String> names) {
+        Headers headers = record.headers();
+        if (names == null && headers.lastHeader(RecordJson.CHANNELS_HEADER) == null) {
+            return record;
+        }
+        Headers copy = new RecordHeaders(headers.toArray());
+        copy.remove(RecordJson.CHANNELS_HEADER);
+        if (names != null) {
+            copy.add(RecordJson.CHANNELS_HEADER, lastNamesHeader);
+        }
+        return record.withHeaders(copy);
     }
 
     private void reject(Record<String, byte[]> record, Rejection reason, String detail) {

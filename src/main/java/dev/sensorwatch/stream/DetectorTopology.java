@@ -24,9 +24,12 @@ import org.apache.kafka.streams.state.Stores;
  * </pre>
  *
  * <p>{@code detect} keeps one detector per sensor in the persistent, changelogged key-value
- * store {@value TopologySettings#STORE}; {@code fleet view} keeps each sensor's summary and recent
- * scores in the stores of {@link FleetViewStores}, which the fleet view queries. Keys on the output topics are sensor ids; dead letters
- * keep the original key.
+ * store {@value TopologySettings#STORE}. Keys on the output topics are sensor ids; dead letters
+ * keep the original key. {@code fleet view} keeps each sensor's summary and recent scores in the
+ * stores of {@link FleetViewStores}, which the fleet view queries. Scores and dead letters are
+ * written in the settings'
+ * {@link OutputFormat}; a score whose reading named its channels carries them in the header
+ * {@value RecordJson#CHANNELS_HEADER}.
  */
 public final class DetectorTopology {
 
@@ -46,7 +49,8 @@ public final class DetectorTopology {
                 .stream(settings.inputTopic(), Consumed.with(Serdes.ByteArray(), Serdes.ByteArray())
                         .withTimestampExtractor(new ReadingTimestampExtractor(settings.maxFutureSkewMillis()))
                         .withName("readings"))
-                .process(() -> new RoutingProcessor(metrics, settings.maxChannels(), settings.maxFutureSkewMillis()),
+                .process(() -> new RoutingProcessor(metrics, settings.maxChannels(), settings.maxFutureSkewMillis(),
+                        settings.outputFormat()),
                         Named.as("route"));
 
         Map<String, KStream<String, Routed>> routes = routed.split(Named.as("route-"))
@@ -63,7 +67,8 @@ public final class DetectorTopology {
                 .merge(rekeyed, Named.as("by-sensor"));
 
         Map<String, KStream<String, Routed>> outcomes = keyed
-                .process(() -> new DetectorProcessor(settings.detector(), settings.detectorCache(), metrics), Named.as("detect"),
+                .process(() -> new DetectorProcessor(settings.detector(), settings.detectorCache(),
+                        settings.outputFormat(), metrics), Named.as("detect"),
                         TopologySettings.STORE)
                 .split(Named.as("detect-"))
                 .branch((key, r) -> r.route() == Routed.Route.DEAD_LETTER, Branched.as("dead"))

@@ -4,10 +4,12 @@ import dev.sensorwatch.avro.AnomalyScore;
 import dev.sensorwatch.avro.SensorEvent;
 import dev.sensorwatch.avro.SensorSummary;
 import dev.sensorwatch.detect.Signal;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -58,13 +60,20 @@ final class FleetViewRecorder implements Processor<String, Routed, Void, Void> {
 
     @Override
     public void process(Record<String, Routed> record) {
-        byte[] payload = record.value().payload();
-        AnomalyScore score = FleetViewStores.SCORE_SERDE.decode(payload);
+        AnomalyScore score = record.value().score();
         String sensorId = record.key();
         byte[] stored = summaries.get(sensorId);
         SensorSummary summary = stored == null ? fresh(sensorId) : FleetViewStores.decodeSummary(stored);
-        recent.put(FleetViewStores.recentKey(sensorId, summary.getScored()), payload);
-        summaries.put(sensorId, FleetViewStores.SUMMARY_SERDE.encode(advance(summary, score)));
+        recent.put(FleetViewStores.recentKey(sensorId, summary.getScored()), FleetViewStores.SCORE_SERDE.encode(score));
+        summary = advance(summary, score);
+        Header names = record.headers().lastHeader(RecordJson.CHANNELS_HEADER);
+        if (names != null) {
+            List<String> named = List.of(new String(names.value(), StandardCharsets.UTF_8).split(",", -1));
+            if (!named.equals(summary.getChannelNames())) {
+                summary = SensorSummary.newBuilder(summary).setChannelNames(named).build();
+            }
+        }
+        summaries.put(sensorId, FleetViewStores.SUMMARY_SERDE.encode(summary));
     }
 
     private SensorSummary advance(SensorSummary summary, AnomalyScore score) {
@@ -109,7 +118,8 @@ final class FleetViewRecorder implements Processor<String, Routed, Void, Void> {
     }
 
     private static SensorSummary fresh(String sensorId) {
-        return new SensorSummary(sensorId, 0L, Instant.EPOCH, 0.0, "none", false, 0, 0L, new ArrayList<>());
+        return new SensorSummary(sensorId, 0L, Instant.EPOCH, 0.0, "none", false, 0, new ArrayList<>(), 0L,
+                new ArrayList<>());
     }
 
     /** The channel with the largest share of the score's prediction error; 0 when none is known. */

@@ -5,10 +5,12 @@ package dev.sensorwatch.stream;
  *
  * @param route     where it goes
  * @param deadKey   for {@link Route#DEAD_LETTER}: the key of the dead-letter record
- * @param payload   the reading's bytes, or an encoded {@code DeadLetter} or {@code AnomalyScore}
+ * @param payload   the reading's bytes, or a {@code DeadLetter} or {@code AnomalyScore} encoded in the
+ *                  topology's {@link OutputFormat}
  * @param anomaly   for {@link Route#SCORE}: whether the score is flagged
+ * @param score     for {@link Route#SCORE}: the score itself, for the fleet view
  */
-record Routed(Route route, byte[] deadKey, byte[] payload, boolean anomaly) {
+record Routed(Route route, byte[] deadKey, byte[] payload, boolean anomaly, dev.sensorwatch.avro.AnomalyScore score) {
 
     /** Where a record goes next. */
     enum Route {
@@ -23,14 +25,14 @@ record Routed(Route route, byte[] deadKey, byte[] payload, boolean anomaly) {
     }
 
     static Routed reading(Route route, byte[] bytes) {
-        return new Routed(route, null, bytes, false);
+        return new Routed(route, null, bytes, false, null);
     }
 
     static Routed deadLetter(byte[] key, byte[] deadLetter) {
-        return new Routed(Route.DEAD_LETTER, key, deadLetter, false);
+        return new Routed(Route.DEAD_LETTER, key, deadLetter, false, null);
     }
 
-    static Routed score(byte[] score, boolean anomaly) {
-        return new Routed(Route.SCORE, null, score, anomaly);
+    static Routed score(byte[] encoded, dev.sensorwatch.avro.AnomalyScore score) {
+        return new Routed(Route.SCORE, null, encoded, score.getAnomaly(), score);
     }
 }

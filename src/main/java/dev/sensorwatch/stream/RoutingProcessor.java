@@ -26,13 +26,14 @@ import org.apache.kafka.streams.processor.api.Record;
 final class RoutingProcessor implements Processor<byte[], byte[], String, Routed> {
 
     private final AvroSerde<SensorReading> readings = AvroSerde.of(SensorReading.class);
-    private final DeadLetters deadLetters = new DeadLetters();
+    private final DeadLetters deadLetters;
     private final DetectorMetrics metrics;
     private final int maxChannels;
     private final long maxFutureSkewMillis;
     private ProcessorContext<String, Routed> context;
 
-    RoutingProcessor(DetectorMetrics metrics, int maxChannels, long maxFutureSkewMillis) {
+    RoutingProcessor(DetectorMetrics metrics, int maxChannels, long maxFutureSkewMillis, OutputFormat format) {
+        this.deadLetters = new DeadLetters(format);
         this.metrics = metrics;
         this.maxChannels = maxChannels;
         this.maxFutureSkewMillis = maxFutureSkewMillis;

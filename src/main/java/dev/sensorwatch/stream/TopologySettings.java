@@ -7,8 +7,8 @@ import java.util.Objects;
 
 /**
  * What the topology needs to know: its topic names, the detector's parameters, the largest
- * channel count a reading may have and how far a reading's event time may lie ahead of its
- * record's timestamp.
+ * channel count a reading may have, how far a reading's event time may lie ahead of its
+ * record's timestamp, and the format of the records it writes.
  *
  * @param inputTopic      readings, Avro {@code SensorReading}, keyed by sensor id
  * @param scoresTopic     one {@code AnomalyScore} per accepted reading
@@ -21,10 +21,12 @@ import java.util.Objects;
  *                        {@link #NO_FUTURE_LIMIT} turns the check off
  * @param detectorCache   sensors whose decoded detectors each stream task keeps in memory, so
  *                        that their readings skip decoding the stored state; 0 turns that off
+ * @param outputFormat    how scores, anomalies and dead letters are written: Avro (the default) or
+ *                        JSON; readings are read, and detectors stored, as Avro either way
  */
 public record TopologySettings(String inputTopic, String scoresTopic, String anomaliesTopic,
                                String deadLetterTopic, DetectorConfig detector, int maxChannels,
-                               Duration maxFutureSkew, int detectorCache) {
+                               Duration maxFutureSkew, int detectorCache, OutputFormat outputFormat) {
 
     /** Default name of the readings topic. */
     public static final String DEFAULT_INPUT_TOPIC = "sensor-readings";
@@ -44,6 +46,8 @@ public record TopologySettings(String inputTopic, String scoresTopic, String ano
     public static final int DEFAULT_DETECTOR_CACHE = 256;
     /** Largest {@link #detectorCache}. */
     public static final int MAX_DETECTOR_CACHE = 1_000_000;
+    /** Default format of the output records: Avro. */
+    public static final OutputFormat DEFAULT_OUTPUT_FORMAT = OutputFormat.AVRO;
     /** Name of the state store holding each sensor's detector. */
     public static final String STORE = "sensor-detectors";
 
@@ -51,6 +55,13 @@ public record TopologySettings(String inputTopic, String scoresTopic, String ano
     public static final TopologySettings DEFAULTS = new TopologySettings(DEFAULT_INPUT_TOPIC,
             DEFAULT_SCORES_TOPIC, DEFAULT_ANOMALIES_TOPIC, DEFAULT_DEAD_LETTER_TOPIC,
             DetectorConfig.DEFAULTS, DEFAULT_MAX_CHANNELS, DEFAULT_MAX_FUTURE_SKEW);
+
+    /** Settings with the {@linkplain #DEFAULT_OUTPUT_FORMAT default output format}. */
+    public TopologySettings(String inputTopic, String scoresTopic, String anomaliesTopic, String deadLetterTopic,
+                            DetectorConfig detector, int maxChannels, Duration maxFutureSkew, int detectorCache) {
+        this(inputTopic, scoresTopic, anomaliesTopic, deadLetterTopic, detector, maxChannels, maxFutureSkew,
+                detectorCache, DEFAULT_OUTPUT_FORMAT);
+    }
 
     /** Settings with the {@linkplain #DEFAULT_DETECTOR_CACHE default detector cache}. */
     public TopologySettings(String inputTopic, String scoresTopic, String anomaliesTopic, String deadLetterTopic,
@@ -92,18 +103,25 @@ public record TopologySettings(String inputTopic, String scoresTopic, String ano
             throw new IllegalArgumentException("--detector-cache must be in [0, " + MAX_DETECTOR_CACHE
                     + "] sensors, got " + detectorCache);
         }
+        Objects.requireNonNull(outputFormat, "outputFormat");
     }
 
     /** These settings with another {@code maxFutureSkew}. */
     public TopologySettings withMaxFutureSkew(Duration skew) {
         return new TopologySettings(inputTopic, scoresTopic, anomaliesTopic, deadLetterTopic, detector, maxChannels,
-                skew, detectorCache);
+                skew, detectorCache, outputFormat);
     }
 
     /** These settings with another {@code detectorCache}. */
     public TopologySettings withDetectorCache(int sensors) {
         return new TopologySettings(inputTopic, scoresTopic, anomaliesTopic, deadLetterTopic, detector, maxChannels,
-                maxFutureSkew, sensors);
+                maxFutureSkew, sensors, outputFormat);
+    }
+
+    /** These settings with another {@code outputFormat}. */
+    public TopologySettings withOutputFormat(OutputFormat format) {
+        return new TopologySettings(inputTopic, scoresTopic, anomaliesTopic, deadLetterTopic, detector, maxChannels,
+                maxFutureSkew, detectorCache, format);
     }
 
     /** {@link #maxFutureSkew} in milliseconds, {@link Long#MAX_VALUE} if it has more. */

@@ -117,8 +117,20 @@ public final class FleetView {
         EventView open = last != null && last.getOpen() ? EventView.of(last) : null;
         return new SensorRow(summary.getSensorId(), summary.getLastScore(), summary.getLastSignal(),
                 summary.getInEvent(), summary.getLastEventTime().toString(), summary.getLastEventTime().toEpochMilli(),
-                summary.getChannels(), summary.getScored(), summary.getEventsTotal(), open,
+                summary.getChannels(), channelNames(summary), summary.getScored(), summary.getEventsTotal(), open,
                 self.host() + ":" + self.port());
+    }
+
+    /** The summary's channel names, or {@code channel 0}, {@code channel 1}, … when the readings named none. */
+    private static List<String> channelNames(SensorSummary summary) {
+        if (summary.getChannelNames().size() == summary.getChannels()) {
+            return List.copyOf(summary.getChannelNames());
+        }
+        List<String> names = new ArrayList<>();
+        for (int i = 0; i < summary.getChannels(); i++) {
+            names.add("channel " + i);
+        }
+        return names;
     }
 
     /** Sensors in an open event first (longest-running first), then by latest score, then by id. */
@@ -138,13 +150,14 @@ public final class FleetView {
      * @param lastReading  event time of its latest reading, ISO-8601 UTC
      * @param lastReadingMillis the same in epoch milliseconds
      * @param channels     its channel count
+     * @param channelNames its channels' names ({@code channel 0}, … when its readings named none)
      * @param readings     readings scored
      * @param eventsTotal  events opened since its first reading
      * @param openEvent    the event going on now, or null
      * @param instance     the instance holding it ({@code application.server})
      */
     public record SensorRow(String sensorId, double score, String signal, boolean inEvent, String lastReading,
-                            long lastReadingMillis, int channels, long readings, long eventsTotal, EventView openEvent,
+                            long lastReadingMillis, int channels, List<String> channelNames, long readings, long eventsTotal, EventView openEvent,
                             String instance) {
     }
 

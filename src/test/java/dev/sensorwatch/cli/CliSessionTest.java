@@ -2,6 +2,8 @@ package dev.sensorwatch.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sensorwatch.kafka.EmbeddedKafkaBroker;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -9,13 +11,18 @@ import java.io.StringWriter;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.stream.Stream;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -75,6 +82,31 @@ class CliSessionTest {
         }
     }
 
+    /**
+     * The same with the output topics in JSON: {@code dump} reads them, and the numbers come
+     * through the JSON text bit for bit; a plain consumer parses each record with Jackson.
+     */
+    @Test
+    void withJsonRecordsTheDumpedScoresEqualTheScoreCommandsBitForBit() throws Exception {
+        session("json", "--output-format", "json");
+        Properties props = new Properties();
+        props.put("bootstrap.servers", broker.bootstrapServers());
+        props.put("isolation.level", "read_committed");
+        try (var consumer = new KafkaConsumer<>(props, new StringDeserializer(), new StringDeserializer())) {
+            TopicPartition partition = new TopicPartition("json-scores", 0);
+            consumer.assign(List.of(partition));
+            consumer.seekToBeginning(List.of(partition));
+            var records = consumer.poll(Duration.ofSeconds(10));
+            assertThat(records.isEmpty()).isFalse();
+            ObjectMapper json = new ObjectMapper();
+            for (var record : records) {
+                JsonNode score = json.readTree(record.value());
+                assertThat(score.get("sensorId").asText()).isEqualTo(record.key());
+                assertThat(score.get("observed").get("value").isNumber()).as(record.value()).isTrue();
+            }
+        }
+    }
+
     /** Replays the sample, runs and dumps with {@code options}, compares with {@code score}; returns each sensor's signals. */
     private Map<String, List<String>> session(String name, String... options) throws Exception {
         String bootstrap = broker.bootstrapServers();
@@ -96,7 +128,7 @@ class CliSessionTest {
         List<String> scoreArgs = new ArrayList<>(List.of("score", "--format", "nab", "--input", input.toString(),
                 "--output", scored.toString()));
         for (int i = 0; i < options.length; i += 2) {
-            if (!options[i].equals("--detector-cache")) {
+            if (!options[i].equals("--detector-cache") && !options[i].equals("--output-format")) {
                 scoreArgs.addAll(List.of(options[i], options[i + 1]));
             }
         }

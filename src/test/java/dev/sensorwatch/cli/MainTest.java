@@ -1,9 +1,11 @@
 package dev.sensorwatch.cli;
 
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import dev.sensorwatch.detect.DetectorConfig;
+import dev.sensorwatch.stream.OutputFormat;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -82,12 +84,12 @@ class MainTest {
 
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
-        "run    | --bootstrap-server,--input-topic,--output-topic,--anomalies-topic,--dead-letter-topic,--threshold,--max-future-skew,--application-id,--state-dir,--metrics-port,--[no-]create-topics,--reset,--config-file,--kafka.KEY=VALUE",
+        "run    | --bootstrap-server,--input-topic,--output-topic,--anomalies-topic,--dead-letter-topic,--threshold,--max-future-skew,--output-format,--application-id,--state-dir,--metrics-port,--[no-]create-topics,--reset,--config-file,--kafka.KEY=VALUE",
         "broker | --port,--dir,--config-file",
         "replay | --bootstrap-server,--input,--topic,--speed,--format,--delimiter,--zone,--config-file,--kafka.KEY=VALUE",
         "dump   | --bootstrap-server,--topic,--format,--idle-timeout,--output,--config-file,--kafka.KEY=VALUE",
         "score  | --input,--output,--threshold,--threads,--format,--channels,--timestamp-column,--config-file",
-        "demo   | --input,--labels,--threshold,--speed,--timeout,--quiet,--config-file",
+        "demo   | --input,--labels,--threshold,--speed,--timeout,--quiet,--output-format,--config-file",
     })
     void commandHelpExitsZeroAndNamesTheKeyOptions(String command, String options) {
         Run run = execute(command, "--help");
@@ -473,6 +475,26 @@ class MainTest {
         assertThat(parsedRun(Map.of("SENSORWATCH_METRICS_PORT", "-1"), "run").metricsPort).isEqualTo(-1);
         assertThat(parsedRun(Map.of("SENSORWATCH_METRICS_PORT", "-1"), "run", "--metrics-port", "9000").metricsPort)
                 .isEqualTo(9000);
+    }
+
+    @Test
+    void outputFormatIsAvroByDefaultAndComesFromArgumentsEnvironmentOrConfigFile() throws IOException {
+        OutputFormat byDefault = parsedRun(Map.of(), "run").common.topology().outputFormat();
+        assertThat(byDefault).isEqualTo(OutputFormat.AVRO);
+        assertThat(parsedRun(Map.of(), "run", "--output-format", "json").common.topology().outputFormat())
+                .isEqualTo(OutputFormat.JSON);
+        assertThat(parsedRun(Map.of("SENSORWATCH_OUTPUT_FORMAT", "JSON"), "run").common.topology().outputFormat())
+                .isEqualTo(OutputFormat.JSON);
+        assertThat(parsedRun(Map.of("SENSORWATCH_OUTPUT_FORMAT", "json"), "run", "--output-format", "avro")
+                .common.topology().outputFormat()).isEqualTo(OutputFormat.AVRO);
+        Path file = configFile("output-format=json\n");
+        assertThat(parsedRun(Map.of(), "run", "--config-file", file.toString()).common.topology().outputFormat())
+                .isEqualTo(OutputFormat.JSON);
+        for (String command : List.of("run", "demo")) {
+            Run run = execute(command, "--output-format", "xml");
+            assertThat(run.code()).as(run.all()).isEqualTo(2);
+            assertThat(run.err()).contains("--output-format", "avro or json");
+        }
     }
 
     @Test

@@ -140,6 +140,10 @@ class FleetViewTest {
                 assertThat(a.get("events").size()).as("%s has the event of its level shift", id).isPositive();
             }
             assertThat(a.get("sensor").get("channels").asInt()).isEqualTo(2);
+            assertThat(a.get("sensor").get("channelNames").toString()).isEqualTo("[\"flow\",\"pressure\"]");
+            if (s % 2 == 0) {
+                assertThat(a.get("events").get(0).get("topChannel").asInt()).as("the shift is in pressure").isEqualTo(1);
+            }
         }
         assertThat(get(ports[0], "/api/sensors/no-such-sensor").statusCode()).isEqualTo(404);
 
@@ -183,7 +187,8 @@ class FleetViewTest {
         }
         String held = list.get("sensors").get(0).get("sensorId").asText();
         String page = browse(chromium, "http://127.0.0.1:" + ports[1] + "/sensors/" + encode(held), "sensor");
-        assertThat(page).contains("data-loaded=\"true\"", "2 channels", "600 readings scored", "uplot", "Peak score")
+        assertThat(page).contains("data-loaded=\"true\"", "2 channels", "600 readings scored", "uplot", "Peak score",
+                        "predicted pressure", "<td>pressure</td>")
                 .containsPattern("<td>(going on|over)</td>");
     }
 
