@@ -245,17 +245,18 @@ final class ScoreCommand implements Callable<Integer> {
         if (unknown.isEmpty()) {
             return;
         }
-        StringBuilder message = new StringBuilder("--labels: ");
-        message.append(unknown.size() == 1 ? "the key" : unknown.size() + " of " + labelKeys.size() + " keys, such as");
         String first = unknown.get(0);
-        message.append(" '").append(first).append("' ").append(unknown.size() == 1 ? "matches" : "match")
-                .append(" no series scored; nearest ").append(names.size() == 1 ? "series" : "series names").append(": ");
-        message.append(String.join(", ", Nearest.of(first, names, 3).stream().map(n -> "'" + n + "'").toList()));
-        message.append(". Keys are series names: paths relative to the --input folder, as in the output folder");
+        StringBuilder message = new StringBuilder("--labels: ");
+        message.append(unknown.size() == 1 ? "the key '" + first + "' matches"
+                : unknown.size() + " of its " + labelKeys.size() + " keys match").append(" no series scored");
+        message.append(unknown.size() == 1 ? "" : ", such as '" + first + "'");
+        message.append(" (nearest series: ").append(String.join(", ",
+                Nearest.of(first, names, 3).stream().map(n -> "'" + n + "'").toList())).append(")");
         if (unknown.size() > 1) {
             message.append("; the others: ").append(String.join(", ", unknown.subList(1, Math.min(unknown.size(), 6))))
-                    .append(unknown.size() > 6 ? ", …" : "");
+                    .append(unknown.size() > 6 ? ", ..." : "");
         }
+        message.append(". Keys are series names: paths relative to the --input folder, as in the --output folder");
         throw new IllegalArgumentException(message.toString());
     }
 
