@@ -32,6 +32,24 @@
     const iso = new Date(ms).toISOString();
     return iso.slice(0, 10) + ' ' + (iso.endsWith('.000Z') ? iso.slice(11, 19) : iso.slice(11, 23));
   };
+  // Tick labels of the time axis in UTC, 24-hour: within a day the time, at midnight the date; the date
+  // (or the year) once more under the first tick, and the year under the tick where it changes.
+  const timeTicks = (u, splits, axisIndex, space, step) => {
+    let year = null;
+    return splits.map((v, i) => {
+      if (v == null) { return null; }
+      const iso = new Date(v * 1000).toISOString();
+      const day = iso.slice(0, 10);
+      const clock = iso.slice(11, step >= 60 ? 16 : 19);
+      if (step >= 365 * 86400) { return day.slice(0, 4); }
+      if (step >= 28 * 86400) { return day.slice(0, 7); }
+      const midnight = iso.slice(11, 19) === '00:00:00';
+      const text = step >= 86400 || midnight ? day.slice(5) : clock;
+      const under = i === 0 ? (step >= 86400 ? day.slice(0, 4) : day) : day.slice(0, 4) !== year ? day.slice(0, 4) : '';
+      year = day.slice(0, 4);
+      return under ? text + '\n' + under : text;
+    });
+  };
   const num = v => v == null ? '–' : String(Number(v.toPrecision(6)));
   const score = v => v == null ? '–' : v.toFixed(5);
   const words = code => code == null ? '–' : code.replace(/_/g, ' ');
@@ -145,6 +163,20 @@
     key.append(el('span', { class: 'swatch', style: 'background:' + FLAG + ';border-radius:50%;width:8px;height:8px' }),
         'flagged reading' + (multi ? ' (on its top channel)' : ''));
     box.append(key);
+    if (multi) {
+      const buttons = el('div', { class: 'note' }, 'Channels: ');
+      for (const [text, show] of [['show all', true], ['hide all', false]]) {
+        const button = el('button', { type: 'button', text });
+        button.addEventListener('click', () => {
+          if (pending.has(host)) { pending.get(host)(); pending.delete(host); }
+          const values = host.charts[0];
+          values.batch(() => s.channels.forEach((name, c) => values.setSeries(1 + c, { show })));
+        });
+        buttons.append(button, ' ');
+      }
+      buttons.append('(or click a channel in the legend)');
+      box.append(buttons);
+    }
     const host = el('div', { class: 'charts' });
     const info = el('div', { class: 'info' });
     box.append(host, info);
@@ -206,7 +238,7 @@
       tzDate: ts => uPlot.tzDate(new Date(ts * 1e3), 'Etc/UTC'),
       cursor: { sync: { key: s.id }, drag: { x: true, y: false } },
       scales: { x: { time: true }, y: range ? { range } : {} },
-      axes: [{}, { label, size: 64, labelSize: 20 }],
+      axes: [{ values: timeTicks, size: 48 }, { label, size: 64, labelSize: 20 }],
       hooks: {
         drawClear: [u => { spans(u, windowSpans, WINDOW_FILL); spans(u, eventSpans, EVENT_FILL); }],
         setScale: [(u, scaleKey) => {
