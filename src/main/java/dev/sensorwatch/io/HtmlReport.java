@@ -184,6 +184,9 @@ public final class HtmlReport {
         g.writeStringField("id", "series-" + (index + 1));
         g.writeNumberField("rows", s.rows());
         g.writeNumberField("kept", rows.size());
+        if (rows.size() < s.rows()) {
+            g.writeNumberField("stretch", Math.round((double) s.rows() / buckets(s)));
+        }
         g.writeNumberField("flagged", count(s.flagged()));
         g.writeArrayFieldStart("channels");
         for (String c : s.channels()) {
@@ -357,8 +360,7 @@ public final class HtmlReport {
             }
             return kept;
         }
-        int channels = s.channels().size();
-        int buckets = Math.max(1, MAX_ROWS / (2 + 2 * channels));
+        int buckets = buckets(s);
         boolean[] keep = new boolean[n];
         for (int b = 0; b < buckets; b++) {
             int from = (int) ((long) b * n / buckets);
@@ -397,6 +399,11 @@ public final class HtmlReport {
             }
         }
         return kept;
+    }
+
+    /** Into how many stretches a long series is cut: each keeps up to two rows per channel and two more. */
+    private static int buckets(Series s) {
+        return Math.max(1, MAX_ROWS / (2 + 2 * s.channels().size()));
     }
 
     private static void writeColumn(JsonGenerator g, List<Integer> rows, double[] column, boolean single)

@@ -147,7 +147,7 @@
         + (data.labelled ? ', ' + plural(s.w.length, 'labelled window') : '') }));
     if (s.kept < s.rows) {
       box.append(el('p', { class: 'note', text: 'Thinned for drawing: ' + s.kept.toLocaleString('en') + ' of '
-          + s.rows.toLocaleString('en') + ' readings drawn (per stretch of about ' + Math.round(s.rows / s.kept * (2 + 2 * s.channels.length))
+          + s.rows.toLocaleString('en') + ' readings drawn (of each stretch of about ' + s.stretch
           + ' readings its first, each channel\'s lowest and highest and the highest score; every flagged reading and every '
           + 'event\'s first and last reading). Zooming in does not bring back the others; the events table counts every reading.' }));
     }
