@@ -341,4 +341,27 @@ class ScoreCommandTest {
         assertThat(run.code()).isEqualTo(2);
         assertThat(run.err()).contains("--labels", "--report");
     }
+
+    @Test
+    void aLabelKeyMayNameASensorOfAFileWithSeveralSensors() throws IOException {
+        Path fleet = dir.resolve("fleet");
+        StringBuilder csv = new StringBuilder("time,sensor,temperature\n");
+        for (int i = 0; i < 120; i++) {
+            for (String sensor : List.of("pump-1", "pump-2")) {
+                csv.append(String.format("2024-01-02T%02d:%02d:00Z,%s,%.3f%n", i / 60, i % 60, sensor, 20.0 + Math.sin(i / 5.0)));
+            }
+        }
+        Files.createDirectories(fleet);
+        Files.writeString(fleet.resolve("site.csv"), csv);
+        Path labels = dir.resolve("windows.json");
+        Files.writeString(labels, "{\"pump-2\": [[\"2024-01-02 01:00:00\", \"2024-01-02 01:10:00\"]]}");
+        Path report = dir.resolve("fleet.html");
+        MainTest.Run run = score(fleet, dir.resolve("out"), "--sensor-column", "sensor", "--report", report.toString(),
+                "--labels", labels.toString());
+        assertThat(run.code()).as(run.all()).isZero();
+
+        com.fasterxml.jackson.databind.JsonNode data = reportData(report);
+        assertThat(series(data, "site.csv#pump-2").get("w")).hasSize(1);
+        assertThat(series(data, "site.csv#pump-1").get("w")).isEmpty();
+    }
 }
