@@ -23,8 +23,8 @@ import java.util.TreeMap;
  * overlaps), then per series two charts with a shared, zoomable time axis in UTC: every channel
  * with its prediction, the flagged readings and the labelled windows; the anomaly score against
  * the threshold with each event shaded. Below them a table of the series' events: start, end,
- * readings, peak score, the signal that opened it and the channel with the largest share of the
- * error, and with labels whether it overlaps a labelled window.
+ * readings, peak score, the signal of the flagged reading that opened it and the channel with the
+ * largest share of that reading's error, and with labels whether it overlaps a labelled window.
  *
  * <p>The charts are drawn by uPlot (MIT), whose script and style sheet are read from its WebJar
  * and inlined with the data (JSON) and the page's own script, so the page needs no network and no
@@ -110,11 +110,11 @@ public final class HtmlReport {
     /**
      * One event: a run of readings in an event, from the flagged reading that opened it.
      *
-     * @param first      the first row
+     * @param first      the first row, the flagged reading that opened the event
      * @param last       the last row
      * @param peak       the highest score in the run
-     * @param signal     the signal of the reading with the highest score, null if unknown
-     * @param topChannel the channel with the largest share of the error at that reading, -1 if none
+     * @param signal     the signal that gave the first row its score, null if unknown
+     * @param topChannel the channel with the largest share of the error at the first row, -1 if none
      * @param topShare   that channel's share, NaN if none
      */
     record Event(int first, int last, double peak, String signal, int topChannel, double topShare) {
@@ -306,15 +306,14 @@ public final class HtmlReport {
             while (last + 1 < in.length && in[last + 1]) {
                 last++;
             }
-            int peakRow = i;
+            double peak = Double.NaN;
             for (int r = i; r <= last; r++) {
-                if (s.scores()[r] > s.scores()[peakRow] || Double.isNaN(s.scores()[peakRow])) {
-                    peakRow = r;
+                if (s.scores()[r] > peak || Double.isNaN(peak)) {
+                    peak = s.scores()[r];
                 }
             }
-            int top = topChannel(s, peakRow);
-            events.add(new Event(i, last, s.scores()[peakRow], s.signals()[peakRow], top,
-                    top < 0 ? Double.NaN : s.shares()[top][peakRow]));
+            int top = topChannel(s, i);
+            events.add(new Event(i, last, peak, s.signals()[i], top, top < 0 ? Double.NaN : s.shares()[top][i]));
             i = last;
         }
         return events;
