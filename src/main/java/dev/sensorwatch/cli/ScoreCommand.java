@@ -49,13 +49,13 @@ final class ScoreCommand implements Callable<Integer> {
     DetectorOptions detector;
 
     @Option(names = "--report", paramLabel = "FILE",
-            description = {"Also write a self-contained HTML report (works offline): per series every channel, its",
-                "prediction, the score against the threshold, flags and events, zoomable; a table of events."})
+            description = "Also write a self-contained HTML report (works offline): per series every channel, its "
+                    + "prediction, the score against the threshold, flags and events, zoomable; a table of events.")
     Path report;
 
     @Option(names = "--labels", paramLabel = "FILE",
-            description = {"NAB-style windows JSON (series name to [start, end] pairs); the report shades the labelled",
-                "windows and says which events overlap one. Needs --report; a key matching no series is an error."})
+            description = "NAB-style windows JSON (series name to [start, end] pairs); the report shades the labelled "
+                    + "windows and says which events overlap one. Needs --report; a key matching no series is an error.")
     Path labels;
 
     @Option(names = "--threads", paramLabel = "N", defaultValue = "0",

@@ -39,7 +39,7 @@ public final class HtmlReport {
 
     private static final String WEBJAR = "META-INF/resources/webjars/uplot/";
     private static final String WEBJAR_POM = "META-INF/maven/org.webjars.npm/uplot/pom.properties";
-    private static final String OWN = "/dev/sensorwatch/io/report/";
+    private static final String OWN = "dev/sensorwatch/io/report/";
 
     private HtmlReport() {
     }
@@ -475,9 +475,9 @@ public final class HtmlReport {
             JS = inline(text(dist + "uPlot.iife.min.js"), "</script");
             CSS = inline(text(dist + "uPlot.min.css"), "</style");
             LICENSE = text(WEBJAR + VERSION + "/LICENSE");
-            TEMPLATE = text(OWN.substring(1) + "report.html");
-            REPORT_JS = inline(text(OWN.substring(1) + "report.js"), "</script");
-            REPORT_CSS = inline(text(OWN.substring(1) + "report.css"), "</style");
+            TEMPLATE = text(OWN + "report.html");
+            REPORT_JS = inline(text(OWN + "report.js"), "</script");
+            REPORT_CSS = inline(text(OWN + "report.css"), "</style");
         }
 
         private static InputStream resource(String name) throws IOException {
