@@ -146,7 +146,6 @@ public final class HtmlReport {
         StringWriter json = new StringWriter();
         try (JsonGenerator g = new ObjectMapper().getFactory().createGenerator(json)) {
             g.writeStartObject();
-            g.writeStringField("title", title);
             g.writeNumberField("threshold", threshold);
             g.writeBooleanField("labelled", labelled);
             g.writeArrayFieldStart("series");
