@@ -6,6 +6,7 @@ import dev.sensorwatch.detect.SensorDetector;
 import dev.sensorwatch.detect.Signal;
 import dev.sensorwatch.detect.TrainedModel;
 import dev.sensorwatch.io.HtmlReport;
+import dev.sensorwatch.io.NabLabels;
 import dev.sensorwatch.io.ScoreCsvWriter;
 import dev.sensorwatch.io.SeriesFile;
 import dev.sensorwatch.io.SeriesReader;
@@ -48,11 +49,13 @@ final class ScoreCommand implements Callable<Integer> {
     DetectorOptions detector;
 
     @Option(names = "--report", paramLabel = "FILE",
-            description = "Also write a self-contained HTML report: values, predictions, scores and flags per series.")
+            description = "Also write a self-contained HTML report (works offline): per series every channel, its "
+                    + "prediction, the score against the threshold, flags and events, zoomable; a table of events.")
     Path report;
 
     @Option(names = "--labels", paramLabel = "FILE",
-            description = "NAB-style windows JSON; the report shades the labelled windows.")
+            description = "NAB-style windows JSON (series name to [start, end] pairs); the report shades the labelled "
+                    + "windows and says which events overlap one. Needs --report; a key matching no series is an error.")
     Path labels;
 
     @Option(names = "--threads", paramLabel = "N", defaultValue = "0",
@@ -77,6 +80,10 @@ final class ScoreCommand implements Callable<Integer> {
                     + " overwrite the input files. Choose another folder");
         }
         List<Path> files = SeriesOptions.files(input);
+        if (labels != null && report == null) {
+            throw new IllegalArgumentException("--labels " + labels + " only shades the report; give --report FILE too");
+        }
+        Map<String, List<NabLabels.Window>> windows = labels == null ? Map.of() : NabLabels.read(labels);
         long started = System.nanoTime();
         int workers = threads == 0 ? Runtime.getRuntime().availableProcessors() : threads;
         ExecutorService pool = Executors.newFixedThreadPool(workers);
@@ -86,32 +93,39 @@ final class ScoreCommand implements Callable<Integer> {
         int written = 0;
         List<Result> all = new ArrayList<>();
         try {
-            List<Future<List<Result>>> futures = new ArrayList<>();
+            // Every file is read before anything is written, so that a label matching no series stops the run first.
+            List<Future<List<SeriesFile>>> reads = new ArrayList<>();
             for (Path file : files) {
+                reads.add(pool.submit(() -> SeriesReader.readAll(root, file, series.format, series.csvOptions())));
+            }
+            List<SeriesFile> read = new ArrayList<>();
+            for (Future<List<SeriesFile>> future : reads) {
+                read.addAll(unwrap(future));
+            }
+            if (labels != null) {
+                checkLabelKeys(windows.keySet(), read);
+            }
+            List<Future<Result>> futures = new ArrayList<>();
+            for (SeriesFile s : read) {
                 futures.add(pool.submit(() -> {
-                    List<Result> results = new ArrayList<>();
-                    for (SeriesFile s : SeriesReader.readAll(root, file, series.format, series.csvOptions())) {
-                        Result result = score(s, config, workspaces.get());
-                        write(result);
-                        results.add(result);
-                    }
-                    return results;
+                    Result result = score(s, config, workspaces.get());
+                    write(result);
+                    return result;
                 }));
             }
-            for (Future<List<Result>> future : futures) {
-                for (Result result : unwrap(future)) {
-                    all.add(result);
-                    rows += result.file().rows();
-                    skipped += result.skipped();
-                    written++;
-                }
+            for (Future<Result> future : futures) {
+                Result result = unwrap(future);
+                all.add(result);
+                rows += result.file().rows();
+                skipped += result.skipped();
+                written++;
             }
         } finally {
             pool.shutdownNow();
         }
         double seconds = (System.nanoTime() - started) / 1e9;
         if (report != null) {
-            writeReport(all, config.threshold());
+            writeReport(all, config.threshold(), windows);
         }
         main.spec.commandLine().getOut().printf("Scored %d series, %d readings in %.1f s (%.0f readings/s); results in %s%n",
                 written, rows, seconds, rows / seconds, output);
@@ -199,22 +213,69 @@ final class ScoreCommand implements Callable<Integer> {
         out.println(untrained == 0 ? "" : "; " + untrained + " series ended inside their training period");
     }
 
-    private void writeReport(List<Result> results, double threshold) throws java.io.IOException {
-        java.util.Map<String, List<dev.sensorwatch.io.NabLabels.Window>> windows = labels == null
-                ? java.util.Map.of() : dev.sensorwatch.io.NabLabels.read(labels);
+    /** The names a labels key may use for a series: its relative path, its name, its sensor id. */
+    private static List<String> keys(SeriesFile f) {
+        return List.of(f.relativePath(), f.name(), f.sensorId());
+    }
+
+    /** The labelled windows of {@code f}, by the first of its {@link #keys} the labels hold. */
+    private static List<NabLabels.Window> windowsOf(SeriesFile f, Map<String, List<NabLabels.Window>> windows) {
+        for (String key : keys(f)) {
+            List<NabLabels.Window> ws = windows.get(key);
+            if (ws != null) {
+                return ws;
+            }
+        }
+        return List.of();
+    }
+
+    /**
+     * Fails if a key of the labels names no series read: its windows would silently be left out.
+     *
+     * @throws IllegalArgumentException naming the unknown keys and the nearest series names
+     */
+    static void checkLabelKeys(java.util.Set<String> labelKeys, List<SeriesFile> read) {
+        java.util.Set<String> known = new java.util.HashSet<>();
+        java.util.Set<String> names = new java.util.TreeSet<>();
+        for (SeriesFile f : read) {
+            known.addAll(keys(f));
+            names.add(f.name());
+        }
+        List<String> unknown = labelKeys.stream().filter(k -> !known.contains(k)).toList();
+        if (unknown.isEmpty()) {
+            return;
+        }
+        String first = unknown.get(0);
+        StringBuilder message = new StringBuilder("--labels: ");
+        message.append(unknown.size() == 1 ? "the key '" + first + "' matches"
+                : unknown.size() + " of its " + labelKeys.size() + " keys match").append(" no series scored");
+        message.append(unknown.size() == 1 ? "" : ", such as '" + first + "'");
+        message.append(" (nearest series: ").append(String.join(", ",
+                Nearest.of(first, names, 3).stream().map(n -> "'" + n + "'").toList())).append(")");
+        if (unknown.size() > 1) {
+            message.append("; the others: ").append(String.join(", ", unknown.subList(1, Math.min(unknown.size(), 6))))
+                    .append(unknown.size() > 6 ? ", ..." : "");
+        }
+        message.append(". Keys are series names: paths relative to the --input folder, as in the --output folder");
+        throw new IllegalArgumentException(message.toString());
+    }
+
+    private void writeReport(List<Result> results, double threshold, Map<String, List<NabLabels.Window>> windows)
+            throws java.io.IOException {
         List<HtmlReport.Series> series = new ArrayList<>();
         for (Result r : results) {
             SeriesFile f = r.file();
-            double[] values = new double[f.rows()];
+            double[][] values = new double[f.channels()][f.rows()];
             for (int row = 0; row < f.rows(); row++) {
-                values[row] = f.value(row, 0);
+                for (int c = 0; c < f.channels(); c++) {
+                    values[c][row] = f.value(row, c);
+                }
             }
-            List<long[]> ws = windows.getOrDefault(f.relativePath(), List.of()).stream()
-                    .map(w -> new long[] {w.startMillis(), w.endMillis()}).toList();
-            series.add(new HtmlReport.Series(f.name(), f.eventTimesMillis(), values, r.predicted()[0], r.scores(),
-                    r.anomalies(), codes(r.signals()), r.inEvent(), ws));
+            List<long[]> ws = windowsOf(f, windows).stream().map(w -> new long[] {w.startMillis(), w.endMillis()}).toList();
+            series.add(new HtmlReport.Series(f.name(), f.channelNames(), f.eventTimesMillis(), values, r.predicted(),
+                    r.scores(), r.anomalies(), codes(r.signals()), r.shares(), r.inEvent(), ws));
         }
-        HtmlReport.write(report, "sensorwatch scores of " + input, threshold, series);
+        HtmlReport.write(report, "sensorwatch scores of " + input, threshold, labels != null, series);
         main.spec.commandLine().getOut().println("Report in " + report);
     }
 

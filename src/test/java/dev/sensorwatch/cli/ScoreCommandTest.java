@@ -257,4 +257,111 @@ class ScoreCommandTest {
         assertThat(run.code()).isNotZero();
         assertThat(run.err()).contains("--learn-first", "'a while'");
     }
+
+    static com.fasterxml.jackson.databind.JsonNode reportData(Path report) throws IOException {
+        String html = Files.readString(report);
+        String start = "<script id=\"data\" type=\"application/json\">";
+        int from = html.indexOf(start) + start.length();
+        return new com.fasterxml.jackson.databind.ObjectMapper().readTree(html.substring(from, html.indexOf("</script>", from)));
+    }
+
+    static com.fasterxml.jackson.databind.JsonNode series(com.fasterxml.jackson.databind.JsonNode data, String name) {
+        for (com.fasterxml.jackson.databind.JsonNode s : data.get("series")) {
+            if (s.get("name").asText().equals(name)) {
+                return s;
+            }
+        }
+        throw new AssertionError("no series " + name + " in the report");
+    }
+
+    @Test
+    void theReportDrawsEveryChannelAndListsTheEvents() throws IOException {
+        Path report = dir.resolve("report/scores.html");
+        MainTest.Run run = score(input, dir.resolve("out"), "--report", report.toString());
+        assertThat(run.code()).as(run.all()).isZero();
+        assertThat(run.out()).contains("Report in " + report);
+
+        com.fasterxml.jackson.databind.JsonNode data = reportData(report);
+        assertThat(data.get("threshold").asDouble()).isEqualTo(DetectorConfig.DEFAULT_THRESHOLD);
+        assertThat(data.get("labelled").asBoolean()).isFalse();
+        com.fasterxml.jackson.databind.JsonNode plant = series(data, CSV_FILE);
+        assertThat(plant.get("channels").toString()).isEqualTo("[\"temperature\",\"pressure\"]");
+        assertThat(plant.get("v")).hasSize(2);
+        assertThat(plant.get("v").get(1).get(0).asDouble()).isEqualTo(1014.0);
+        assertThat(plant.get("v").get(0).get(NAN_ROW).isNull()).as("the NaN reading").isTrue();
+        assertThat(plant.get("p")).hasSize(2);
+        com.fasterxml.jackson.databind.JsonNode nab = series(data, NAB_FILE);
+        assertThat(nab.has("w")).as("no labels, no windows").isFalse();
+        com.fasterxml.jackson.databind.JsonNode spike = null;
+        for (com.fasterxml.jackson.databind.JsonNode e : nab.get("events")) {
+            spike = e.get("start").asLong() == nab.get("t").get(SPIKE_ROW).asLong() ? e : spike;
+        }
+        assertThat(spike).as("an event opened by the spike: %s", nab.get("events")).isNotNull();
+        assertThat(spike.get("signal").asText()).isNotEqualTo("none");
+        assertThat(spike.get("channel").asText()).isEqualTo("value");
+        assertThat(spike.get("peak").asDouble()).isGreaterThanOrEqualTo(DetectorConfig.DEFAULT_THRESHOLD);
+    }
+
+    @Test
+    void labelledWindowsAreShadedAndMatchedToEvents() throws IOException {
+        Path labels = dir.resolve("windows.json");
+        Files.writeString(labels, "{\"" + NAB_FILE + "\": [[\"2014-04-01 19:30:00.000000\", \"2014-04-01 20:30:00.000000\"]]}");
+        Path report = dir.resolve("scores.html");
+        MainTest.Run run = score(input, dir.resolve("out"), "--report", report.toString(), "--labels", labels.toString());
+        assertThat(run.code()).as(run.all()).isZero();
+
+        com.fasterxml.jackson.databind.JsonNode data = reportData(report);
+        assertThat(data.get("labelled").asBoolean()).isTrue();
+        com.fasterxml.jackson.databind.JsonNode nab = series(data, NAB_FILE);
+        assertThat(nab.get("w")).hasSize(1);
+        assertThat(nab.get("w").get(0).get("hit").asBoolean()).as("the spike's event overlaps the window").isTrue();
+        assertThat(series(data, CSV_FILE).get("w")).as("labels given, none for this series").isEmpty();
+    }
+
+    @Test
+    void aLabelKeyMatchingNoSeriesStopsTheRunBeforeAnythingIsWritten() throws IOException {
+        Path labels = dir.resolve("windows.json");
+        Files.writeString(labels, "{\"realKnownCause/machine_temprature.csv\": [[\"2014-04-01 19:30:00\", \"2014-04-01 20:30:00\"]]}");
+        Path out = dir.resolve("out");
+        Path report = dir.resolve("scores.html");
+        MainTest.Run run = score(input, out, "--report", report.toString(), "--labels", labels.toString());
+
+        assertThat(run.code()).isEqualTo(2);
+        assertThat(run.err()).contains("'realKnownCause/machine_temprature.csv' matches no series",
+                "nearest series: '" + NAB_FILE + "'");
+        assertThat(out).doesNotExist();
+        assertThat(report).doesNotExist();
+    }
+
+    @Test
+    void labelsWithoutAReportAreAUsageError() throws IOException {
+        Path labels = dir.resolve("windows.json");
+        Files.writeString(labels, "{}");
+        MainTest.Run run = score(input, dir.resolve("out"), "--labels", labels.toString());
+        assertThat(run.code()).isEqualTo(2);
+        assertThat(run.err()).contains("--labels", "--report");
+    }
+
+    @Test
+    void aLabelKeyMayNameASensorOfAFileWithSeveralSensors() throws IOException {
+        Path fleet = dir.resolve("fleet");
+        StringBuilder csv = new StringBuilder("time,sensor,temperature\n");
+        for (int i = 0; i < 120; i++) {
+            for (String sensor : List.of("pump-1", "pump-2")) {
+                csv.append(String.format("2024-01-02T%02d:%02d:00Z,%s,%.3f%n", i / 60, i % 60, sensor, 20.0 + Math.sin(i / 5.0)));
+            }
+        }
+        Files.createDirectories(fleet);
+        Files.writeString(fleet.resolve("site.csv"), csv);
+        Path labels = dir.resolve("windows.json");
+        Files.writeString(labels, "{\"pump-2\": [[\"2024-01-02 01:00:00\", \"2024-01-02 01:10:00\"]]}");
+        Path report = dir.resolve("fleet.html");
+        MainTest.Run run = score(fleet, dir.resolve("out"), "--sensor-column", "sensor", "--report", report.toString(),
+                "--labels", labels.toString());
+        assertThat(run.code()).as(run.all()).isZero();
+
+        com.fasterxml.jackson.databind.JsonNode data = reportData(report);
+        assertThat(series(data, "site.csv#pump-2").get("w")).hasSize(1);
+        assertThat(series(data, "site.csv#pump-1").get("w")).isEmpty();
+    }
 }
