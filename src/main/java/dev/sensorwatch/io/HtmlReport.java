@@ -14,7 +14,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.TreeMap;
 
 /**
@@ -37,8 +36,6 @@ public final class HtmlReport {
     /** Readings per series drawn as they are; longer series are thinned to about this many. */
     public static final int MAX_ROWS = 25_000;
 
-    private static final String WEBJAR = "META-INF/resources/webjars/uplot/";
-    private static final String WEBJAR_POM = "META-INF/maven/org.webjars.npm/uplot/pom.properties";
     private static final String OWN = "dev/sensorwatch/io/report/";
 
     private HtmlReport() {
@@ -463,17 +460,10 @@ public final class HtmlReport {
         static final String REPORT_CSS;
 
         static {
-            Properties pom = new Properties();
-            try (InputStream in = resource(WEBJAR_POM)) {
-                pom.load(in);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-            VERSION = pom.getProperty("version");
-            String dist = WEBJAR + VERSION + "/dist/";
-            JS = inline(text(dist + "uPlot.iife.min.js"), "</script");
-            CSS = inline(text(dist + "uPlot.min.css"), "</style");
-            LICENSE = text(WEBJAR + VERSION + "/LICENSE");
+            VERSION = ChartAssets.version();
+            JS = inline(new String(ChartAssets.script(), StandardCharsets.UTF_8), "</script");
+            CSS = inline(new String(ChartAssets.styles(), StandardCharsets.UTF_8), "</style");
+            LICENSE = new String(ChartAssets.license(), StandardCharsets.UTF_8);
             TEMPLATE = text(OWN + "report.html");
             REPORT_JS = inline(text(OWN + "report.js"), "</script");
             REPORT_CSS = inline(text(OWN + "report.css"), "</style");

@@ -3,6 +3,7 @@ package dev.sensorwatch.view;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
+import dev.sensorwatch.io.ChartAssets;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;

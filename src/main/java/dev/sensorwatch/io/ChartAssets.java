@@ -1,4 +1,4 @@
-package dev.sensorwatch.view;
+package dev.sensorwatch.io;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -6,8 +6,9 @@ import java.io.UncheckedIOException;
 import java.util.Properties;
 
 /**
- * uPlot (MIT), the charting library of the fleet view, read from its WebJar on the class path;
- * its version is the one the build resolved (the WebJar's own {@code pom.properties}).
+ * uPlot (MIT), the charting library of the HTML report and the fleet view, read from its WebJar on
+ * the class path; its version is the one the build resolved (the WebJar's own
+ * {@code pom.properties}).
  */
 public final class ChartAssets {
 
@@ -35,6 +36,11 @@ public final class ChartAssets {
     /** uPlot's style sheet. */
     public static byte[] styles() {
         return read("dist/uPlot.min.css");
+    }
+
+    /** uPlot's licence text. */
+    public static byte[] license() {
+        return read("LICENSE");
     }
 
     private static byte[] read(String file) {
