@@ -80,6 +80,18 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--quiet", description = "No live view; only the summary.")
     boolean quiet;
 
+    @Option(names = "--serve",
+            description = "Serve the fleet view on http://127.0.0.1:<--view-port>/ while scoring and, after the"
+                    + " summary, until Ctrl-C.")
+    boolean serve;
+
+    @Option(names = "--view-port", paramLabel = "PORT", defaultValue = "9464",
+            description = "Port of the fleet view with --serve (0 picks a free one). Default: ${DEFAULT-VALUE}.")
+    int viewPort;
+
+    /** Counted down once the demo has closed its broker and deleted its work folder. */
+    private final java.util.concurrent.CountDownLatch cleanedUp = new java.util.concurrent.CountDownLatch(1);
+
     @Override
     public Integer call() throws Exception {
         PrintWriter out = main.spec.commandLine().getOut();
@@ -104,6 +116,7 @@ final class DemoCommand implements Callable<Integer> {
             return run(out, settings, work, all, labelled, factor);
         } finally {
             deleteQuietly(work);
+            cleanedUp.countDown();
         }
     }
 
@@ -117,9 +130,22 @@ final class DemoCommand implements Callable<Integer> {
                     settings.anomaliesTopic(), 2, settings.deadLetterTopic(), 1));
             Properties streamsProps = StreamsRunner.properties("sensorwatch-demo", broker.bootstrapServers(),
                     work.resolve("state"), Map.of());
-            SimpleMeterRegistry registry = new SimpleMeterRegistry();
-            try (StreamsRunner runner = new StreamsRunner(
+            io.micrometer.prometheusmetrics.PrometheusMeterRegistry registry =
+                    new io.micrometer.prometheusmetrics.PrometheusMeterRegistry(
+                            io.micrometer.prometheusmetrics.PrometheusConfig.DEFAULT);
+            HttpEndpoints endpoints = serve ? HttpEndpoints.start("127.0.0.1", viewPort, registry, () -> true) : null;
+            if (endpoints != null) {
+                streamsProps.put(org.apache.kafka.streams.StreamsConfig.APPLICATION_SERVER_CONFIG,
+                        "127.0.0.1:" + endpoints.port());
+            }
+            try (endpoints; StreamsRunner runner = new StreamsRunner(
                     DetectorTopology.build(settings, new DetectorMetrics(registry)), streamsProps, registry)) {
+                if (endpoints != null) {
+                    endpoints.serveRest(new dev.sensorwatch.view.FleetViewHandler(new dev.sensorwatch.view.FleetView(
+                            runner.streams(), new org.apache.kafka.streams.state.HostInfo("127.0.0.1", endpoints.port()),
+                            settings.detector().threshold())));
+                    out.println("Fleet view at http://127.0.0.1:" + endpoints.port() + "/");
+                }
                 runner.start();
                 Properties client = new Properties();
                 client.put("bootstrap.servers", broker.bootstrapServers());
@@ -139,6 +165,21 @@ final class DemoCommand implements Callable<Integer> {
                     return 1;
                 }
                 summary.print(out, all, labelled, seconds);
+                if (endpoints != null) {
+                    out.println("Serving the fleet view at http://127.0.0.1:" + endpoints.port() + "/ until Ctrl-C");
+                    out.flush();
+                    // Ctrl-C: stop the streams client, then let this thread close the broker and delete the work folder
+                    Thread hook = new Thread(() -> {
+                        runner.close(Duration.ofSeconds(10));
+                        try {
+                            cleanedUp.await(30, java.util.concurrent.TimeUnit.SECONDS);
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                        }
+                    }, "sensorwatch-demo-shutdown");
+                    Runtime.getRuntime().addShutdownHook(hook);
+                    runner.stopped().join();
+                }
                 return 0;
             }
         }
