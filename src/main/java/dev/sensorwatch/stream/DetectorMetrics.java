@@ -1,5 +1,6 @@
 package dev.sensorwatch.stream;
 
+import dev.sensorwatch.detect.DetectorConfig;
 import dev.sensorwatch.detect.Rejection;
 import dev.sensorwatch.detect.Signal;
 import io.micrometer.core.instrument.Counter;
@@ -34,10 +35,14 @@ public final class DetectorMetrics {
     private final AtomicLong eventsOpen = new AtomicLong();
 
     /**
-     * Upper bounds of the anomaly-score histogram's buckets: tenths, and the default threshold, so
-     * that the share of readings flagged at the default can be read off it.
+     * Upper bounds of the anomaly-score histogram's buckets: tenths, halves of tenths where ordinary
+     * readings score (an online detector's scores have a median near 0.42 and a 99th percentile
+     * near 0.5: 0.5 is as unusual as the sensor's recent record), the default threshold, so that
+     * the share of readings flagged at the default can be read off it, and 0.95 to tell the
+     * strongest flags apart.
      */
-    static final double[] SCORE_BUCKETS = {0.1, 0.2, 0.3, 0.4, 0.5, 0.537, 0.6, 0.7, 0.8, 0.9, 1.0};
+    static final double[] SCORE_BUCKETS = {0.1, 0.2, 0.3, 0.35, 0.4, 0.45, 0.5, DetectorConfig.DEFAULT_THRESHOLD, 0.6, 0.7,
+        0.8, 0.9, 0.95, 1.0};
 
     /** Registers the metrics in {@code registry}. */
     public DetectorMetrics(MeterRegistry registry) {
