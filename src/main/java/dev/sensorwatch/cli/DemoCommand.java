@@ -83,7 +83,7 @@ final class DemoCommand implements Callable<Integer> {
                 TopologySettings.DEFAULT_SCORES_TOPIC, TopologySettings.DEFAULT_ANOMALIES_TOPIC,
                 TopologySettings.DEFAULT_DEAD_LETTER_TOPIC, detector.config(),
                 TopologySettings.DEFAULT_MAX_CHANNELS);
-        Path work = Files.createTempDirectory("sensorwatch-demo");
+        Path work = Files.createTempDirectory(dev.sensorwatch.kafka.BenignKafkaLogFilter.DEMO_DIRECTORY_PREFIX);
         try {
             Path data = input;
             Path windows = labels;
