@@ -67,15 +67,13 @@ final class DumpCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (kafka.bootstrapServer == null || kafka.bootstrapServer.isBlank()) {
-            throw new IllegalArgumentException("--bootstrap-server is required");
-        }
+        String bootstrap = kafka.requiredBootstrap(main.settings);
         boolean csv = switch (format.toLowerCase(java.util.Locale.ROOT)) {
             case "csv" -> true;
             case "json" -> false;
             default -> throw new IllegalArgumentException("--format must be csv or json, got '" + format + "'");
         };
-        Properties props = kafka.connect(main.settings, kafka.bootstrapServer);
+        Properties props = kafka.connect(main.settings, bootstrap);
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         props.remove(ConsumerConfig.GROUP_ID_CONFIG);

@@ -41,6 +41,9 @@ final class KafkaClientOptions {
     /** The arguments no option of the command matched: the {@code --kafka.KEY=VALUE} settings, checked later. */
     List<String> kafkaArguments = new ArrayList<>();
 
+    /** The command these options are mixed into, for the names of its options. */
+    private CommandSpec command;
+
     /**
      * Lets the command that mixes these options in accept the arguments it does not know and
      * collects them here. (Picocli ignores {@code @Unmatched} fields of mixins, so this binds them
@@ -48,6 +51,7 @@ final class KafkaClientOptions {
      */
     @Spec(Spec.Target.MIXEE)
     void collectUnmatchedOf(CommandSpec command) {
+        this.command = command;
         command.addUnmatchedArgsBinding(UnmatchedArgsBinding.forStringArrayConsumer(new ISetter() {
             @Override
             public <T> T set(T value) {
@@ -59,7 +63,26 @@ final class KafkaClientOptions {
 
     /** The client settings from every source; see {@link Settings#kafkaSettings}. */
     Map<String, String> settings(Settings settings) {
-        return settings.kafkaSettings(kafkaArguments);
+        List<String> optionNames = new ArrayList<>();
+        if (command != null) {
+            command.options().forEach(option -> optionNames.add(option.longestName()));
+        }
+        return settings.kafkaSettings(kafkaArguments, optionNames);
+    }
+
+    /**
+     * The {@code --bootstrap-server} of a command that needs one, once the {@code kafka.*} settings
+     * are found valid (so that a misspelt option is named rather than reported as missing).
+     *
+     * @throws IllegalArgumentException if it is not given, or a setting is invalid
+     */
+    String requiredBootstrap(Settings settings) {
+        settings(settings);
+        if (bootstrapServer == null || bootstrapServer.isBlank()) {
+            throw new IllegalArgumentException("--bootstrap-server is required (or SENSORWATCH_BOOTSTRAP_SERVER, or"
+                    + " bootstrap-server= in the config file)");
+        }
+        return bootstrapServer;
     }
 
     /**

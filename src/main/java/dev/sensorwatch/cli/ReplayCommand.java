@@ -46,15 +46,13 @@ final class ReplayCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (kafka.bootstrapServer == null || kafka.bootstrapServer.isBlank()) {
-            throw new IllegalArgumentException("--bootstrap-server is required");
-        }
+        String bootstrap = kafka.requiredBootstrap(main.settings);
         double factor = parseSpeed(speed);
         if (partitions < 1) {
             throw new IllegalArgumentException("--partitions must be at least 1, got " + partitions);
         }
         List<SeriesFile> all = read(input, series);
-        java.util.Properties client = kafka.connect(main.settings, kafka.bootstrapServer);
+        java.util.Properties client = kafka.connect(main.settings, bootstrap);
         dev.sensorwatch.kafka.Topics.ensure(client, java.util.Map.of(topic, partitions), (short) -1);
         long total = Replayer.count(all);
         ProgressBar bar = new ProgressBar(main.spec.commandLine().getErr(), "replay", total);
