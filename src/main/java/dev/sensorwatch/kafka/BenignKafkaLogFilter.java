@@ -4,9 +4,7 @@ import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.turbo.TurboFilter;
 import ch.qos.logback.core.spi.FilterReply;
-import java.util.Map;
 import org.apache.kafka.common.errors.OutOfOrderSequenceException;
-import org.apache.kafka.common.protocol.Errors;
 import org.slf4j.Marker;
 import org.slf4j.helpers.MessageFormatter;
 
@@ -30,6 +28,10 @@ import org.slf4j.helpers.MessageFormatter;
  *       creates during its first rebalance while its consumer already asks for them;</li>
  *   <li>the embedded broker's controller announcing that the metadata log of a newly formatted
  *       directory is empty, and its shutdown closing a network client twice;</li>
+ *   <li>Kafka Streams' advice to enable the processing exception handler for global threads:
+ *       sensorwatch enables it (there are no global threads), but Kafka Streams' partition
+ *       assignor builds a configuration of its own from the consumer's settings, without it, and
+ *       gives the advice again;</li>
  *   <li>the connection warnings of the client of the start-up check ({@link ClusterCheck}, client
  *       id {@value #CLUSTER_CHECK_CLIENT}), which ends in one message of its own;</li>
  *   <li>Kafka Streams' advice against a state directory in the temporary folder, for the demo,
@@ -52,53 +54,60 @@ public final class BenignKafkaLogFilter extends TurboFilter {
         return isBenign(logger.getName(), format, params, t) ? FilterReply.DENY : FilterReply.NEUTRAL;
     }
 
-    /** Tells whether a warning or error from {@code loggerName} is one of the benign lines above. */
+    /**
+     * Tells whether a warning or error from {@code loggerName} is one of the benign lines above.
+     * Kafka's clients format their messages before logging them (no parameters reach the filter);
+     * the broker and Kafka Streams pass a format and parameters.
+     */
     static boolean isBenign(String loggerName, String format, Object[] params, Throwable t) {
-        if (format.startsWith("[AdminClient clientId=" + CLUSTER_CHECK_CLIENT + "]")) {
+        String message = render(format, params);
+        if (message.contains("[AdminClient clientId=" + CLUSTER_CHECK_CLIENT + "]")) {
             return true;
         }
-        if (loggerName.endsWith(".Sender") && format.contains("Got error produce response")) {
-            return contains(params, Errors.CONCURRENT_TRANSACTIONS) || contains(params, Errors.OUT_OF_ORDER_SEQUENCE_NUMBER);
+        if (loggerName.endsWith(".Sender")) {
+            return message.contains("Got error produce response") && (message.endsWith("Error: CONCURRENT_TRANSACTIONS")
+                    || message.endsWith("Error: OUT_OF_ORDER_SEQUENCE_NUMBER"));
         }
-        if (loggerName.endsWith("ReplicaManager") && format.startsWith("Error processing append operation")) {
-            return t instanceof OutOfOrderSequenceException
-                    || params != null && params.length > 0 && params[params.length - 1] instanceof OutOfOrderSequenceException;
+        if (loggerName.endsWith("ReplicaManager")) {
+            return message.contains("Error processing append operation") && (t instanceof OutOfOrderSequenceException
+                    || params != null && params.length > 0 && params[params.length - 1] instanceof OutOfOrderSequenceException);
         }
         if (loggerName.endsWith(".NetworkClient")) {
-            if (format.contains("Attempting to close NetworkClient that has already been closed")) {
-                return true;
-            }
-            if (format.contains("reported a recoverable issue") && params != null && params.length > 0
-                    && params[params.length - 1] instanceof Map<?, ?> errors) {
-                return !errors.isEmpty() && errors.entrySet().stream().allMatch(e -> isInternalTopic(e.getKey())
-                        && (e.getValue() == Errors.UNKNOWN_TOPIC_OR_PARTITION || e.getValue() == Errors.LEADER_NOT_AVAILABLE));
-            }
-            return false;
+            return message.contains("Attempting to close NetworkClient that has already been closed")
+                    || message.contains("reported a recoverable issue") && onlyInternalTopicsMissing(message);
         }
         if (loggerName.endsWith(".QuorumController")) {
-            return render(format, params).contains("Performing controller activation. The metadata log appears to be empty");
+            return message.contains("Performing controller activation. The metadata log appears to be empty");
+        }
+        if (loggerName.endsWith(".StreamsConfig")) {
+            return message.startsWith("Processing exception handler is not enabled for the GlobalThread");
         }
         if (loggerName.endsWith(".StateDirectory")) {
-            String message = render(format, params);
             return message.startsWith("Using an OS temp directory") && message.contains(DEMO_DIRECTORY_PREFIX);
         }
         return false;
     }
 
-    private static boolean isInternalTopic(Object topic) {
-        String name = String.valueOf(topic);
-        return name.endsWith("-repartition") || name.endsWith("-changelog");
-    }
-
-    private static boolean contains(Object[] params, Object value) {
-        if (params != null) {
-            for (Object p : params) {
-                if (p == value) {
-                    return true;
-                }
+    /** Whether the {@code {topic=ERROR, ...}} at the end of {@code message} names only missing internal topics. */
+    private static boolean onlyInternalTopicsMissing(String message) {
+        int open = message.lastIndexOf('{');
+        if (open < 0 || !message.endsWith("}")) {
+            return false;
+        }
+        String[] entries = message.substring(open + 1, message.length() - 1).split(", ");
+        for (String entry : entries) {
+            int equals = entry.lastIndexOf('=');
+            if (equals < 0) {
+                return false;
+            }
+            String topic = entry.substring(0, equals);
+            String error = entry.substring(equals + 1);
+            if (!(topic.endsWith("-repartition") || topic.endsWith("-changelog"))
+                    || !(error.equals("UNKNOWN_TOPIC_OR_PARTITION") || error.equals("LEADER_NOT_AVAILABLE"))) {
+                return false;
             }
         }
-        return false;
+        return true;
     }
 
     private static String render(String format, Object[] params) {
