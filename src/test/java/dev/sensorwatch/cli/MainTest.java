@@ -471,6 +471,36 @@ class MainTest {
     }
 
     @Test
+    void delimiterTakesTabByNameOrAsBackslashT() throws IOException {
+        StringBuilder text = new StringBuilder("timestamp\tvalue\n");
+        for (int i = 0; i < 20; i++) {
+            text.append(String.format("2014-04-01 00:%02d:00\t%d.5%n", i, i % 7));
+        }
+        Path tsv = dir.resolve("small.tsv");
+        Files.writeString(tsv, text);
+        for (String delimiter : List.of("tab", "\\t", "\t")) {
+            Path out = dir.resolve("out-" + delimiter.length());
+            Run run = execute("score", "--input", tsv.toString(), "--output", out.toString(), "--delimiter", delimiter,
+                    "--threads", "1");
+            assertThat(run.code()).as(delimiter + ": " + run.all()).isZero();
+            assertThat(out.resolve("small.tsv")).exists();
+        }
+        Run bad = execute("score", "--input", tsv.toString(), "--output", dir.resolve("o").toString(),
+                "--delimiter", "tabs");
+        assertThat(bad.code()).isEqualTo(2);
+        assertThat(bad.err()).contains("--delimiter", "tab (also \\t)", "'tabs'");
+    }
+
+    @Test
+    void aFileWithOnlyAHeaderSaysSo() throws IOException {
+        Path file = dir.resolve("empty.csv");
+        Files.writeString(file, "timestamp,value\n");
+        Run run = execute("score", "--input", file.toString(), "--output", dir.resolve("o").toString());
+        assertThat(run.code()).isNotZero();
+        assertThat(run.err()).contains("empty.csv:1: the file has a header line but no rows of readings");
+    }
+
+    @Test
     void missingInputIsAUsageError() {
         Run run = execute("score", "--input", dir.resolve("absent").toString(), "--output", dir.resolve("o").toString());
         assertThat(run.code()).isEqualTo(2);
