@@ -35,9 +35,9 @@ import picocli.CommandLine.ParentCommand;
 
 /** {@code sensorwatch dump}: prints a topic. */
 @Command(name = "dump", mixinStandardHelpOptions = true,
-        description = {"Prints a topic from its beginning (read-committed) as CSV or JSON lines, until no record",
-            "has arrived for --idle-timeout. Scores, anomalies, dead letters and readings are recognised by",
-            "their Avro schema; anything else is printed as base64."})
+        description = {"Prints a topic from its beginning (read-committed) as CSV or JSON lines, until no record"
+            + " has arrived for --idle-timeout. Scores, anomalies, dead letters and readings are recognised by"
+            + " their Avro schema; anything else is printed as base64."})
 final class DumpCommand implements Callable<Integer> {
 
     static final AvroSerde<AnomalyScore> SCORES = AvroSerde.of(AnomalyScore.class);

@@ -22,8 +22,9 @@ import picocli.CommandLine.Spec;
  * The options every command that talks to Kafka shares: the cluster address and any Kafka
  * client setting ({@code --kafka.KEY=VALUE}, e.g. {@code --kafka.security.protocol=SASL_SSL}).
  */
-@Command(footer = {"", "Kafka client settings: --kafka.KEY=VALUE, e.g. --kafka.security.protocol=SASL_SSL; also",
-    "kafka.KEY=VALUE in the config file or SENSORWATCH_KAFKA_KEY in the environment (dots as underscores)."})
+@Command(footer = {"", "Kafka client settings: --kafka.KEY=VALUE (e.g. --kafka.security.protocol=SSL);",
+    "kafka.KEY=VALUE in the config file; SENSORWATCH_KAFKA_KEY in the environment",
+    "(dots as underscores). A setting Kafka does not know is an error."})
 final class KafkaClientOptions {
 
     private static final Logger LOG = LoggerFactory.getLogger(KafkaClientOptions.class);

@@ -15,9 +15,9 @@ import picocli.CommandLine.Command;
         subcommands = {RunCommand.class, BrokerCommand.class, ReplayCommand.class, DumpCommand.class,
             ScoreCommand.class, DemoCommand.class, EvaluateCommand.class, BenchCommand.class,
             CommandLine.HelpCommand.class},
-        footer = {"", "Every option can also be set in a config file (--config-file FILE, keys are the long option",
-            "names without dashes) or in the environment (SENSORWATCH_OPTION_NAME); the command line wins,",
-            "then the environment, then the file."})
+        footer = {"", "Every option can also be set in a config file (--config-file FILE, keys are the long option"
+            + " names without dashes) or in the environment (SENSORWATCH_OPTION_NAME): the command line wins, then the"
+            + " environment, then the file. An unknown key or SENSORWATCH_ variable is an error."})
 public final class Main implements Runnable {
 
     @CommandLine.Option(names = Settings.CONFIG_FILE_OPTION, paramLabel = "FILE", scope = CommandLine.ScopeType.INHERIT,

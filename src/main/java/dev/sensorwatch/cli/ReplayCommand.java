@@ -14,9 +14,9 @@ import picocli.CommandLine.ParentCommand;
 
 /** {@code sensorwatch replay}: publishes files to the readings topic. */
 @Command(name = "replay", mixinStandardHelpOptions = true,
-        description = {"Publishes CSV files (or the NAB corpus) to a topic as Avro SensorReadings, keyed by sensor.",
-            "The sensor id is the file's path below --input (or the --sensor-column value).",
-            "Readings of all files are merged in event-time order."})
+        description = {"Publishes CSV files (or the NAB corpus) to a topic as Avro SensorReadings, keyed by sensor."
+            + " The sensor id is the file's path below --input (or the --sensor-column value)."
+            + " Readings of all files are merged in event-time order."})
 final class ReplayCommand implements Callable<Integer> {
 
     @ParentCommand
@@ -29,7 +29,7 @@ final class ReplayCommand implements Callable<Integer> {
     SeriesOptions series;
 
     @Option(names = "--input", paramLabel = "PATH", required = true,
-            description = "A CSV file, or a folder searched recursively for *.csv.")
+            description = "A CSV file, or a folder whose *.csv files, in it and below, are read.")
     Path input;
 
     @Option(names = "--topic", paramLabel = "TOPIC", defaultValue = TopologySettings.DEFAULT_INPUT_TOPIC,

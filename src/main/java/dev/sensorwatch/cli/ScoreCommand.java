@@ -27,9 +27,10 @@ import picocli.CommandLine.ParentCommand;
 
 /** {@code sensorwatch score}: the detector on files, without Kafka. */
 @Command(name = "score", mixinStandardHelpOptions = true,
-        description = {"Scores CSV files with the same detector code the stream processor runs, without Kafka.",
-            "Writes one CSV per input file under --output, mirroring the input layout: the input's columns,",
-            "then anomaly_score and is_anomaly, then prediction columns. Same readings, same scores, bit for bit."})
+        description = {"Scores CSV files with the same detector code the stream processor runs, without Kafka."
+            + " Writes one CSV per input file under --output, mirroring the input layout: the input's columns,"
+            + " then anomaly_score and is_anomaly, then prediction columns, and prints each file's events."
+            + " Same readings, same scores, bit for bit."})
 final class ScoreCommand implements Callable<Integer> {
 
     /** How many events of each series {@code score} prints. */
@@ -42,7 +43,7 @@ final class ScoreCommand implements Callable<Integer> {
     SeriesOptions series;
 
     @Option(names = "--input", paramLabel = "PATH", required = true,
-            description = "A CSV file, or a folder searched recursively for *.csv.")
+            description = "A CSV file, or a folder whose *.csv files, in it and below, are read.")
     Path input;
 
     @Option(names = "--output", paramLabel = "DIR", required = true, description = "Folder for the result files.")

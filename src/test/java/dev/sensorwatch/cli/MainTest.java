@@ -100,6 +100,26 @@ class MainTest {
         assertThat(viaHelp.out()).isEqualTo(run.out());
     }
 
+    /**
+     * Each command's description is one paragraph that picocli wraps: a description given as
+     * several lines is printed line by line and then wrapped again, which leaves lines that stop
+     * mid-sentence.
+     */
+    @Test
+    void everyCommandDescriptionIsOneParagraph() {
+        List<CommandLine> all = new java.util.ArrayList<>(List.of(new CommandLine(new Main())));
+        for (int i = 0; i < all.size(); i++) {
+            CommandLine command = all.get(i);
+            all.addAll(command.getSubcommands().values().stream().filter(c -> c != command).toList());
+            if (command.getCommandName().equals("help")) {
+                continue;
+            }
+            assertThat(command.getCommandSpec().usageMessage().description())
+                    .as(command.getCommandSpec().qualifiedName()).hasSizeLessThanOrEqualTo(1);
+        }
+        assertThat(all).hasSizeGreaterThan(10);
+    }
+
     @Test
     void helpShowsDefaultsFromTheEnvironmentAndTheConfigFile() throws IOException {
         Path file = configFile("threshold=0.97\napplication-id=from-file\n");
