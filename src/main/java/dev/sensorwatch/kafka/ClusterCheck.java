@@ -64,7 +64,7 @@ public final class ClusterCheck {
     public static Collection<Node> verify(Properties clientProperties, Duration timeout) {
         Properties props = new Properties();
         props.putAll(clientProperties);
-        props.putIfAbsent(AdminClientConfig.CLIENT_ID_CONFIG, BenignKafkaLogFilter.CLUSTER_CHECK_CLIENT);
+        props.put(AdminClientConfig.CLIENT_ID_CONFIG, BenignKafkaLogFilter.CLUSTER_CHECK_CLIENT); // its own: see BenignKafkaLogFilter
         int millis = (int) Math.min(Integer.MAX_VALUE, Math.max(1, timeout.toMillis()));
         String protocol = props.getProperty(CommonClientConfigs.SECURITY_PROTOCOL_CONFIG, "");
         if (protocol.toUpperCase(java.util.Locale.ROOT).startsWith("SASL")
