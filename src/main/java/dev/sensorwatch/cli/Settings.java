@@ -143,7 +143,7 @@ final class Settings implements CommandLine.IDefaultValueProvider {
                 continue;
             }
             if (name.startsWith(kafkaPrefix)) {
-                String key = name.substring(kafkaPrefix.length()).toLowerCase(Locale.ROOT).replace('_', '.');
+                String key = kafkaKeyOfVariable(name.substring(kafkaPrefix.length()));
                 String problem = key.isEmpty() ? "environment variable " + name + " names no Kafka setting"
                         : kafkaKeyProblem(key, kafkaPrefix, "env");
                 if (problem != null) {
@@ -170,6 +170,25 @@ final class Settings implements CommandLine.IDefaultValueProvider {
             }
         }
         spec.subcommands().values().forEach(sub -> collect(sub.getCommandSpec(), known));
+    }
+
+    /**
+     * The Kafka setting an environment variable names, given the part after
+     * {@code SENSORWATCH_KAFKA_}: lower case with dots for underscores, unless that is no known
+     * setting but a known one has underscores of its own
+     * ({@code RACK_AWARE_ASSIGNMENT_TRAFFIC_COST}: {@code rack.aware.assignment.traffic_cost}).
+     */
+    static String kafkaKeyOfVariable(String suffix) {
+        String key = suffix.toLowerCase(Locale.ROOT).replace('_', '.');
+        if (key.isEmpty() || KafkaSettingNames.isKnown(key)) {
+            return key;
+        }
+        for (String name : KafkaSettingNames.all()) {
+            if (name.indexOf('_') >= 0 && name.toUpperCase(Locale.ROOT).replace('.', '_').equals(suffix)) {
+                return name;
+            }
+        }
+        return key;
     }
 
     private static boolean isServiceLink(String name, String value) {
@@ -223,7 +242,7 @@ final class Settings implements CommandLine.IDefaultValueProvider {
         String envPrefix = ENV_PREFIX + "KAFKA_";
         environment.forEach((key, value) -> {
             if (key.startsWith(envPrefix) && key.length() > envPrefix.length()) {
-                settings.put(key.substring(envPrefix.length()).toLowerCase(Locale.ROOT).replace('_', '.'), value);
+                settings.put(kafkaKeyOfVariable(key.substring(envPrefix.length())), value);
             }
         });
         for (String arg : commandLine) {

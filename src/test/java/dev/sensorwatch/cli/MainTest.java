@@ -440,6 +440,16 @@ class MainTest {
     }
 
     @Test
+    void aVariableNamesAKafkaSettingWhoseNameHasUnderscoresOfItsOwn() {
+        Settings settings = Settings.load(new String[0], Map.of("SENSORWATCH_KAFKA_RACK_AWARE_ASSIGNMENT_TRAFFIC_COST", "5",
+                "SENSORWATCH_KAFKA_MAX_POLL_RECORDS", "7"));
+        assertThat(settings.kafkaSettings(List.of())).containsExactlyInAnyOrderEntriesOf(
+                Map.of("rack.aware.assignment.traffic_cost", "5", "max.poll.records", "7"));
+        Run run = execute(Map.of("SENSORWATCH_KAFKA_RACK_AWARE_ASSIGNMENT_TRAFFIC_COST", "5"), "score", "--help");
+        assertThat(run.code()).as(run.all()).isZero();
+    }
+
+    @Test
     void settingsThatOptionsSetAreRefusedAsKafkaSettings() {
         Settings settings = Settings.load(new String[0], Map.of());
         for (String[] keyAndOption : new String[][] {{"bootstrap.servers", "--bootstrap-server"},
