@@ -187,7 +187,7 @@ final class ScoreCommand implements Callable<Integer> {
         List<Events.Event> events = Events.find(result.inEvent(), result.scores(), result.signals());
         SeriesFile file = result.file();
         if (events.isEmpty()) {
-            out.printf("%s: no events (no score reached %s)%n", file.name(), threshold);
+            out.printf("%s: no events (no reading flagged at --threshold %s)%n", file.name(), threshold);
             return;
         }
         out.printf("%s: %d event%s%n", file.name(), events.size(), events.size() == 1 ? "" : "s");
