@@ -64,7 +64,8 @@ final class BenchCommand implements Runnable {
         BenchCommand bench;
 
         @Option(names = "--nab", paramLabel = "DIR", defaultValue = "../shared/data/nab",
-                description = "The NAB corpus: DIR/data/<category>/<file>.csv and DIR/labels/combined_windows.json. Default: ${DEFAULT-VALUE}.")
+                description = "The NAB corpus (default: ${DEFAULT-VALUE}), holding DIR/data/<category>/<file>.csv and"
+                        + " DIR/labels/combined_windows.json.")
         Path nab;
 
         @Option(names = "--output", paramLabel = "DIR",
@@ -180,9 +181,9 @@ final class BenchCommand implements Runnable {
      * event-wise and row-wise table of both, test parts only.
      */
     @Command(name = "smap", mixinStandardHelpOptions = true,
-            description = {"Scores the SMAP telemetry (see its README) with --learn-until at the start of the test parts, and",
-                "online without it, and prints event-wise and row-wise precision, recall and F1 of in_event and",
-                "is_anomaly over the test parts."})
+            description = {"Scores the SMAP telemetry (see its README) with --learn-until at the start of the test parts, and"
+                + " online without it, and prints event-wise and row-wise precision, recall and F1 of in_event and"
+                + " is_anomaly over the test parts."})
     static final class Smap implements Callable<Integer> {
 
         /** Where every SMAP test part starts. */
@@ -192,7 +193,7 @@ final class BenchCommand implements Runnable {
         BenchCommand bench;
 
         @Option(names = "--smap", paramLabel = "DIR", required = true,
-                description = "The SMAP folder: data/ and labels/combined_windows.json (../shared/data/smap in the development tree).")
+                description = "The SMAP folder, holding data/ and labels/combined_windows.json (../shared/data/smap in the development tree).")
         Path smap;
 
         @Option(names = "--threshold", paramLabel = "SCORE", defaultValue = DetectorConfig.DEFAULT_THRESHOLD_TEXT,
@@ -258,8 +259,8 @@ final class BenchCommand implements Runnable {
      * the medians and their ratios.
      */
     @Command(name = "stream", mixinStandardHelpOptions = true,
-            description = {"Replays the NAB corpus (or --input) into an embedded broker, then times run --stop-when-caught-up",
-                "over it, once per round and --detector-cache value, in turns; prints readings/s, medians and ratios."})
+            description = {"Replays the NAB corpus (or --input) into an embedded broker, then times run --stop-when-caught-up"
+                + " over it, once per round and --detector-cache value, in turns; prints readings/s, medians and ratios."})
     static final class Stream implements Callable<Integer> {
 
         @ParentCommand
@@ -288,7 +289,7 @@ final class BenchCommand implements Runnable {
         int warmupRuns;
 
         @Option(names = "--threads", paramLabel = "N", defaultValue = "1",
-                description = "Stream threads of each run (kafka.num.stream.threads). Default: ${DEFAULT-VALUE}.")
+                description = "Stream threads (num.stream.threads) of each run. Default: ${DEFAULT-VALUE}.")
         int threads;
 
         @Option(names = "--partitions", paramLabel = "N", defaultValue = "1",

@@ -11,8 +11,8 @@ import picocli.CommandLine.ParentCommand;
 
 /** {@code sensorwatch broker}: the embedded single-node Kafka broker on its own. */
 @Command(name = "broker", mixinStandardHelpOptions = true,
-        description = {"Runs a real single-node Kafka broker (KRaft) in this process until stopped.",
-            "It listens on 127.0.0.1 only; data survives restarts in --dir."})
+        description = {"Runs a real single-node Kafka broker (KRaft) in this process until stopped."
+            + " It listens on 127.0.0.1 only; data survives restarts in --dir."})
 final class BrokerCommand implements Callable<Integer> {
 
     @ParentCommand

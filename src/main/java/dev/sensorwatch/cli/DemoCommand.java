@@ -41,9 +41,9 @@ import picocli.CommandLine.ParentCommand;
 
 /** {@code sensorwatch demo}: the whole pipeline on one machine, with a live view and a summary. */
 @Command(name = "demo", mixinStandardHelpOptions = true,
-        description = {"Starts an embedded Kafka broker, replays a sample of the NAB corpus shipped in the jar",
-            "(or --input), scores it with the stream processor, shows anomalies as they are found and ends",
-            "with a summary. Needs nothing but a JDK; leaves nothing behind."})
+        description = {"Starts an embedded Kafka broker, replays a sample of the NAB corpus shipped in the jar"
+            + " (or --input), scores it with the stream processor, shows anomalies as they are found and ends"
+            + " with a summary. Needs nothing but a JDK; leaves nothing behind."})
 final class DemoCommand implements Callable<Integer> {
 
     private static final AvroSerde<AnomalyScore> SCORES = AvroSerde.of(AnomalyScore.class);
@@ -100,7 +100,7 @@ final class DemoCommand implements Callable<Integer> {
                 TopologySettings.DEFAULT_SCORES_TOPIC, TopologySettings.DEFAULT_ANOMALIES_TOPIC,
                 TopologySettings.DEFAULT_DEAD_LETTER_TOPIC, detector.config(),
                 TopologySettings.DEFAULT_MAX_CHANNELS).withOutputFormat(output.outputFormat);
-        Path work = Files.createTempDirectory("sensorwatch-demo");
+        Path work = Files.createTempDirectory(dev.sensorwatch.kafka.BenignKafkaLogFilter.DEMO_DIRECTORY_PREFIX);
         try {
             Path data = input;
             Path windows = labels;

@@ -37,11 +37,11 @@ import picocli.CommandLine.ParentCommand;
 
 /** {@code sensorwatch dump}: prints a topic. */
 @Command(name = "dump", mixinStandardHelpOptions = true,
-        description = {"Prints a topic from its beginning (read-committed) as CSV or JSON lines, until no record",
-            "has arrived for --idle-timeout. Scores, anomalies, dead letters and readings are recognised by",
-            "their Avro schema, scores and dead letters also in JSON (run --output-format json); anything else",
-            "is printed as base64. Channel values are named when the reading named its channels: in CSV cells",
-            "as flow=45.057;pressure=3.3428 (one channel: its bare value), in JSON lines as an object."})
+        description = {"Prints a topic from its beginning (read-committed) as CSV or JSON lines, until no record"
+            + " has arrived for --idle-timeout. Scores, anomalies, dead letters and readings are recognised by"
+            + " their Avro schema, scores and dead letters also in JSON (run --output-format json); anything else"
+            + " is printed as base64. Channel values are named when the reading named its channels: in CSV cells"
+            + " as flow=45.057;pressure=3.3428 (one channel: its bare value), in JSON lines as an object."})
 final class DumpCommand implements Callable<Integer> {
 
     static final AvroSerde<AnomalyScore> SCORES = AvroSerde.of(AnomalyScore.class);
@@ -71,15 +71,13 @@ final class DumpCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (kafka.bootstrapServer == null || kafka.bootstrapServer.isBlank()) {
-            throw new IllegalArgumentException("--bootstrap-server is required");
-        }
+        String bootstrap = kafka.requiredBootstrap(main.settings);
         boolean csv = switch (format.toLowerCase(java.util.Locale.ROOT)) {
             case "csv" -> true;
             case "json" -> false;
             default -> throw new IllegalArgumentException("--format must be csv or json, got '" + format + "'");
         };
-        Properties props = kafka.connect(main.settings, kafka.bootstrapServer);
+        Properties props = kafka.connect(main.settings, bootstrap);
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         props.remove(ConsumerConfig.GROUP_ID_CONFIG);

@@ -11,11 +11,11 @@ import picocli.CommandLine.ParentCommand;
 
 /** {@code sensorwatch evaluate}: NAB scores of a results folder. */
 @Command(name = "evaluate", mixinStandardHelpOptions = true,
-        description = {"Scores a results folder (the layout score writes) against NAB-style labelled windows by",
-            "NAB's rules: probationary period, early-detection reward, one threshold per profile for the",
-            "whole corpus. Prints the standard, reward-low-FP and reward-low-FN scores and a table per category.",
-            "With --flag-column (in_event, is_anomaly): event-wise and row-wise precision, recall and F1 of that",
-            "column instead (a window overlapped by a flagged run is found; a run overlapping no window is a false alarm)."})
+        description = {"Scores a results folder (the layout score writes) against NAB-style labelled windows by"
+            + " NAB's rules: probationary period, early-detection reward, one threshold per profile for the"
+            + " whole corpus. Prints the standard, reward-low-FP and reward-low-FN scores and a table per category."
+            + " With --flag-column (in_event, is_anomaly): event-wise and row-wise precision, recall and F1 of that"
+            + " column instead (a window overlapped by a flagged run is found; a run overlapping no window is a false alarm)."})
 final class EvaluateCommand implements Callable<Integer> {
 
     @ParentCommand

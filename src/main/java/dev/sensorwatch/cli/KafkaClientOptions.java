@@ -22,8 +22,9 @@ import picocli.CommandLine.Spec;
  * The options every command that talks to Kafka shares: the cluster address and any Kafka
  * client setting ({@code --kafka.KEY=VALUE}, e.g. {@code --kafka.security.protocol=SASL_SSL}).
  */
-@Command(footer = {"", "Kafka client settings: --kafka.KEY=VALUE, e.g. --kafka.security.protocol=SASL_SSL; also",
-    "kafka.KEY=VALUE in the config file or SENSORWATCH_KAFKA_KEY in the environment (dots as underscores)."})
+@Command(footer = {"", "Kafka client settings: --kafka.KEY=VALUE (e.g. --kafka.security.protocol=SSL);",
+    "kafka.KEY=VALUE in the config file; SENSORWATCH_KAFKA_KEY in the environment",
+    "(dots as underscores). A setting Kafka does not know is an error."})
 final class KafkaClientOptions {
 
     private static final Logger LOG = LoggerFactory.getLogger(KafkaClientOptions.class);
@@ -41,6 +42,9 @@ final class KafkaClientOptions {
     /** The arguments no option of the command matched: the {@code --kafka.KEY=VALUE} settings, checked later. */
     List<String> kafkaArguments = new ArrayList<>();
 
+    /** The command these options are mixed into, for the names of its options. */
+    private CommandSpec command;
+
     /**
      * Lets the command that mixes these options in accept the arguments it does not know and
      * collects them here. (Picocli ignores {@code @Unmatched} fields of mixins, so this binds them
@@ -48,6 +52,7 @@ final class KafkaClientOptions {
      */
     @Spec(Spec.Target.MIXEE)
     void collectUnmatchedOf(CommandSpec command) {
+        this.command = command;
         command.addUnmatchedArgsBinding(UnmatchedArgsBinding.forStringArrayConsumer(new ISetter() {
             @Override
             public <T> T set(T value) {
@@ -59,7 +64,26 @@ final class KafkaClientOptions {
 
     /** The client settings from every source; see {@link Settings#kafkaSettings}. */
     Map<String, String> settings(Settings settings) {
-        return settings.kafkaSettings(kafkaArguments);
+        List<String> optionNames = new ArrayList<>();
+        if (command != null) {
+            command.options().forEach(option -> optionNames.add(option.longestName()));
+        }
+        return settings.kafkaSettings(kafkaArguments, optionNames);
+    }
+
+    /**
+     * The {@code --bootstrap-server} of a command that needs one, once the {@code kafka.*} settings
+     * are found valid (so that a misspelt option is named rather than reported as missing).
+     *
+     * @throws IllegalArgumentException if it is not given, or a setting is invalid
+     */
+    String requiredBootstrap(Settings settings) {
+        settings(settings);
+        if (bootstrapServer == null || bootstrapServer.isBlank()) {
+            throw new IllegalArgumentException("--bootstrap-server is required (or SENSORWATCH_BOOTSTRAP_SERVER, or"
+                    + " bootstrap-server= in the config file)");
+        }
+        return bootstrapServer;
     }
 
     /**

@@ -14,9 +14,9 @@ import picocli.CommandLine.ParentCommand;
 
 /** {@code sensorwatch replay}: publishes files to the readings topic. */
 @Command(name = "replay", mixinStandardHelpOptions = true,
-        description = {"Publishes CSV files (or the NAB corpus) to a topic as Avro SensorReadings, keyed by sensor.",
-            "The sensor id is the file's path below --input (or the --sensor-column value).",
-            "Readings of all files are merged in event-time order."})
+        description = {"Publishes CSV files (or the NAB corpus) to a topic as Avro SensorReadings, keyed by sensor."
+            + " The sensor id is the file's path below --input (or the --sensor-column value)."
+            + " Readings of all files are merged in event-time order."})
 final class ReplayCommand implements Callable<Integer> {
 
     @ParentCommand
@@ -29,7 +29,7 @@ final class ReplayCommand implements Callable<Integer> {
     SeriesOptions series;
 
     @Option(names = "--input", paramLabel = "PATH", required = true,
-            description = "A CSV file, or a folder searched recursively for *.csv.")
+            description = "A CSV file, or a folder whose *.csv files, in it and below, are read.")
     Path input;
 
     @Option(names = "--topic", paramLabel = "TOPIC", defaultValue = TopologySettings.DEFAULT_INPUT_TOPIC,
@@ -46,15 +46,13 @@ final class ReplayCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (kafka.bootstrapServer == null || kafka.bootstrapServer.isBlank()) {
-            throw new IllegalArgumentException("--bootstrap-server is required");
-        }
+        String bootstrap = kafka.requiredBootstrap(main.settings);
         double factor = parseSpeed(speed);
         if (partitions < 1) {
             throw new IllegalArgumentException("--partitions must be at least 1, got " + partitions);
         }
         List<SeriesFile> all = read(input, series);
-        java.util.Properties client = kafka.connect(main.settings, kafka.bootstrapServer);
+        java.util.Properties client = kafka.connect(main.settings, bootstrap);
         dev.sensorwatch.kafka.Topics.ensure(client, java.util.Map.of(topic, partitions), (short) -1);
         long total = Replayer.count(all);
         ProgressBar bar = new ProgressBar(main.spec.commandLine().getErr(), "replay", total);

@@ -32,9 +32,10 @@ import picocli.CommandLine.ParentCommand;
 
 /** {@code sensorwatch run}: the stream processor. */
 @Command(name = "run", mixinStandardHelpOptions = true,
-        description = {"Runs the stream processor: reads readings, writes scores, anomalies and dead letters.",
-            "Without --bootstrap-server it starts an embedded single-node Kafka broker and prints its address.",
-            "Run more instances with the same --application-id to share the work; stops cleanly on SIGTERM."})
+        description = {"Runs the stream processor: reads readings, writes scores, anomalies and dead letters."
+            + " Needs --bootstrap-server, the Kafka cluster to work with, or --embedded-broker, which starts a"
+            + " single-node Kafka broker in this process for trying sensorwatch out. Run more instances with the same"
+            + " --application-id to share the work; stops cleanly on SIGTERM."})
 final class RunCommand implements Callable<Integer> {
 
     private static final Logger LOG = LoggerFactory.getLogger(RunCommand.class);
@@ -56,12 +57,17 @@ final class RunCommand implements Callable<Integer> {
             description = "Directory of the local state stores. Default: ${DEFAULT-VALUE}.")
     Path stateDir;
 
+    @Option(names = "--embedded-broker",
+            description = "Instead of --bootstrap-server: start a single-node Kafka broker in this process, on"
+                    + " 127.0.0.1:--broker-port, and process the readings published to it. For trying sensorwatch out.")
+    boolean embeddedBroker;
+
     @Option(names = "--broker-dir", paramLabel = "DIR", defaultValue = "sensorwatch-data/broker",
-            description = "Data directory of the embedded broker (only without --bootstrap-server). Default: ${DEFAULT-VALUE}.")
+            description = "Data directory of the embedded broker (with --embedded-broker). Default: ${DEFAULT-VALUE}.")
     Path brokerDir;
 
     @Option(names = "--broker-port", paramLabel = "PORT", defaultValue = "9092",
-            description = "Port of the embedded broker (0 picks a free one). Default: ${DEFAULT-VALUE}.")
+            description = "Port of the embedded broker (with --embedded-broker; 0 picks a free one). Default: ${DEFAULT-VALUE}.")
     int brokerPort;
 
     @Option(names = "--create-topics", negatable = true, defaultValue = "true", fallbackValue = "true",
@@ -106,6 +112,7 @@ final class RunCommand implements Callable<Integer> {
         if (metricsPort < -1 || metricsPort > 65535) {
             throw new IllegalArgumentException("--metrics-port must be -1 (off) or a port, got " + metricsPort);
         }
+        checkCluster();
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         Map<String, String> commonTags = Map.of("application", applicationId,
                 "instance", InetAddress.getLocalHost().getHostName());
@@ -121,13 +128,16 @@ final class RunCommand implements Callable<Integer> {
         StreamsRunner runner;
         try {
             String bootstrap = kafka.bootstrapServer;
-            if (bootstrap == null || bootstrap.isBlank()) {
+            if (embeddedBroker) {
+                LOG.warn("Starting an embedded single-node Kafka broker (--embedded-broker); this instance scores only"
+                        + " what is published to it");
                 broker = EmbeddedKafkaBroker.start(brokerDir, brokerPort, Map.of());
                 bootstrap = broker.bootstrapServers();
-                main.spec.commandLine().getOut().println("Embedded Kafka broker at " + bootstrap + " (data in " + brokerDir + ")");
+                main.spec.commandLine().getOut().println("Embedded Kafka broker at " + bootstrap + " (data in " + brokerDir
+                        + "): publish readings there, e.g. replay --bootstrap-server " + bootstrap);
             }
-            LOG.info("Starting {} against {} with Kafka settings {}", applicationId, bootstrap, Settings.masked(overrides));
             clientProperties = kafka.connect(main.settings, bootstrap);
+            LOG.info("Starting {} against {} with Kafka settings {}", applicationId, bootstrap, Settings.masked(overrides));
             if (createTopics) {
                 Topics.ensure(clientProperties, common.topicPartitions(settings), (short) -1);
             }
@@ -193,6 +203,28 @@ final class RunCommand implements Callable<Integer> {
             } catch (IllegalStateException exiting) {
                 // the JVM is shutting down (SIGTERM): the hook stops everything
             }
+        }
+    }
+
+    /**
+     * Checks that exactly one of {@code --bootstrap-server} and {@code --embedded-broker} is given,
+     * so that a misconfigured cluster address never ends in an instance that looks healthy but
+     * processes an empty broker of its own.
+     */
+    private void checkCluster() {
+        String bootstrap = kafka.bootstrapServer;
+        if (embeddedBroker && bootstrap != null) {
+            throw new IllegalArgumentException("--embedded-broker and --bootstrap-server " + bootstrap
+                    + " exclude each other: give one");
+        }
+        if (!embeddedBroker && bootstrap != null && bootstrap.isBlank()) {
+            throw new IllegalArgumentException("--bootstrap-server is empty (is SENSORWATCH_BOOTSTRAP_SERVER, or"
+                    + " bootstrap-server in the config file, set to an empty value?)");
+        }
+        if (!embeddedBroker && bootstrap == null) {
+            throw new IllegalArgumentException("run needs the Kafka cluster to work with: --bootstrap-server HOST:PORT"
+                    + " (or SENSORWATCH_BOOTSTRAP_SERVER, or bootstrap-server= in the config file); or --embedded-broker"
+                    + " to start a single-node broker in this process for trying sensorwatch out");
         }
     }
 

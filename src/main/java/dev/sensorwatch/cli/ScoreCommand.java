@@ -1,6 +1,7 @@
 package dev.sensorwatch.cli;
 
 import dev.sensorwatch.detect.DetectorConfig;
+import dev.sensorwatch.detect.Events;
 import dev.sensorwatch.detect.Score;
 import dev.sensorwatch.detect.SensorDetector;
 import dev.sensorwatch.detect.Signal;
@@ -27,10 +28,14 @@ import picocli.CommandLine.ParentCommand;
 
 /** {@code sensorwatch score}: the detector on files, without Kafka. */
 @Command(name = "score", mixinStandardHelpOptions = true,
-        description = {"Scores CSV files with the same detector code the stream processor runs, without Kafka.",
-            "Writes one CSV per input file under --output, mirroring the input layout: the input's columns,",
-            "then anomaly_score and is_anomaly, then prediction columns. Same readings, same scores, bit for bit."})
+        description = {"Scores CSV files with the same detector code the stream processor runs, without Kafka."
+            + " Writes one CSV per input file under --output, mirroring the input layout: the input's columns,"
+            + " then anomaly_score and is_anomaly, then prediction columns, and prints each file's events."
+            + " Same readings, same scores, bit for bit."})
 final class ScoreCommand implements Callable<Integer> {
+
+    /** How many events of each series {@code score} prints. */
+    static final int EVENTS_SHOWN = 3;
 
     @ParentCommand
     Main main;
@@ -39,7 +44,7 @@ final class ScoreCommand implements Callable<Integer> {
     SeriesOptions series;
 
     @Option(names = "--input", paramLabel = "PATH", required = true,
-            description = "A CSV file, or a folder searched recursively for *.csv.")
+            description = "A CSV file, or a folder whose *.csv files, in it and below, are read.")
     Path input;
 
     @Option(names = "--output", paramLabel = "DIR", required = true, description = "Folder for the result files.")
@@ -115,6 +120,7 @@ final class ScoreCommand implements Callable<Integer> {
             }
             for (Future<Result> future : futures) {
                 Result result = unwrap(future);
+                printEvents(main.spec.commandLine().getOut(), result, config.threshold());
                 all.add(result);
                 rows += result.file().rows();
                 skipped += result.skipped();
@@ -185,6 +191,40 @@ final class ScoreCommand implements Callable<Integer> {
         }
         return new Result(file, scores, anomalies, predicted, errors, shares, signals, inEvent, skipped,
                 detector.trainedModel(), trainingNanos);
+    }
+
+    /**
+     * The events of one series: how many, and for the first {@link #EVENTS_SHOWN} when each began,
+     * its highest score, the signal that gave it and the channel with the largest share of it.
+     */
+    static void printEvents(java.io.PrintWriter out, Result result, double threshold) {
+        List<Events.Event> events = Events.find(result.inEvent(), result.scores(), result.signals());
+        SeriesFile file = result.file();
+        if (events.isEmpty()) {
+            out.printf("%s: no events (no reading flagged at --threshold %s)%n", file.name(), threshold);
+            return;
+        }
+        out.printf("%s: %d event%s%n", file.name(), events.size(), events.size() == 1 ? "" : "s");
+        for (Events.Event event : events.subList(0, Math.min(EVENTS_SHOWN, events.size()))) {
+            out.printf("  %-21s %-16s peak %.3f  channel %s  (%d readings)%n",
+                    java.time.Instant.ofEpochMilli(file.eventTimeMillis(event.firstRow())), event.signal().code(),
+                    event.peakScore(), topChannel(result, event.peakRow()), event.lastRow() - event.firstRow() + 1);
+        }
+        if (events.size() > EVENTS_SHOWN) {
+            out.printf("  ... and %d more; every row is in the result file (in_event)%n", events.size() - EVENTS_SHOWN);
+        }
+    }
+
+    /** The channel with the largest share of the prediction error at {@code row}, or the only one. */
+    private static String topChannel(Result result, int row) {
+        List<String> names = result.file().channelNames();
+        int top = 0;
+        for (int c = 1; c < names.size(); c++) {
+            if (result.shares()[c][row] > result.shares()[top][row] || Double.isNaN(result.shares()[top][row])) {
+                top = c;
+            }
+        }
+        return names.get(top);
     }
 
     /** One line on what the series learned from their training periods: the predictors kept, the training time. */

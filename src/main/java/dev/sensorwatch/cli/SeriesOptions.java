@@ -31,7 +31,8 @@ final class SeriesOptions {
     String sensorColumn;
 
     @Option(names = "--delimiter", paramLabel = "CHAR",
-            description = "csv: cell delimiter (default: comma or semicolon, detected from the header).")
+            description = "csv: cell delimiter: one character, or tab (also \\t), comma, semicolon, pipe or space"
+                    + " (default: comma, semicolon or tab, detected from the header).")
     String delimiter;
 
     @Option(names = "--zone", paramLabel = "ZONE", defaultValue = "UTC",
@@ -68,10 +69,11 @@ final class SeriesOptions {
             options = options.withSensorColumn(sensorColumn);
         }
         if (delimiter != null) {
-            if (delimiter.length() != 1) {
-                throw new IllegalArgumentException("--delimiter must be one character, got '" + delimiter + "'");
+            try {
+                options = options.withDelimiter(CsvOptions.parseDelimiter(delimiter));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("--delimiter: " + e.getMessage(), e);
             }
-            options = options.withDelimiter(delimiter.charAt(0));
         }
         try {
             options = options.withZone(ZoneId.of(zone));

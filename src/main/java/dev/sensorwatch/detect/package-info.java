@@ -8,7 +8,8 @@
  *       predictor implements it and gets a {@link dev.sensorwatch.detect.Member};
  *   <li>scoring: the online scorer's signals ({@link dev.sensorwatch.detect.AnomalyScorer},
  *       {@link dev.sensorwatch.detect.Signal}) and the weekly profile beside them;
- *   <li>the event rule ({@link dev.sensorwatch.detect.EventRule}): one alarm per disturbance;
+ *   <li>the event rule ({@link dev.sensorwatch.detect.EventRule}): one alarm per disturbance, and
+ *       the events of a scored series read back from its rows ({@link dev.sensorwatch.detect.Events});
  *   <li>learning from history ({@link dev.sensorwatch.detect.TrainingPeriod}): a model trained
  *       and calibrated on the sensor's training period ({@link dev.sensorwatch.detect.TrainedModel},
  *       {@link dev.sensorwatch.detect.TailLevel}) that judges later readings over all channels

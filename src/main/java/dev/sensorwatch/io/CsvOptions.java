@@ -22,15 +22,15 @@ import java.util.Set;
  *   <li>channels: every other column, except the sensor-id column and columns with a blank name,
  *       whose first value that is neither empty nor {@code NaN} parses as a number (a column with
  *       no such value is not a channel);
- *   <li>delimiter: semicolon if the header line has more semicolons than commas outside quotes,
- *       else comma.
+ *   <li>delimiter: tab if the header line has more tabs than commas and than semicolons outside
+ *       quotes, else semicolon if it has more semicolons than commas, else comma.
  * </ul>
  *
  * @param timestampColumn the name of the timestamp column, or empty to find it
  * @param channelColumns  the names of the channel columns in channel order, or empty to find them
  * @param sensorColumn    the name of the sensor-id column of a multi-sensor file, or empty; see
  *                        {@link SeriesReader#readBySensor}
- * @param delimiter       the cell delimiter, or empty to detect comma or semicolon
+ * @param delimiter       the cell delimiter, or empty to detect comma, semicolon or tab
  * @param zone            the zone of timestamps that carry no offset
  */
 public record CsvOptions(
@@ -86,6 +86,37 @@ public record CsvOptions(
                         "the delimiter cannot be a double quote or a line break; use ',' ';' or a tab");
             }
         }
+    }
+
+    /**
+     * The delimiter {@code text} names: one character, or (ignoring case) {@code tab} or
+     * {@code \t} (a backslash and a t, as a shell passes {@code '\t'}), {@code comma},
+     * {@code semicolon}, {@code pipe} or {@code space}.
+     *
+     * @throws IllegalArgumentException for anything else
+     */
+    public static char parseDelimiter(String text) {
+        if (text.length() == 1) {
+            return text.charAt(0);
+        }
+        return switch (text.strip().toLowerCase(Locale.ROOT)) {
+            case "tab", "\\t" -> '\t';
+            case "comma" -> ',';
+            case "semicolon" -> ';';
+            case "pipe" -> '|';
+            case "space" -> ' ';
+            default -> throw new IllegalArgumentException("the delimiter must be one character, or tab (also \\t),"
+                    + " comma, semicolon, pipe or space; got '" + text + "'");
+        };
+    }
+
+    /** How messages show {@code delimiter}: {@code tab} or {@code space}, else the character in quotes. */
+    public static String delimiterName(char delimiter) {
+        return switch (delimiter) {
+            case '\t' -> "tab";
+            case ' ' -> "space";
+            default -> "'" + delimiter + "'";
+        };
     }
 
     /** Returns the options that find everything in the file and read zone-less times as UTC. */

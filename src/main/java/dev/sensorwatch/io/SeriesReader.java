@@ -219,7 +219,10 @@ public final class SeriesReader {
         return given.isPresent() ? given.get() : detectDelimiter(file);
     }
 
-    /** Semicolon if the first non-blank line has more semicolons than commas outside quotes. */
+    /**
+     * Tab if the first non-blank line has more tabs than commas and than semicolons outside quotes,
+     * else semicolon if it has more semicolons than commas, else comma.
+     */
     private static char detectDelimiter(Path file) throws IOException {
         try (BufferedReader reader = open(file)) {
             String line;
@@ -231,6 +234,7 @@ public final class SeriesReader {
             }
             int commas = 0;
             int semicolons = 0;
+            int tabs = 0;
             boolean quoted = false;
             for (int i = 0; i < line.length(); i++) {
                 char c = line.charAt(i);
@@ -240,7 +244,12 @@ public final class SeriesReader {
                     commas++;
                 } else if (!quoted && c == ';') {
                     semicolons++;
+                } else if (!quoted && c == '\t') {
+                    tabs++;
                 }
+            }
+            if (tabs > commas && tabs > semicolons) {
+                return '\t';
             }
             return semicolons > commas ? ';' : ',';
         } catch (CharacterCodingException e) {
@@ -295,7 +304,8 @@ public final class SeriesReader {
                 if (cells.length != header.size()) {
                     throw new DataFileException(file, start, "the row has " + cells.length
                             + " cells but the header has " + header.size() + " columns; give every row one"
-                            + " cell per header column (check the delimiter '" + delimiter + "' and the quotes)");
+                            + " cell per header column (check the delimiter " + CsvOptions.delimiterName(delimiter)
+                            + " and the quotes)");
                 }
                 if (rows.size() == lines.length) {
                     lines = Arrays.copyOf(lines, lines.length * 2);
@@ -312,6 +322,10 @@ public final class SeriesReader {
             throw new DataFileException(file, 0, "the file is empty; a series file starts with a header line");
         }
         checkHeader(file, headerLine, header);
+        if (rows.isEmpty()) {
+            throw new DataFileException(file, headerLine, "the file has a header line but no rows of readings;"
+                    + " a series file needs at least one row below its header");
+        }
         return new Table(file, delimiter, header, headerLine, List.copyOf(rows), Arrays.copyOf(lines, rows.size()));
     }
 
@@ -370,7 +384,8 @@ public final class SeriesReader {
         int index = names.indexOf(name);
         if (index < 0) {
             throw new DataFileException(table.file(), table.headerLine(), "there is no " + what + " column '"
-                    + name + "'; the header has " + quoted(names) + " (delimiter '" + table.delimiter() + "')");
+                    + name + "'; the header has " + quoted(names) + " (delimiter "
+                    + CsvOptions.delimiterName(table.delimiter()) + ")");
         }
         return index;
     }
@@ -417,8 +432,8 @@ public final class SeriesReader {
         if (channels.isEmpty()) {
             throw new DataFileException(table.file(), table.headerLine(), "found no channel column: no column"
                     + " besides the timestamp column '" + names.get(timestamp) + "' has a number as its first"
-                    + " value; the header has " + quoted(names) + " (delimiter '" + table.delimiter()
-                    + "'); name the channel columns in the CSV options");
+                    + " value; the header has " + quoted(names) + " (delimiter "
+                    + CsvOptions.delimiterName(table.delimiter()) + "); name the channel columns in the CSV options");
         }
         return channels.stream().mapToInt(Integer::intValue).toArray();
     }

@@ -1,7 +1,17 @@
 package dev.sensorwatch.kafka;
 
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.NoRouteToHostException;
+import java.net.Proxy;
+import java.net.Socket;
+import java.net.UnknownHostException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -17,6 +27,7 @@ import org.apache.kafka.common.errors.SaslAuthenticationException;
 import org.apache.kafka.common.errors.SslAuthenticationException;
 import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.errors.UnsupportedSaslMechanismException;
+import org.apache.kafka.common.utils.Utils;
 
 /**
  * Checks, before a command starts its real work, that the cluster answers with the given client
@@ -25,10 +36,15 @@ import org.apache.kafka.common.errors.UnsupportedSaslMechanismException;
  * <p>A client that cannot authenticate otherwise fails late and obscurely: one without credentials
  * against a SASL listener, or speaking plain text to a TLS listener, just sees its connections
  * closed and retries until some timeout. Here one {@code describeCluster} call stands for every
- * client of the command, and its failure becomes a message that says what to fix. Messages never
- * contain the value of a secret setting.
+ * client of the command, and its failure becomes a message that says what to fix. An address
+ * nothing listens on (connection refused, unknown host) is found by a plain TCP connection first
+ * and fails within seconds, whatever the timeout. Messages never contain the value of a secret
+ * setting.
  */
 public final class ClusterCheck {
+
+    /** How long one TCP connection attempt of {@link #probe} may take before it counts as inconclusive. */
+    static final Duration PROBE_TIMEOUT = Duration.ofSeconds(3);
 
     private ClusterCheck() {
     }
@@ -48,7 +64,7 @@ public final class ClusterCheck {
     public static Collection<Node> verify(Properties clientProperties, Duration timeout) {
         Properties props = new Properties();
         props.putAll(clientProperties);
-        props.putIfAbsent(AdminClientConfig.CLIENT_ID_CONFIG, "sensorwatch-cluster-check");
+        props.put(AdminClientConfig.CLIENT_ID_CONFIG, BenignKafkaLogFilter.CLUSTER_CHECK_CLIENT); // its own: see BenignKafkaLogFilter
         int millis = (int) Math.min(Integer.MAX_VALUE, Math.max(1, timeout.toMillis()));
         String protocol = props.getProperty(CommonClientConfigs.SECURITY_PROTOCOL_CONFIG, "");
         if (protocol.toUpperCase(java.util.Locale.ROOT).startsWith("SASL")
@@ -58,6 +74,7 @@ public final class ClusterCheck {
                     + " kafka.sasl.jaas.config (and kafka.sasl.mechanism), e.g. org.apache.kafka.common.security"
                     + ".scram.ScramLoginModule required username=\"…\" password=\"…\";");
         }
+        probe(props, timeout, false); // before the client, which would call an unknown host a bad setting
         Admin admin;
         try {
             admin = Admin.create(props);
@@ -66,6 +83,7 @@ public final class ClusterCheck {
                     + Secrets.redact(causes(e), clientProperties), e);
         }
         try (admin) {
+            probe(props, timeout, true);
             return admin.describeCluster(new DescribeClusterOptions().timeoutMs(millis)).nodes()
                     .get(millis + 5_000L, TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {
@@ -77,6 +95,65 @@ public final class ClusterCheck {
             throw new IllegalStateException("interrupted while connecting to the Kafka cluster", e);
         } finally {
             admin.close(Duration.ZERO);
+        }
+    }
+
+    /**
+     * Opens (and closes) a TCP connection to the addresses of {@code bootstrap.servers}, one after
+     * the other, each attempt waiting at most {@link #PROBE_TIMEOUT}, until one accepts. When none
+     * does because every address is refused, has no route or has a host name that does not
+     * resolve, no Kafka client could ever connect: this fails at once instead of letting the client
+     * retry for the whole timeout. An address that does not answer in time is no proof (a slow
+     * network, a busy listener), so then the check goes on with the Kafka client and the full timeout.
+     *
+     * @param connect whether to connect; without, only the host names are resolved
+     * @throws IllegalStateException if no address can be connected to, naming each and why
+     */
+    static void probe(Properties props, Duration timeout, boolean connect) {
+        String bootstrap = props.getProperty(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, "");
+        long deadline = System.nanoTime() + timeout.toNanos();
+        List<String> failures = new ArrayList<>();
+        for (String address : bootstrap.split(",")) {
+            String server = address.strip();
+            if (server.isEmpty()) {
+                continue;
+            }
+            String host = Utils.getHost(server);
+            Integer port = Utils.getPort(server);
+            if (host == null || port == null) {
+                return; // malformed: the Kafka client says what is wrong with it
+            }
+            InetAddress[] ips;
+            try {
+                ips = InetAddress.getAllByName(host);
+            } catch (UnknownHostException e) {
+                failures.add(server + ": unknown host " + host);
+                continue;
+            }
+            if (!connect) {
+                return;
+            }
+            for (InetAddress ip : ips) {
+                long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+                if (left <= 0) {
+                    return; // out of time: let the Kafka client report
+                }
+                try (Socket socket = new Socket(Proxy.NO_PROXY)) {
+                    socket.connect(new InetSocketAddress(ip, port), (int) Math.min(left, PROBE_TIMEOUT.toMillis()));
+                    return; // something listens there; the Kafka client checks the rest
+                } catch (ConnectException | NoRouteToHostException e) {
+                    failures.add(server + (ip.getHostAddress().equals(host) ? "" : " (" + ip.getHostAddress() + ")")
+                            + ": " + (e instanceof ConnectException ? "connection refused" : "no route to host"));
+                } catch (IOException e) {
+                    return; // no answer in time, or another network error: not conclusive
+                }
+            }
+        }
+        if (!failures.isEmpty()) {
+            String why = failures.size() == 1 && failures.get(0).startsWith(bootstrap.strip() + ": ")
+                    ? failures.get(0).substring(bootstrap.strip().length() + 2) : String.join("; ", failures);
+            throw new IllegalStateException("cannot connect to the Kafka cluster at " + bootstrap + ": " + why
+                    + "; check --bootstrap-server (host and port of a running broker)");
         }
     }
 

@@ -62,8 +62,9 @@ public final class StreamsRunner implements AutoCloseable {
 
     /**
      * The Kafka Streams settings sensorwatch runs with: exactly-once (v2), no idling for empty
-     * co-partitions, the given application id, cluster and state directory, then
-     * {@code overrides} (any client setting) on top.
+     * co-partitions, the processing exception handler also enabled for global threads (there are
+     * none), the given application id, cluster and state directory, then {@code overrides} (any
+     * client setting) on top.
      */
     public static Properties properties(String applicationId, String bootstrapServers, Path stateDir,
                                         Map<String, String> overrides) {
@@ -76,6 +77,9 @@ public final class StreamsRunner implements AutoCloseable {
         // readings only ever arrive through one of them, so the task must not wait for the other
         // (usually empty) one before processing
         props.put(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, "-1");
+        // the topology has no global store, so this changes nothing but ends Kafka Streams' warning
+        // that the handler will apply to global threads from Kafka 5.0 on
+        props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, "true");
         props.putAll(overrides);
         return props;
     }

@@ -102,6 +102,26 @@ class MainTest {
         assertThat(viaHelp.out()).isEqualTo(run.out());
     }
 
+    /**
+     * Each command's description is one paragraph that picocli wraps: a description given as
+     * several lines is printed line by line and then wrapped again, which leaves lines that stop
+     * mid-sentence.
+     */
+    @Test
+    void everyCommandDescriptionIsOneParagraph() {
+        List<CommandLine> all = new java.util.ArrayList<>(List.of(new CommandLine(new Main())));
+        for (int i = 0; i < all.size(); i++) {
+            CommandLine command = all.get(i);
+            all.addAll(command.getSubcommands().values().stream().filter(c -> c != command).toList());
+            if (command.getCommandName().equals("help")) {
+                continue;
+            }
+            assertThat(command.getCommandSpec().usageMessage().description())
+                    .as(command.getCommandSpec().qualifiedName()).hasSizeLessThanOrEqualTo(1);
+        }
+        assertThat(all).hasSizeGreaterThan(10);
+    }
+
     @Test
     void helpShowsDefaultsFromTheEnvironmentAndTheConfigFile() throws IOException {
         Path file = configFile("threshold=0.97\napplication-id=from-file\n");
@@ -228,7 +248,7 @@ class MainTest {
         Path brokerDir = dir.resolve("broker");
         Path stateDir = dir.resolve("state");
         // Without --bootstrap-server, run would start an embedded broker: it must not get that far.
-        Run run = assertTimeoutPreemptively(Duration.ofSeconds(15), () -> execute("run",
+        Run run = assertTimeoutPreemptively(Duration.ofSeconds(15), () -> execute("run", "--embedded-broker",
                 "--metrics-port", "70000", "--broker-port", "0", "--broker-dir", brokerDir.toString(),
                 "--state-dir", stateDir.toString()));
         assertThat(run.code()).isEqualTo(2);
@@ -241,7 +261,7 @@ class MainTest {
     @Test
     void runThresholdOutOfRangeFailsBeforeAnyBrokerIsStarted() {
         Path brokerDir = dir.resolve("broker");
-        Run run = assertTimeoutPreemptively(Duration.ofSeconds(15), () -> execute("run",
+        Run run = assertTimeoutPreemptively(Duration.ofSeconds(15), () -> execute("run", "--embedded-broker",
                 "--threshold", "0", "--broker-port", "0", "--broker-dir", brokerDir.toString()));
         assertThat(run.code()).isEqualTo(2);
         assertThat(run.err()).contains("--threshold");
@@ -279,8 +299,7 @@ class MainTest {
         Path file = configFile("threshold=0.9\ntreshold=0.95\nkafka.security.protocol=SSL\n");
         Run run = execute("score", "--config-file", file.toString(), "--help");
         assertThat(run.code()).isEqualTo(2);
-        assertThat(run.err()).contains("unknown keys [treshold]", file.toString());
-        assertThat(run.err()).doesNotContain("[threshold");
+        assertThat(run.err()).contains("has unknown key treshold (did you mean threshold?)", file.toString());
     }
 
     @Test
@@ -293,7 +312,7 @@ class MainTest {
     @Test
     void kafkaArgumentWithoutValueIsAUsageError() {
         Path brokerDir = dir.resolve("broker");
-        Run run = assertTimeoutPreemptively(Duration.ofSeconds(15), () -> execute("run",
+        Run run = assertTimeoutPreemptively(Duration.ofSeconds(15), () -> execute("run", "--embedded-broker",
                 "--kafka.security.protocol", "--broker-port", "0", "--broker-dir", brokerDir.toString()));
         assertThat(run.code()).isEqualTo(2);
         assertThat(run.err()).contains("--kafka.security.protocol", "--kafka.KEY=VALUE");
@@ -314,7 +333,7 @@ class MainTest {
         assertThat(replay.err()).contains("--speed").doesNotContain("Unknown option");
 
         Path brokerDir = dir.resolve("broker");
-        Run run = assertTimeoutPreemptively(Duration.ofSeconds(15), () -> execute("run",
+        Run run = assertTimeoutPreemptively(Duration.ofSeconds(15), () -> execute("run", "--embedded-broker",
                 "--kafka.security.protocol=SSL", "--metrics-port", "-2", "--broker-dir", brokerDir.toString()));
         assertThat(run.code()).isEqualTo(2);
         assertThat(run.err()).contains("--metrics-port").doesNotContain("Unknown option");
@@ -323,17 +342,194 @@ class MainTest {
         Run score = execute("score", "--input", smallCsv().toString(), "--output", dir.resolve("o").toString(),
                 "--kafka.acks=all");
         assertThat(score.code()).isEqualTo(2);
-        assertThat(score.err()).contains("Unknown option", "--kafka.acks=all");
+        assertThat(score.err()).contains("Unknown option", "'--kafka.acks=...'").doesNotContain("all");
     }
 
     @Test
     void unknownOptionOfAKafkaCommandIsAUsageError() {
         Path brokerDir = dir.resolve("broker");
-        Run run = assertTimeoutPreemptively(Duration.ofSeconds(15), () -> execute("run",
+        Run run = assertTimeoutPreemptively(Duration.ofSeconds(15), () -> execute("run", "--embedded-broker",
                 "--bogus", "--broker-port", "0", "--broker-dir", brokerDir.toString()));
         assertThat(run.code()).isEqualTo(2);
         assertThat(run.err()).contains("--bogus");
         assertThat(brokerDir).doesNotExist();
+    }
+
+    @Test
+    void aMisspeltOptionIsNamedWithItsNearestEvenWhenARequiredOptionIsMissing() throws IOException {
+        Run run = execute("score", "--inptu", "x");
+        assertThat(run.code()).isEqualTo(2);
+        assertThat(run.err()).contains("Unknown options: '--inptu', 'x'", "Did you mean --input?",
+                "Missing required option", "--input=PATH", "Try 'sensorwatch score --help'.");
+
+        Run misspelt = execute("score", "--input", smallCsv().toString(), "--output", dir.resolve("o").toString(),
+                "--treshold=0.9");
+        assertThat(misspelt.code()).isEqualTo(2);
+        assertThat(misspelt.err()).contains("Unknown option: '--treshold=...'", "Did you mean --threshold?");
+        assertThat(dir.resolve("o")).doesNotExist();
+
+        Run kafkaCommand = assertTimeoutPreemptively(Duration.ofSeconds(15), () -> execute("dump",
+                "--bootstrap-servr", "127.0.0.1:1", "--topic", "t"));
+        assertThat(kafkaCommand.code()).isEqualTo(2);
+        assertThat(kafkaCommand.err()).contains("'--bootstrap-servr'", "did you mean --bootstrap-server?");
+    }
+
+    @Test
+    void anUnknownSensorwatchVariableIsAUsageErrorNamingTheNearestWithoutItsValue() {
+        Run run = execute(Map.of("SENSORWATCH_BOOTSTRAP_SERVERS", "kafka-secret-host:9092"), "run", "--metrics-port", "-1");
+        assertThat(run.code()).isEqualTo(2);
+        assertThat(run.err()).contains("unknown environment variable SENSORWATCH_BOOTSTRAP_SERVERS",
+                "did you mean SENSORWATCH_BOOTSTRAP_SERVER?").doesNotContain("kafka-secret-host");
+        assertThat(run.out()).doesNotContain("Embedded Kafka broker");
+
+        Run far = execute(Map.of("SENSORWATCH_COLOUR", "1"), "score", "--help");
+        assertThat(far.code()).isEqualTo(2);
+        assertThat(far.err()).contains("SENSORWATCH_COLOUR").doesNotContain("did you mean");
+    }
+
+    @Test
+    void variablesKubernetesAndDockerDefineForAServiceNamedSensorwatchAreLeftAlone() {
+        Map<String, String> env = Map.of(
+                "SENSORWATCH_SERVICE_HOST", "10.0.0.7",
+                "SENSORWATCH_SERVICE_PORT", "9464",
+                "SENSORWATCH_SERVICE_PORT_METRICS", "9464",
+                "SENSORWATCH_METRICS_PORT_9464_TCP_ADDR", "10.0.0.8",
+                "SENSORWATCH_PORT_9464_TCP", "tcp://10.0.0.7:9464",
+                "SENSORWATCH_WEB_PORT", "tcp://10.0.0.9:80");
+        Run run = execute(env, "score", "--help");
+        assertThat(run.code()).as(run.all()).isZero();
+        // a name of that shape with another value is a typo like any other
+        Run typo = execute(Map.of("SENSORWATCH_METRIC_PORT", "9000"), "score", "--help");
+        assertThat(typo.code()).isEqualTo(2);
+        assertThat(typo.err()).contains("did you mean SENSORWATCH_METRICS_PORT?");
+    }
+
+    @Test
+    void anUnknownKafkaSettingFromAnySourceIsAUsageErrorNamingTheNearest() throws IOException {
+        Run argument = execute("run", "--kafka.bootstrap.server=h:1", "--metrics-port", "-1");
+        assertThat(argument.code()).isEqualTo(2);
+        assertThat(argument.err()).contains("unknown Kafka client setting --kafka.bootstrap.server",
+                "did you mean --kafka.bootstrap.servers?");
+        assertThat(argument.out()).doesNotContain("Embedded Kafka broker");
+
+        Run variable = execute(Map.of("SENSORWATCH_KAFKA_SECURTY_PROTOCOL", "SSL"), "score", "--help");
+        assertThat(variable.code()).isEqualTo(2);
+        assertThat(variable.err()).contains("SENSORWATCH_KAFKA_SECURTY_PROTOCOL",
+                "did you mean SENSORWATCH_KAFKA_SECURITY_PROTOCOL?");
+
+        Path file = configFile("kafka.secruity.protocol=SSL\nkafka.producer.linger.ms=5\n");
+        Run inFile = execute("score", "--config-file", file.toString(), "--help");
+        assertThat(inFile.code()).isEqualTo(2);
+        assertThat(inFile.err()).contains(file.toString(), "unknown Kafka client setting kafka.secruity.protocol",
+                "did you mean kafka.security.protocol?").doesNotContain("linger");
+    }
+
+    @Test
+    void kafkaSettingsAreCheckedAgainstKafkasOwnDefinitionsWithStreamsPrefixes() {
+        Settings settings = Settings.load(new String[0], Map.of());
+        List<String> valid = List.of("--kafka.acks=all", "--kafka.num.stream.threads=2", "--kafka.max.poll.records=5",
+                "--kafka.producer.linger.ms=5", "--kafka.main.consumer.max.poll.records=10",
+                "--kafka.restore.consumer.fetch.max.bytes=1", "--kafka.admin.retries=3",
+                "--kafka.topic.segment.bytes=1048576", "--kafka.ssl.truststore.type=PEM");
+        assertThat(settings.kafkaSettings(valid)).hasSize(valid.size());
+        for (String bad : List.of("--kafka.producer.max.poll.records=5", "--kafka.lingr.ms=5", "--kafka.topic.acks=1")) {
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> settings.kafkaSettings(List.of(bad)))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("unknown Kafka client setting " + bad.replaceFirst("=.*", ""));
+        }
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> settings.kafkaSettings(List.of("--kafka.lingr.ms=5")))
+                .hasMessageContaining("did you mean --kafka.linger.ms?");
+    }
+
+    @Test
+    void aVariableNamesAKafkaSettingWhoseNameHasUnderscoresOfItsOwn() {
+        Settings settings = Settings.load(new String[0], Map.of("SENSORWATCH_KAFKA_RACK_AWARE_ASSIGNMENT_TRAFFIC_COST", "5",
+                "SENSORWATCH_KAFKA_MAX_POLL_RECORDS", "7"));
+        assertThat(settings.kafkaSettings(List.of())).containsExactlyInAnyOrderEntriesOf(
+                Map.of("rack.aware.assignment.traffic_cost", "5", "max.poll.records", "7"));
+        Run run = execute(Map.of("SENSORWATCH_KAFKA_RACK_AWARE_ASSIGNMENT_TRAFFIC_COST", "5"), "score", "--help");
+        assertThat(run.code()).as(run.all()).isZero();
+    }
+
+    @Test
+    void settingsThatOptionsSetAreRefusedAsKafkaSettings() {
+        Settings settings = Settings.load(new String[0], Map.of());
+        for (String[] keyAndOption : new String[][] {{"bootstrap.servers", "--bootstrap-server"},
+            {"application.id", "--application-id"}, {"state.dir", "--state-dir"}}) {
+            org.assertj.core.api.Assertions.assertThatThrownBy(
+                    () -> settings.kafkaSettings(List.of("--kafka." + keyAndOption[0] + "=x")))
+                    .hasMessageContaining(keyAndOption[0] + " is set by " + keyAndOption[1]);
+        }
+        Run run = execute(Map.of("SENSORWATCH_KAFKA_BOOTSTRAP_SERVERS", "h:1"), "run", "--metrics-port", "-1");
+        assertThat(run.code()).isEqualTo(2);
+        assertThat(run.err()).contains("bootstrap.servers is set by --bootstrap-server (SENSORWATCH_BOOTSTRAP_SERVER");
+    }
+
+    @Test
+    void runNeedsAClusterOrAnExplicitEmbeddedBroker() {
+        Path brokerDir = dir.resolve("broker");
+        Run none = assertTimeoutPreemptively(Duration.ofSeconds(15), () -> execute("run", "--metrics-port", "-1",
+                "--broker-port", "0", "--broker-dir", brokerDir.toString()));
+        assertThat(none.code()).isEqualTo(2);
+        assertThat(none.err()).contains("run needs the Kafka cluster", "--bootstrap-server", "--embedded-broker");
+        assertThat(brokerDir).doesNotExist();
+
+        Run empty = execute(Map.of("SENSORWATCH_BOOTSTRAP_SERVER", ""), "run", "--metrics-port", "-1",
+                "--broker-dir", brokerDir.toString());
+        assertThat(empty.code()).isEqualTo(2);
+        assertThat(empty.err()).contains("--bootstrap-server is empty");
+
+        Run both = execute("run", "--embedded-broker", "--bootstrap-server", "h:1", "--metrics-port", "-1",
+                "--broker-dir", brokerDir.toString());
+        assertThat(both.code()).isEqualTo(2);
+        assertThat(both.err()).contains("exclude each other");
+        assertThat(brokerDir).doesNotExist();
+    }
+
+    @Test
+    void aRefusedConnectionFailsSoonWithOneLine() throws IOException {
+        int port;
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            port = socket.getLocalPort();
+        }
+        String address = "127.0.0.1:" + port;
+        // generous bound: the point is "not the 30 s default", not a speed target
+        Run run = assertTimeoutPreemptively(Duration.ofSeconds(15), () -> execute("run", "--bootstrap-server", address,
+                "--metrics-port", "-1", "--state-dir", dir.resolve("state").toString()));
+        assertThat(run.code()).isEqualTo(1);
+        assertThat(run.err().strip().lines()).containsExactly("sensorwatch run failed: cannot connect to the Kafka"
+                + " cluster at " + address + ": connection refused; check --bootstrap-server (host and port of a"
+                + " running broker)");
+    }
+
+    @Test
+    void delimiterTakesTabByNameOrAsBackslashT() throws IOException {
+        StringBuilder text = new StringBuilder("timestamp\tvalue\n");
+        for (int i = 0; i < 20; i++) {
+            text.append(String.format("2014-04-01 00:%02d:00\t%d.5%n", i, i % 7));
+        }
+        Path tsv = dir.resolve("small.tsv");
+        Files.writeString(tsv, text);
+        for (String delimiter : List.of("tab", "\\t", "\t")) {
+            Path out = dir.resolve("out-" + delimiter.length());
+            Run run = execute("score", "--input", tsv.toString(), "--output", out.toString(), "--delimiter", delimiter,
+                    "--threads", "1");
+            assertThat(run.code()).as(delimiter + ": " + run.all()).isZero();
+            assertThat(out.resolve("small.tsv")).exists();
+        }
+        Run bad = execute("score", "--input", tsv.toString(), "--output", dir.resolve("o").toString(),
+                "--delimiter", "tabs");
+        assertThat(bad.code()).isEqualTo(2);
+        assertThat(bad.err()).contains("--delimiter", "tab (also \\t)", "'tabs'");
+    }
+
+    @Test
+    void aFileWithOnlyAHeaderSaysSo() throws IOException {
+        Path file = dir.resolve("empty.csv");
+        Files.writeString(file, "timestamp,value\n");
+        Run run = execute("score", "--input", file.toString(), "--output", dir.resolve("o").toString());
+        assertThat(run.code()).isNotZero();
+        assertThat(run.err()).contains("empty.csv:1: the file has a header line but no rows of readings");
     }
 
     @Test

@@ -77,6 +77,35 @@ class ScoreCommandTest {
         }
     }
 
+    /** The printed events of each series are the runs of in_event = 1 of its result file. */
+    @Test
+    void printsEachSeriesEventsAsTheResultFilesHaveThem() throws Exception {
+        Path out = dir.resolve("sample-out");
+        Path sample = CliSessionTest.sample();
+        MainTest.Run run = score(sample, out, "--format", "nab", "--threads", "1");
+        assertThat(run.code()).as(run.all()).isZero();
+        for (Path file : files(out)) {
+            String name = file.toString().replace('\\', '/');
+            List<String[]> rows = rows(out.resolve(file), ",");
+            List<String> starts = new ArrayList<>();
+            boolean inside = false;
+            for (String[] row : rows) {
+                String flag = row[row.length - 1];
+                if (flag.equals("1") && !inside) {
+                    starts.add(row[0]);
+                }
+                inside = flag.isEmpty() ? inside : flag.equals("1");
+            }
+            assertThat(starts).as(name).isNotEmpty();
+            assertThat(run.out()).contains(name + ": " + starts.size() + " event" + (starts.size() == 1 ? "" : "s") + "\n");
+            String firstLine = run.out().substring(run.out().indexOf(name + ": ")).lines().skip(1).findFirst().orElseThrow();
+            assertThat(firstLine).startsWith("  " + starts.get(0).replace(' ', 'T') + "Z").contains("peak 0.", "channel value");
+            if (starts.size() > ScoreCommand.EVENTS_SHOWN) {
+                assertThat(run.out()).contains("... and " + (starts.size() - ScoreCommand.EVENTS_SHOWN) + " more");
+            }
+        }
+    }
+
     @Test
     void outputMirrorsTheInputLayoutAndColumns() throws IOException {
         Path out = dir.resolve("out");

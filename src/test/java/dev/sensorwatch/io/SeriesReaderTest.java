@@ -246,6 +246,39 @@ class SeriesReaderTest {
     }
 
     @Test
+    void aFileWithAHeaderButNoRowsSaysSo() throws IOException {
+        Path headerOnly = write("header-only.csv", "timestamp,a,b\n\n");
+        for (CsvOptions options : List.of(CsvOptions.defaults(), CsvOptions.defaults().withChannelColumns(List.of("a")))) {
+            assertThatThrownBy(() -> csv(headerOnly, options))
+                    .isInstanceOf(DataFileException.class)
+                    .hasMessage(headerOnly + ":1: the file has a header line but no rows of readings; a series file"
+                            + " needs at least one row below its header");
+        }
+        Path nab = write("nab-header-only.csv", "timestamp,value\n");
+        assertThatThrownBy(() -> SeriesReader.read(root, nab, SeriesFormat.NAB, CsvOptions.defaults()))
+                .hasMessageContaining("no rows of readings");
+    }
+
+    @Test
+    void tabsAreDetectedAndNamedAsDelimiters() throws IOException {
+        Path tabs = write("tabs.tsv", "timestamp\ta\tb\n2024-01-02 00:00:00\t1.5\t2\n");
+        SeriesFile detected = csv(tabs, CsvOptions.defaults());
+        assertThat(detected.delimiter()).isEqualTo('\t');
+        assertThat(detected.channelNames()).containsExactly("a", "b");
+        assertThatThrownBy(() -> csv(tabs, CsvOptions.defaults().withChannelColumns(List.of("c"))))
+                .hasMessageEndingWith("(delimiter tab)");
+
+        assertThat(CsvOptions.parseDelimiter("tab")).isEqualTo('\t');
+        assertThat(CsvOptions.parseDelimiter("TAB")).isEqualTo('\t');
+        assertThat(CsvOptions.parseDelimiter("\\t")).isEqualTo('\t');
+        assertThat(CsvOptions.parseDelimiter("\t")).isEqualTo('\t');
+        assertThat(CsvOptions.parseDelimiter(";")).isEqualTo(';');
+        assertThat(CsvOptions.parseDelimiter("semicolon")).isEqualTo(';');
+        assertThat(CsvOptions.parseDelimiter("pipe")).isEqualTo('|');
+        assertThatThrownBy(() -> CsvOptions.parseDelimiter("::")).hasMessageContaining("one character, or tab");
+    }
+
+    @Test
     void skipsAByteOrderMarkAndHonoursAGivenDelimiter() throws IOException {
         Path bom = write("bom.csv", "\uFEFFtimestamp,value\n2024-01-02 00:00:00,1\n");
         SeriesFile series = SeriesReader.read(root, bom, SeriesFormat.NAB, CsvOptions.defaults());

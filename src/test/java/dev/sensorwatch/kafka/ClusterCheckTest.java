@@ -27,9 +27,38 @@ class ClusterCheckTest {
     }
 
     @Test
+    void aRefusedConnectionFailsAtOnceWhateverTheTimeout() throws IOException {
+        Properties props = new Properties();
+        props.put("bootstrap.servers", "127.0.0.1:" + closedPort() + ", 127.0.0.1:" + closedPort());
+        // generous bound: the point is "not the 30 s timeout", not a speed target
+        assertTimeoutPreemptively(Duration.ofSeconds(15), () -> assertThatThrownBy(
+                () -> ClusterCheck.verify(props, Duration.ofSeconds(30)))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageStartingWith("cannot connect to the Kafka cluster at " + props.get("bootstrap.servers"))
+                .hasMessageContaining("connection refused")
+                .hasMessageContaining("check --bootstrap-server"));
+    }
+
+    @Test
+    void anUnknownHostFailsAtOnce() {
+        Properties props = new Properties();
+        props.put("bootstrap.servers", "no-such-host.invalid:9092");
+        assertTimeoutPreemptively(Duration.ofSeconds(15), () -> assertThatThrownBy(
+                () -> ClusterCheck.verify(props, Duration.ofSeconds(30)))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("unknown host no-such-host.invalid"));
+    }
+
+    /**
+     * A listener that takes connections but never answers (the kernel completes the handshake of a
+     * socket nobody accepts from) passes the quick probe and gets the whole timeout: a slow cluster
+     * is not refused early.
+     */
+    @Test
     void noAnswerWithinTheTimeoutNamesAddressProtocolAndSettings() throws IOException {
         Properties props = new Properties();
-        props.put("bootstrap.servers", "127.0.0.1:" + closedPort());
+        ServerSocket silent = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+        props.put("bootstrap.servers", "127.0.0.1:" + silent.getLocalPort());
         props.put("security.protocol", "SASL_PLAINTEXT");
         props.put("sasl.mechanism", "SCRAM-SHA-512");
         props.put("sasl.jaas.config", JAAS);
@@ -42,7 +71,10 @@ class ClusterCheckTest {
                 .hasMessageContaining("security.protocol=SASL_PLAINTEXT, sasl.mechanism=SCRAM-SHA-512")
                 .hasMessageContaining("kafka.security.protocol")
                 .hasMessageNotContaining("hunter2"));
-        System.out.printf("cluster check gave up after %d ms (timeout 1500 ms)%n", (System.nanoTime() - t0) / 1_000_000);
+        long millis = (System.nanoTime() - t0) / 1_000_000;
+        silent.close();
+        assertThat(millis).as("waited for the timeout").isGreaterThanOrEqualTo(1500);
+        System.out.printf("cluster check gave up after %d ms (timeout 1500 ms)%n", millis);
     }
 
     @Test
