@@ -1,5 +1,6 @@
 package dev.sensorwatch.cli;
 
+import dev.sensorwatch.detect.Tuning;
 import dev.sensorwatch.detect.DetectorConfig;
 import dev.sensorwatch.detect.TrainedModel;
 import dev.sensorwatch.detect.TrainingPeriod;
@@ -17,8 +18,8 @@ final class TrainingOptions {
                     + "within DURATION of its first one (such as 36h, 7d or PT36H). Training readings are learned as normal "
                     + "and never flagged (signal `training`); at the period's end the sensor's LSTM is trained on them and its "
                     + "scores calibrated, and the model then stays fixed. A period holds at least "
-                    + TrainedModel.MIN_TRAINING_READINGS + " readings and keeps the latest "
-                    + TrainedModel.MAX_TRAINING_READINGS + ". Without --learn-first or --learn-until the detector learns "
+                    + Tuning.MIN_TRAINING_READINGS + " readings and keeps the latest "
+                    + Tuning.MAX_TRAINING_READINGS + ". Without --learn-first or --learn-until the detector learns "
                     + "online from the first reading."})
     String learnFirst;
 

@@ -10,18 +10,18 @@ import java.util.Arrays;
  *   <li><b>error</b>: the prediction error of this reading. Each channel's error is divided by
  *       that channel's running mean absolute error, the channels are combined as a root mean
  *       square (so all channels count, jointly) and the square root is taken;
- *   <li><b>recent error</b>: the mean of that statistic over the last {@value #RECENT} readings,
+ *   <li><b>recent error</b>: the mean of that statistic over the last {@value Tuning#RECENT_READINGS} readings,
  *       which rises when predictions keep failing without any single large miss;
- *   <li><b>level</b>: per channel, how far the mean of the last {@value #RECENT} readings lies
- *       from the channel's long-run mean, beyond {@value #LEVEL_ERRORS} of the channel's
+ *   <li><b>level</b>: per channel, how far the mean of the last {@value Tuning#RECENT_READINGS} readings lies
+ *       from the channel's long-run mean, beyond {@value Tuning#LEVEL_ERRORS} of the channel's
  *       typical prediction error (a smaller move is not a shift);
- *   <li><b>weekly shift</b>: per channel, how far the last {@value #RECENT} readings lie, on
+ *   <li><b>weekly shift</b>: per channel, how far the last {@value Tuning#RECENT_READINGS} readings lie, on
  *       average, from the mean of the same hour a week earlier ({@link WeeklyProfile}), beyond
- *       {@value #WEEKLY_ERRORS} of the channel's typical prediction error. It counts once the
- *       sensor has been compared with the week before for {@value #WEEKLY_WARMUP_WEEKS} weeks,
+ *       {@value Tuning#WEEKLY_ERRORS} of the channel's typical prediction error. It counts once the
+ *       sensor has been compared with the week before for {@value Tuning#WEEKLY_WARMUP_WEEKS} weeks,
  *       so that its record has seen ordinary weeks first. A weekly shift that <em>holds</em>
- *       counts too: the mean of its ratio over the last {@value #HELD_READINGS} comparisons,
- *       {@value #HELD_WEIGHT} times, stands for its ratio when that is larger. A shift that grows
+ *       counts too: the mean of its ratio over the last {@value Tuning#HELD_WEEKLY_READINGS} comparisons,
+ *       {@value Tuning#HELD_WEEKLY_WEIGHT} times, stands for its ratio when that is larger. A shift that grows
  *       slowly keeps pace with its own record and never outgrows it (its ratio stays near 1), but
  *       staying at its record for that long is itself unusual.
  * </ul>
@@ -29,15 +29,15 @@ import java.util.Arrays;
  * <p>Each signal is divided by its own <em>decaying record</em>: the largest value it has taken,
  * halving in weight every {@link DetectorConfig#recordHalfLife()} readings. The ratio is below 1
  * for anything the sensor has done lately and above 1 for something new. The error's record
- * counts at least {@value #ERROR_RECORD_MIN}, so however calm a sensor has been, a single
+ * counts at least {@value Tuning#ERROR_RECORD_MIN}, so however calm a sensor has been, a single
  * prediction error is unusual only when it is several times its typical error (at the default
  * threshold, about eight). On top, a reading outside the range of every earlier reading of its
- * channel, by more than {@value #SPATIAL_TOLERANCE} of that range and more than
- * {@value #SPATIAL_ERRORS} of the channel's typical prediction error, counts as a ratio of at
- * least {@value #SPATIAL_RATIO}. The score is {@code R / (1 + R)} of the largest ratio
+ * channel, by more than {@value Tuning#SPATIAL_TOLERANCE} of that range and more than
+ * {@value Tuning#SPATIAL_ERRORS} of the channel's typical prediction error, counts as a ratio of at
+ * least {@value Tuning#SPATIAL_RATIO}. The score is {@code R / (1 + R)} of the largest ratio
  * {@code R}: 0.5 means as unusual as the sensor's recent record.
  *
- * <p>Records start after {@value #RECORD_WARMUP} readings; scores are 0 until the detector's
+ * <p>Records start after {@value Tuning#RECORD_WARMUP} readings; scores are 0 until the detector's
  * warm-up is over. Each signal is its own class behind {@link ScoringSignal}, asked in this order
  * (a later one gives the score only with a larger ratio): {@link PredictionErrorSignal},
  * {@link SustainedErrorSignal}, {@link LevelShiftSignal}, {@link WeeklyShiftSignal},
@@ -46,58 +46,6 @@ import java.util.Arrays;
  */
 final class AnomalyScorer {
 
-    /** Readings in the recent-error and level buffers. */
-    static final int RECENT = 10;
-    /** Readings before the records start to be kept. */
-    static final int RECORD_WARMUP = 50;
-    /** A channel's error scale is at least this fraction of its standard deviation. */
-    static final double FLOOR = 1e-3;
-    /**
-     * Least value the single-error record counts as, in the error statistic's units (the square
-     * root of the error over the typical error, about 1 for an ordinary reading).
-     */
-    static final double ERROR_RECORD_MIN = 2.5;
-    /** A single error moves the error scale by at most this many times the scale. */
-    static final double ERROR_CAP = 100.0;
-    /** Fraction of the seen range beyond which a reading can be new territory. */
-    static final double SPATIAL_TOLERANCE = 0.01;
-    /**
-     * Multiple of the channel's typical prediction error beyond the seen range from which a reading
-     * can be new territory: a noisy sensor edging past its old extreme by less than its noise is
-     * not yet somewhere new.
-     */
-    static final double SPATIAL_ERRORS = 0.5;
-    /** Multiple of the channel's typical prediction error that a level shift must exceed to count. */
-    static final double LEVEL_ERRORS = 1.0;
-    /** Multiple of the channel's typical prediction error that a week-on-week shift must exceed to count. */
-    static final double WEEKLY_ERRORS = 3.0;
-    /** Weeks of comparisons with the week before after which the weekly shift counts. */
-    static final int WEEKLY_WARMUP_WEEKS = 2;
-    /** Comparisons with the week before over which the weekly shift's ratio is averaged to see whether it holds. */
-    static final int HELD_READINGS = 100;
-    /** How much a held weekly shift counts: its mean ratio times this. */
-    static final double HELD_WEIGHT = 1.5;
-    /** The ratio a reading in new territory gets at least. */
-    static final double SPATIAL_RATIO = 9.0;
-    /** A record grows at most this many times per reading, so one absurd reading cannot blind the scorer. */
-    static final double RECORD_GROWTH = 3.0;
-    /**
-     * After the warm-up, what the detector learns from a reading outside the seen range lies at
-     * most this many range widths beyond it: a glitch of 65535 on a 20–30 °C sensor is flagged,
-     * but is learned as 35, so the sensor stays almost as sensitive as before; a genuine move to a
-     * new level is learned within a few readings, the range growing by half per reading (ten
-     * range widths in six readings, a thousand in eighteen).
-     */
-    static final double LEARNING_REACH = 0.5;
-    /**
-     * During the warm-up, from reading {@value #REACH_START} + 1 on, what the detector learns of a
-     * reading lies at most this many range widths beyond the seen range: wide enough for a
-     * young range to grow quickly (threefold per reading), narrow enough that a glitch early in a
-     * sensor's life cannot set its range, statistics and records for good.
-     */
-    static final double WARMUP_LEARNING_REACH = 2.0;
-    /** Readings learned as they are, before the seen range means anything. */
-    static final int REACH_START = 20;
 
     /**
      * What the scorer says of one reading.
@@ -151,16 +99,16 @@ final class AnomalyScorer {
         scorer.predictionError.record = state.errorRecord();
         scorer.sustainedError.record = state.meanErrorRecord();
         copy("level records", state.levelRecords(), scorer.levelShift.levelRecords);
-        scorer.sustainedError.rows = Records.rows("recent errors", state.recentErrorRows(), RECENT);
-        scorer.levelShift.rows = Records.rows("recent values", state.recentValueRows(), RECENT);
+        scorer.sustainedError.rows = Records.rows("recent errors", state.recentErrorRows(), Tuning.RECENT_READINGS);
+        scorer.levelShift.rows = Records.rows("recent values", state.recentValueRows(), Tuning.RECENT_READINGS);
         copy("recent errors", state.recentErrors(), scorer.sustainedError.recent);
         copy("recent values", state.recentValues(), scorer.levelShift.recent);
         WeeklyShiftSignal weekly = scorer.weeklyShift;
         weekly.start = state.weeklyStart();
-        weekly.rows = Records.rows("recent weekly shifts", state.recentShiftRows(), RECENT);
+        weekly.rows = Records.rows("recent weekly shifts", state.recentShiftRows(), Tuning.RECENT_READINGS);
         copy("recent weekly shifts", state.recentShifts(), weekly.recent);
         copy("weekly records", state.weeklyRecords(), weekly.weeklyRecords);
-        weekly.heldRows = Records.rows("held weekly ratios", state.heldRows(), HELD_READINGS);
+        weekly.heldRows = Records.rows("held weekly ratios", state.heldRows(), Tuning.HELD_WEEKLY_READINGS);
         copy("held weekly ratios", state.heldRatios(), weekly.heldRatios);
         copy("highest readings", state.highest(), s.highest);
         copy("lowest readings", state.lowest(), s.lowest);
@@ -200,7 +148,7 @@ final class AnomalyScorer {
         r.learned = learned;
         r.predicted = predicted;
         r.lastWeek = lastWeek;
-        r.keepRecords = seen > RECORD_WARMUP;
+        r.keepRecords = seen > Tuning.RECORD_WARMUP;
         r.pastWarmup = seen > warmup;
         double[] shares = new double[channels];
         Arrays.fill(shares, 1.0 / channels);
@@ -232,13 +180,13 @@ final class AnomalyScorer {
         double floorSquares = 0.0;
         for (int d = 0; d < channels; d++) {
             double sd = Math.sqrt(statistics.valueVar[d]);
-            double scale = Math.max(statistics.errorScale[d], FLOOR * sd) + 1e-12;
+            double scale = Math.max(statistics.errorScale[d], Tuning.ERROR_SCALE_FLOOR * sd) + 1e-12;
             double u = Math.abs(r.values[d] - r.predicted[d]) / scale;
             shares[d] = u * u;
             sumSquares += u * u;
             double l = Math.abs(r.learned[d] - r.predicted[d]) / scale;
             learnedSquares += l * l;
-            double f = FLOOR * sd / scale;
+            double f = Tuning.ERROR_SCALE_FLOOR * sd / scale;
             floorSquares += f * f;
         }
         statistics.learnError(r.learned, r.predicted);

@@ -42,28 +42,28 @@ final class ChannelStatistics {
 
     /** The error scale of channel {@code d}: its typical error, at least a fraction of its deviation. */
     double scale(int d) {
-        return Math.max(errorScale[d], AnomalyScorer.FLOOR * Math.sqrt(valueVar[d])) + 1e-12;
+        return Math.max(errorScale[d], Tuning.ERROR_SCALE_FLOOR * Math.sqrt(valueVar[d])) + 1e-12;
     }
 
     /** The floor of channel {@code d}'s records: a tiny fraction of its deviation. */
     double floor(int d) {
-        return AnomalyScorer.FLOOR * Math.sqrt(valueVar[d]) + 1e-12;
+        return Tuning.ERROR_SCALE_FLOOR * Math.sqrt(valueVar[d]) + 1e-12;
     }
 
     /**
      * What the detector learns of reading number {@code seen}, into {@code learned}: after the
-     * warm-up each channel's value clamped to {@value AnomalyScorer#LEARNING_REACH} range widths
+     * warm-up each channel's value clamped to {@value Tuning#LEARNING_REACH} range widths
      * beyond the channel's seen range; in the warm-up, from reading
-     * {@value AnomalyScorer#REACH_START} + 1 on, clamped to
-     * {@value AnomalyScorer#WARMUP_LEARNING_REACH} range widths; before that the values
+     * {@value Tuning#REACH_START} + 1 on, clamped to
+     * {@value Tuning#WARMUP_LEARNING_REACH} range widths; before that the values
      * themselves (a range of 0 counts as a tiny one).
      */
     void learnable(long seen, double[] values, double[] learned) {
         for (int d = 0; d < channels; d++) {
             double v = values[d];
-            if (seen > warmup || seen > AnomalyScorer.REACH_START) {
+            if (seen > warmup || seen > Tuning.REACH_START) {
                 double range = valueMax[d] - valueMin[d];
-                double reach = (seen > warmup ? AnomalyScorer.LEARNING_REACH : AnomalyScorer.WARMUP_LEARNING_REACH)
+                double reach = (seen > warmup ? Tuning.LEARNING_REACH : Tuning.WARMUP_LEARNING_REACH)
                         * Math.max(range, 1e-9 * (1.0 + Math.abs(valueMax[d])));
                 v = Math.max(rangeBottom(d) - reach, Math.min(rangeTop(d) + reach, v));
             }
@@ -78,8 +78,8 @@ final class ChannelStatistics {
         for (int d = 0; d < channels; d++) {
             double absolute = Math.abs(learned[d] - predicted[d]);
             double capped = errorCount <= 2 ? absolute
-                    : Math.min(absolute, AnomalyScorer.ERROR_CAP * Math.max(errorScale[d],
-                            AnomalyScorer.FLOOR * Math.sqrt(valueVar[d])));
+                    : Math.min(absolute, Tuning.ERROR_CAP * Math.max(errorScale[d],
+                            Tuning.ERROR_SCALE_FLOOR * Math.sqrt(valueVar[d])));
             errorScale[d] += alpha * (capped - errorScale[d]);
         }
     }

@@ -194,8 +194,8 @@ public record DetectorState(int channels, long readings, long lastEventTime, int
             int d = errorScale.length;
             return new Scorer(errorCount, errorScale, valueMean, valueVar, valueMin, valueMax, errorRecord,
                     meanErrorRecord, levelRecords, recentErrorRows, recentErrors, recentValueRows, recentValues,
-                    Long.MIN_VALUE, 0, new double[AnomalyScorer.RECENT * d], new double[d], 0,
-                    new double[AnomalyScorer.HELD_READINGS], highest, lowest);
+                    Long.MIN_VALUE, 0, new double[Tuning.RECENT_READINGS * d], new double[d], 0,
+                    new double[Tuning.HELD_WEEKLY_READINGS], highest, lowest);
         }
 
         /**
@@ -214,7 +214,7 @@ public record DetectorState(int channels, long readings, long lastEventTime, int
             return new Scorer(errorCount, errorScale, valueMean, valueVar, valueMin, valueMax, errorRecord,
                     meanErrorRecord, levelRecords, recentErrorRows, recentErrors, recentValueRows, recentValues,
                     weeklyStart, recentShiftRows, recentShifts, weeklyRecords, 0,
-                    new double[AnomalyScorer.HELD_READINGS], high, low);
+                    new double[Tuning.HELD_WEEKLY_READINGS], high, low);
         }
     }
 }

@@ -16,14 +16,6 @@ final class Ensemble {
     static final int LAST_VALUE = 1;
     static final int DAILY_PROFILE = 2;
     static final int MEMBERS = 3;
-    /** Readings over which each member's running mean squared error adapts. */
-    static final int MEMBER_HORIZON = 300;
-    /**
-     * Readings before members' errors count: until the normaliser has seen some changes its
-     * deviation is near zero, and errors in its units would be astronomically large and weigh on
-     * a member's running error for thousands of readings.
-     */
-    static final int MEMBER_WARMUP = 20;
 
     private final int channels;
     private final Predictor[] members;
@@ -86,14 +78,14 @@ final class Ensemble {
      */
     void learnErrors(long before, double[] learned, LstmMember scale) {
         for (int m = 0; m < MEMBERS; m++) {
-            if (!Double.isNaN(predictions[m][0]) && before >= MEMBER_WARMUP) {
+            if (!Double.isNaN(predictions[m][0]) && before >= Tuning.MEMBER_WARMUP) {
                 double squares = 0.0;
                 for (int d = 0; d < channels; d++) {
                     double e = (learned[d] - predictions[m][d]) / scale.sigma(d);
                     squares += e * e;
                 }
                 counts[m]++;
-                double alpha = Math.max(1.0 / counts[m], 1.0 / MEMBER_HORIZON);
+                double alpha = Math.max(1.0 / counts[m], 1.0 / Tuning.MEMBER_HORIZON);
                 errors[m] += alpha * (squares - errors[m]);
             }
         }

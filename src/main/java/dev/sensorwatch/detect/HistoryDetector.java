@@ -17,23 +17,23 @@ import java.util.Arrays;
  * normal) and each reading is judged by two statistics over all channels jointly:
  *
  * <ul>
- *   <li>{@link Signal#SUSTAINED_ERROR}: the mean, over the last {@value TrainedModel#SMOOTHING}
+ *   <li>{@link Signal#SUSTAINED_ERROR}: the mean, over the last {@value Tuning#SMOOTHING}
  *       readings, of the Mahalanobis distance of each reading's prediction error vector from the
  *       errors seen on the held-back training readings: predictions that fail, and a broken
  *       relation between channels even when each channel's own error is ordinary;
  *   <li>{@link Signal#STATE_DISTANCE}: the Mahalanobis distance of the mean of the last
- *       {@value TrainedModel#SMOOTHING} readings from the readings of the training period: a
+ *       {@value Tuning#SMOOTHING} readings from the readings of the training period: a
  *       sensor that sits in a state it never held in training (a pump in a bad state, a channel
  *       drifting away from the others).
  * </ul>
  *
  * <p>Both are means over several readings: the level a normal reading reaches with probability
- * {@value TrainedModel#TAIL_PROBABILITY} is estimated from a few thousand training readings, and
+ * {@value Tuning#TAIL_PROBABILITY} is estimated from a few thousand training readings, and
  * the tail of one reading's error is the heaviest and least reliably extrapolated; a spike large
  * enough to matter lifts the mean as well.
  *
  * <p>Each statistic is divided by its calibrated level, the value a normal reading reaches with
- * probability {@value TrainedModel#TAIL_PROBABILITY}, and by the largest such ratio it reached in
+ * probability {@value Tuning#TAIL_PROBABILITY}, and by the largest such ratio it reached in
  * the sensor's past events that it opened, when that is above 1 (a record halving every
  * {@link DetectorConfig#recordHalfLife()} readings): a pattern that recurs raises one alarm, while
  * an event of another kind (a level shift after a spike) is flagged as ever. The score is
@@ -41,7 +41,7 @@ import java.util.Arrays;
  * as one normal reading in 10,000, and scores rank by rarity across sensors. A reading at or
  * above the threshold opens an event and is flagged; the event lasts while some statistic stays
  * above its calibrated level (or the score at the threshold) and ends after
- * {@value SensorDetector#EVENT_QUIET} readings in a row without: a sensor that stays in a bad
+ * {@value Tuning#EVENT_QUIET} readings in a row without: a sensor that stays in a bad
  * state stays {@code inEvent} until it is back to normal. Scores inside an event are reported as
  * they are; only the reading that opens it is flagged.
  *
@@ -64,7 +64,7 @@ final class HistoryDetector {
     private TrainedModel model;
     private Statistics statistics;
     /** The event rule: no damping after an event (the event records do that job here). */
-    private final EventRule events = new EventRule(SensorDetector.EVENT_QUIET, 0, 1.0);
+    private final EventRule events = new EventRule(Tuning.EVENT_QUIET, 0, 1.0);
     /** The statistic that opened the current or last event. */
     private int eventKind;
     /** Per statistic, the largest ratio it reached in the sensor's events that it opened, decaying with the record half-life. */
@@ -142,13 +142,13 @@ final class HistoryDetector {
     }
 
     /**
-     * Rows a sensor's training buffer holds at most: {@link TrainedModel#MAX_TRAINING_READINGS},
-     * and no more than {@link TrainedModel#MAX_TRAINING_VALUES} values in all, but never fewer
-     * than {@link TrainedModel#MIN_TRAINING_READINGS} (a sensor of over 800 channels).
+     * Rows a sensor's training buffer holds at most: {@link Tuning#MAX_TRAINING_READINGS},
+     * and no more than {@link Tuning#MAX_TRAINING_VALUES} values in all, but never fewer
+     * than {@link Tuning#MIN_TRAINING_READINGS} (a sensor of over 800 channels).
      */
     static int capacity(int channels) {
-        return Math.max(TrainedModel.MIN_TRAINING_READINGS,
-                Math.min(TrainedModel.MAX_TRAINING_READINGS, TrainedModel.MAX_TRAINING_VALUES / channels));
+        return Math.max(Tuning.MIN_TRAINING_READINGS,
+                Math.min(Tuning.MAX_TRAINING_READINGS, Tuning.MAX_TRAINING_VALUES / channels));
     }
 
     long lastEventTime() {
@@ -166,7 +166,7 @@ final class HistoryDetector {
         }
         readings++;
         lastEventTime = eventTime;
-        if (model == null && (bufferedRows < TrainedModel.MIN_TRAINING_READINGS
+        if (model == null && (bufferedRows < Tuning.MIN_TRAINING_READINGS
                 || config.training().contains(readings, eventTime, firstEventTime))) {
             buffer(values);
             return new Score(eventTime, values.clone(), nan(), Double.NaN, 0.0, false, evenShares(),
@@ -303,7 +303,7 @@ final class HistoryDetector {
         private final int d;
         private final double[] z;
         private final double[] errorVector;
-        private final double[] recentErrors = new double[TrainedModel.SMOOTHING];
+        private final double[] recentErrors = new double[Tuning.SMOOTHING];
         private final double[] recentErrorParts;
         private final double[] recentStates;
         private final double[] stateMean;
@@ -323,8 +323,8 @@ final class HistoryDetector {
             this.runner = new TrainedModel.Runner(d, model.weights, model.changeMean, model.changeSd);
             this.z = new double[d];
             this.errorVector = new double[d];
-            this.recentErrorParts = new double[TrainedModel.SMOOTHING * d];
-            this.recentStates = new double[TrainedModel.SMOOTHING * d];
+            this.recentErrorParts = new double[Tuning.SMOOTHING * d];
+            this.recentStates = new double[Tuning.SMOOTHING * d];
             this.stateMean = new double[d];
             this.errorParts = new double[d];
             this.sustainedParts = new double[d];
@@ -339,8 +339,8 @@ final class HistoryDetector {
             }
             error = TrainedModel.mahalanobis(errorVector, 0, model.errorMean, model.errorPrecision, d, errorParts);
             int slot = next;
-            next = (next + 1) % TrainedModel.SMOOTHING;
-            rows = Math.min(rows + 1, TrainedModel.SMOOTHING);
+            next = (next + 1) % Tuning.SMOOTHING;
+            rows = Math.min(rows + 1, Tuning.SMOOTHING);
             recentErrors[slot] = error;
             System.arraycopy(errorParts, 0, recentErrorParts, slot * d, d);
             System.arraycopy(z, 0, recentStates, slot * d, d);
@@ -369,14 +369,14 @@ final class HistoryDetector {
 
         void restore(DetectorState.Live live) {
             runner.restore(live);
-            if (live.rows() < 0 || live.rows() > TrainedModel.SMOOTHING || live.next() < 0
-                    || live.next() >= TrainedModel.SMOOTHING) {
+            if (live.rows() < 0 || live.rows() > Tuning.SMOOTHING || live.next() < 0
+                    || live.next() >= Tuning.SMOOTHING) {
                 throw new IllegalArgumentException("stored recent statistics hold " + live.rows() + " rows from slot "
-                        + live.next() + ", at most " + TrainedModel.SMOOTHING);
+                        + live.next() + ", at most " + Tuning.SMOOTHING);
             }
-            TrainedModel.check("recentErrors", live.recentErrors(), TrainedModel.SMOOTHING);
-            TrainedModel.check("recentErrorParts", live.recentErrorParts(), TrainedModel.SMOOTHING * d);
-            TrainedModel.check("recentStates", live.recentStates(), TrainedModel.SMOOTHING * d);
+            TrainedModel.check("recentErrors", live.recentErrors(), Tuning.SMOOTHING);
+            TrainedModel.check("recentErrorParts", live.recentErrorParts(), Tuning.SMOOTHING * d);
+            TrainedModel.check("recentStates", live.recentStates(), Tuning.SMOOTHING * d);
             rows = live.rows();
             next = live.next();
             System.arraycopy(live.recentErrors(), 0, recentErrors, 0, recentErrors.length);

@@ -2,8 +2,8 @@ package dev.sensorwatch.detect;
 
 /**
  * {@link Signal#LEVEL_SHIFT}: per channel, how far the mean of the last
- * {@value AnomalyScorer#RECENT} readings lies from the channel's long-run mean, beyond
- * {@value AnomalyScorer#LEVEL_ERRORS} of its typical prediction error (a smaller move is not a
+ * {@value Tuning#RECENT_READINGS} readings lies from the channel's long-run mean, beyond
+ * {@value Tuning#LEVEL_ERRORS} of its typical prediction error (a smaller move is not a
  * shift), over the channel's decaying record; the largest over the channels.
  */
 final class LevelShiftSignal implements ScoringSignal {
@@ -16,7 +16,7 @@ final class LevelShiftSignal implements ScoringSignal {
     LevelShiftSignal(Records records, int channels) {
         this.records = records;
         this.levelRecords = new double[channels];
-        this.recent = new double[AnomalyScorer.RECENT * channels];
+        this.recent = new double[Tuning.RECENT_READINGS * channels];
     }
 
     @Override
@@ -34,7 +34,7 @@ final class LevelShiftSignal implements ScoringSignal {
         double largest = 0.0;
         for (int d = 0; d < channels; d++) {
             double shift = Math.max(0.0, Math.abs(Records.mean(recent, rows, channels, d) - statistics.valueMean[d])
-                    - AnomalyScorer.LEVEL_ERRORS * statistics.errorScale[d]);
+                    - Tuning.LEVEL_ERRORS * statistics.errorScale[d]);
             double floor = statistics.floor(d);
             largest = Math.max(largest, Records.ratio(shift, levelRecords[d], floor));
             levelRecords[d] = records.record(shift, levelRecords[d], floor);

@@ -13,10 +13,6 @@ import java.util.Arrays;
  */
 final class LstmMember implements Predictor {
 
-    /** Floor under a channel's standard deviation, relative to its mean's magnitude plus one. */
-    static final double SIGMA_FLOOR = 1e-6;
-    /** Normalised inputs are clamped to ±this before they reach the cell. */
-    static final double INPUT_CLAMP = 10.0;
 
     private final DetectorConfig config;
     private final int channels;
@@ -120,7 +116,7 @@ final class LstmMember implements Predictor {
         for (int d = 0; d < channels; d++) {
             double change = learned[d] - previous[d];
             double z = differences == 0 ? 0.0 : (change - mean[d]) / sigma(d);
-            window[row + d] = Math.max(-INPUT_CLAMP, Math.min(INPUT_CLAMP, z));
+            window[row + d] = Math.max(-Tuning.INPUT_CLAMP, Math.min(Tuning.INPUT_CLAMP, z));
         }
         windowRows++;
         if (windowRows >= 2) {
@@ -146,6 +142,6 @@ final class LstmMember implements Predictor {
 
     /** Channel {@code d}'s running standard deviation of the changes, floored: the unit of the ensemble's errors. */
     double sigma(int d) {
-        return Math.sqrt(var[d]) + SIGMA_FLOOR * (1.0 + Math.abs(mean[d]));
+        return Math.sqrt(var[d]) + Tuning.SIGMA_FLOOR * (1.0 + Math.abs(mean[d]));
     }
 }

@@ -3,7 +3,7 @@ package dev.sensorwatch.detect;
 /**
  * {@link Signal#PREDICTION_ERROR}: this reading's error statistic (the square root of the
  * channels' root mean square error, each in units of its typical error) over its decaying
- * record, which counts at least {@value AnomalyScorer#ERROR_RECORD_MIN}: however calm a sensor
+ * record, which counts at least {@value Tuning#ERROR_RECORD_MIN}: however calm a sensor
  * has been, a single prediction error is unusual only when it is several times its typical error.
  */
 final class PredictionErrorSignal implements ScoringSignal {
@@ -25,7 +25,7 @@ final class PredictionErrorSignal implements ScoringSignal {
         if (!reading.hasPrediction() || !reading.keepRecords) {
             return 0.0;
         }
-        double ratio = Records.ratio(reading.errorStatistic, Math.max(record, AnomalyScorer.ERROR_RECORD_MIN),
+        double ratio = Records.ratio(reading.errorStatistic, Math.max(record, Tuning.ERROR_RECORD_MIN),
                 reading.errorFloor);
         record = records.record(reading.learnedErrorStatistic, record, reading.errorFloor);
         return ratio;

@@ -20,20 +20,20 @@ final class Records {
 
     /**
      * The record after {@code value}: the larger of the decayed record and the value, grown at most
-     * {@link AnomalyScorer#RECORD_GROWTH}-fold.
+     * {@link Tuning#RECORD_GROWTH}-fold.
      */
     double record(double value, double record, double floor) {
-        double bounded = record > 0.0 ? Math.min(value, AnomalyScorer.RECORD_GROWTH * Math.max(record, floor)) : value;
+        double bounded = record > 0.0 ? Math.min(value, Tuning.RECORD_GROWTH * Math.max(record, floor)) : value;
         return Math.max(bounded, record * decay);
     }
 
     /**
-     * Appends a row of {@code width} values to a buffer of {@value AnomalyScorer#RECENT} rows
+     * Appends a row of {@code width} values to a buffer of {@value Tuning#RECENT_READINGS} rows
      * holding {@code rows}; returns the new count.
      */
     static int push(double[] buffer, int rows, double[] row, int width) {
-        if (rows == AnomalyScorer.RECENT) {
-            System.arraycopy(buffer, width, buffer, 0, (AnomalyScorer.RECENT - 1) * width);
+        if (rows == Tuning.RECENT_READINGS) {
+            System.arraycopy(buffer, width, buffer, 0, (Tuning.RECENT_READINGS - 1) * width);
             rows--;
         }
         System.arraycopy(row, 0, buffer, rows * width, width);

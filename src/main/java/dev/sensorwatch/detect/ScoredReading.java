@@ -17,7 +17,7 @@ final class ScoredReading {
     double[] predicted;
     /** The mean reading of the same hour a week earlier; NaNs when there is none. */
     double[] lastWeek;
-    /** Whether the records are kept yet ({@value AnomalyScorer#RECORD_WARMUP} readings on). */
+    /** Whether the records are kept yet ({@value Tuning#RECORD_WARMUP} readings on). */
     boolean keepRecords;
     /** Whether the reading is past the detector's warm-up. */
     boolean pastWarmup;

@@ -22,7 +22,7 @@ import java.util.Arrays;
  *
  * <p>Beside the members, a {@link WeeklyProfile} keeps each hour of the week's mean reading; it
  * predicts nothing, but the scorer compares the recent readings with the same hour a week
- * earlier. It learns only readings scoring a ratio below {@value #WEEKLY_UNUSUAL}, so that what it
+ * earlier. It learns only readings scoring a ratio below {@value Tuning#WEEKLY_UNUSUAL}, so that what it
  * holds is an ordinary week.
  *
  * <p>For each reading, in this order:
@@ -35,9 +35,9 @@ import java.util.Arrays;
  *       say which channels carried the error. A flagged reading opens an event
  *       ({@link EventRule}): the readings
  *       after it belong to the same event, score 0 and are not flagged, until
- *       {@value #EVENT_QUIET} readings in a row have scored below the threshold. For
- *       {@value #AFTER_EVENT} readings after an event ends, ratios count
- *       {@value #AFTER_EVENT_DAMPING} times less, so only something clearly more unusual opens
+ *       {@value Tuning#EVENT_QUIET} readings in a row have scored below the threshold. For
+ *       {@value Tuning#AFTER_EVENT} readings after an event ends, ratios count
+ *       {@value Tuning#AFTER_EVENT_DAMPING} times less, so only something clearly more unusual opens
  *       the next event (a disturbance flaring up again does not raise a second alarm). Every
  *       score says which {@link Signal} gave it and whether its reading belongs to an event;
  *   <li><b>learn</b>: update each member's running error, then let each member learn the
@@ -55,27 +55,6 @@ import java.util.Arrays;
  */
 public final class SensorDetector {
 
-    /**
-     * Readings in a row scoring below the threshold that end an event. A flagged reading opens an
-     * event; its later readings score 0 and are not flagged, so a disturbance raises one alarm,
-     * however long it lasts.
-     */
-    public static final int EVENT_QUIET = 20;
-    /** Readings after an event ends during which ratios are damped by {@link #AFTER_EVENT_DAMPING}. */
-    public static final int AFTER_EVENT = 100;
-    /**
-     * What a ratio is divided by in the {@value #AFTER_EVENT} readings after an event: at the
-     * default threshold a reading then opens an event at a score of about 0.635 instead of 0.537.
-     */
-    public static final double AFTER_EVENT_DAMPING = 1.5;
-    /**
-     * A reading whose largest ratio reaches this (as unusual as the sensor's recent record) is
-     * left out of the weekly profile, which learns the sensor's ordinary weeks: a short
-     * disturbance does not come back a week later as a weekly shift of the readings that follow
-     * it. (The later readings of a long one score below it once the records have grown, and are
-     * kept.)
-     */
-    static final double WEEKLY_UNUSUAL = 1.0;
     private final DetectorConfig config;
     private final int channels;
     private long readings;
@@ -90,10 +69,10 @@ public final class SensorDetector {
     private final AnomalyScorer scorer;
     /**
      * Inside an event, the readings below the threshold in a row still needed to end it (1 to
-     * {@value #EVENT_QUIET}); after an event, minus the readings left of the damped period (-1 to
-     * -{@value #AFTER_EVENT}); otherwise 0.
+     * {@value Tuning#EVENT_QUIET}); after an event, minus the readings left of the damped period (-1 to
+     * -{@value Tuning#AFTER_EVENT}); otherwise 0.
      */
-    private final EventRule events = new EventRule(EVENT_QUIET, AFTER_EVENT, AFTER_EVENT_DAMPING);
+    private final EventRule events = new EventRule(Tuning.EVENT_QUIET, Tuning.AFTER_EVENT, Tuning.AFTER_EVENT_DAMPING);
     /** The current reading as learned (see {@link AnomalyScorer#learnable}); scratch, not state. */
     private final double[] learnedValues;
     /** With a training period, the detector that learns from it and judges what follows; else null. */
@@ -246,7 +225,7 @@ public final class SensorDetector {
         ensemble.learnErrors(readings, learned, lstm);
         lstm.learn(readings, eventTime, lastValue.values(), learned, workspace);
         profile.learn(readings, eventTime, lastValue.values(), learned, workspace);
-        if (result.ratio() < WEEKLY_UNUSUAL) {
+        if (result.ratio() < Tuning.WEEKLY_UNUSUAL) {
             weekly.record(eventTime, learned);
         }
         lastValue.learn(readings, eventTime, lastValue.values(), learned, workspace);

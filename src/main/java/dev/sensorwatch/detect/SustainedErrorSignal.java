@@ -2,14 +2,14 @@ package dev.sensorwatch.detect;
 
 /**
  * {@link Signal#SUSTAINED_ERROR}: the mean error statistic of the last
- * {@value AnomalyScorer#RECENT} readings over its decaying record; it rises when predictions keep
+ * {@value Tuning#RECENT_READINGS} readings over its decaying record; it rises when predictions keep
  * failing without any single large miss.
  */
 final class SustainedErrorSignal implements ScoringSignal {
 
     private final Records records;
     int rows;
-    final double[] recent = new double[AnomalyScorer.RECENT];
+    final double[] recent = new double[Tuning.RECENT_READINGS];
     double record;
 
     SustainedErrorSignal(Records records) {

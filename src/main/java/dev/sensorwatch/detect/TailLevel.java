@@ -6,19 +6,13 @@ import java.util.Arrays;
  * The level a statistic of normal readings exceeds with a given small probability, estimated from
  * a sample of it by the peaks-over-threshold method of extreme value theory (as in Siffer et al.,
  * "Anomaly Detection in Streams with Extreme Value Theory", KDD 2017): the values above the
- * sample's {@value #TAIL_QUANTILE} quantile are taken as a generalised Pareto tail, fitted by the
+ * sample's {@value Tuning#TAIL_QUANTILE} quantile are taken as a generalised Pareto tail, fitted by the
  * method of moments, and the level is read off the fitted tail. Where the tail cannot be fitted
  * (too few distinct values above the quantile) the estimate falls back to the sample's largest
  * value; it is never below it.
  */
 public final class TailLevel {
 
-    /** Quantile of the sample above which values count as its tail. */
-    static final double TAIL_QUANTILE = 0.98;
-    /** Fewest values in the tail for a fit. */
-    static final int MIN_TAIL = 10;
-    /** Bounds of the fitted shape parameter: beyond them a fit on a small tail says more about the sample than the law. */
-    static final double MAX_SHAPE = 0.5;
 
     private TailLevel() {
     }
@@ -45,7 +39,7 @@ public final class TailLevel {
         }
         int n = sorted.length;
         double largest = sorted[n - 1];
-        int tail = Math.max(MIN_TAIL, (int) Math.ceil((1.0 - TAIL_QUANTILE) * n));
+        int tail = Math.max(Tuning.MIN_TAIL, (int) Math.ceil((1.0 - Tuning.TAIL_QUANTILE) * n));
         if (tail >= n) {
             return largest;
         }
@@ -65,7 +59,7 @@ public final class TailLevel {
             return largest;
         }
         double ratio = mean * mean / variance;
-        double shape = Math.max(-MAX_SHAPE, Math.min(MAX_SHAPE, 0.5 * (1.0 - ratio)));
+        double shape = Math.max(-Tuning.MAX_SHAPE, Math.min(Tuning.MAX_SHAPE, 0.5 * (1.0 - ratio)));
         double scale = 0.5 * mean * (1.0 + ratio);
         double odds = probability * n / tail; // exceedance probability within the tail
         double level = Math.abs(shape) < 1e-9

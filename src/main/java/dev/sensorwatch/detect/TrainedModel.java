@@ -15,66 +15,27 @@ import org.ojalgo.matrix.store.R064Store;
  * readings, and the calibration that turns both into scores. Immutable.
  *
  * <p>{@link #fit} works in four visible steps on the buffered training readings, the last
- * {@value #HELD_BACK_PERCENT}% of which are held back:
+ * {@value Tuning#HELD_BACK_PERCENT}% of which are held back:
  *
  * <ol>
  *   <li><b>normalise</b> each channel by its mean and standard deviation over the fit part;
  *   <li><b>train</b> an LSTM over all {@code D} channels to predict all {@code D}: several passes
  *       of truncated BPTT with Adam ({@link LstmTrainer#fitWithHeldBack}), stopped early on the
- *       held-back part, for each hidden size of {@link #HIDDEN_SIZES}; the predictor kept is the
+ *       held-back part, for each hidden size of {@link Tuning#HIDDEN_SIZES}; the predictor kept is the
  *       one with the lowest held-back error among those LSTMs and the last value (an LSTM that
  *       cannot beat "the next reading equals this one" is not used);
  *   <li><b>learn the joint behaviour</b>: the mean and covariance of the predictor's error vector
  *       over the held-back part, and of the readings over the fit part, each with a small ridge
- *       ({@value #RIDGE} of its mean variance) so that no direction counts as impossible;
+ *       ({@value Tuning#RIDGE} of its mean variance) so that no direction counts as impossible;
  *   <li><b>calibrate</b>: run the two statistics of {@link HistoryDetector} over the
  *       held-back part and estimate, per statistic, the level a normal reading exceeds with
- *       probability {@value #TAIL_PROBABILITY} ({@link TailLevel}).
+ *       probability {@value Tuning#TAIL_PROBABILITY} ({@link TailLevel}).
  * </ol>
  *
  * <p>Deterministic: the same readings give the same model, bit for bit.
  */
 public final class TrainedModel {
 
-    /** Fewest readings a training period holds: fewer say too little about a sensor to train on. */
-    public static final int MIN_TRAINING_READINGS = 100;
-    /**
-     * Most readings a sensor's training period keeps: beyond it the oldest are dropped, so the
-     * model learns from the latest {@value} readings of its period (memory per sensor in its
-     * training period: at most {@value} × D doubles).
-     */
-    public static final int MAX_TRAINING_READINGS = 20_000;
-    /**
-     * Most values (readings × channels) a training period keeps, so that a sensor's stored state
-     * in its training period stays under 1 MB (Kafka's default largest message): a sensor of 8
-     * channels keeps its latest 10,000 readings.
-     */
-    public static final int MAX_TRAINING_VALUES = 80_000;
-    /** Percentage of the training readings, the latest, held back for early stopping and calibration. */
-    public static final int HELD_BACK_PERCENT = 25;
-    /** Hidden sizes tried; the one with the lowest held-back error is kept. */
-    static final int[] HIDDEN_SIZES = {8, 16};
-    /** Steps of truncated BPTT. */
-    static final int BPTT_WINDOW = 32;
-    /** Most passes over the fit part. */
-    static final int MAX_PASSES = 30;
-    /** Passes without a better held-back error after which training stops. */
-    static final int PATIENCE = 3;
-    /** Bound on passes × fit readings per hidden size, which bounds the training time of one sensor. */
-    static final long STEP_BUDGET = 1_000_000L;
-    /** Adam's initial step size (decayed by cosine over the passes). */
-    static final double LEARNING_RATE = 0.01;
-    /** Normalised LSTM inputs are clamped to ±this. */
-    static final double INPUT_CLAMP = 10.0;
-    /** Ridge added to each covariance, as a fraction of its mean variance. */
-    static final double RIDGE = 1e-3;
-    /**
-     * Probability with which a normal reading reaches the calibrated level of a statistic: a
-     * score of 0.5 is as rare as one normal reading in 10,000.
-     */
-    public static final double TAIL_PROBABILITY = 1e-4;
-    /** Readings over which the sustained error and the state are averaged. */
-    public static final int SMOOTHING = 10;
 
     /** Which predictor the model uses. */
     public enum Predictor {
@@ -198,7 +159,7 @@ public final class TrainedModel {
      * Trains and calibrates a model on {@code rows} readings of {@code channels} channels
      * ({@code readings}, row-major, oldest first).
      *
-     * @throws IllegalArgumentException if there are fewer than {@link #MIN_TRAINING_READINGS} rows
+     * @throws IllegalArgumentException if there are fewer than {@link Tuning#MIN_TRAINING_READINGS} rows
      */
     public static TrainedModel fit(double[] readings, int rows, int channels, long seed) {
         return fit(readings, rows, channels, seed, Member.all());
@@ -216,13 +177,13 @@ public final class TrainedModel {
         if (!useLstm && !useLast) {
             throw new IllegalArgumentException("a trained model needs lstm or last among the members, got " + members);
         }
-        if (rows < MIN_TRAINING_READINGS) {
-            throw new IllegalArgumentException("need at least " + MIN_TRAINING_READINGS
+        if (rows < Tuning.MIN_TRAINING_READINGS) {
+            throw new IllegalArgumentException("need at least " + Tuning.MIN_TRAINING_READINGS
                     + " training readings, got " + rows);
         }
         int d = channels;
-        int heldBack = Math.max(2 * SMOOTHING, (int) ((long) rows * HELD_BACK_PERCENT / 100));
-        // fitRows > SMOOTHING: MIN_TRAINING_READINGS leaves at least 75 fit readings
+        int heldBack = Math.max(2 * Tuning.SMOOTHING, (int) ((long) rows * Tuning.HELD_BACK_PERCENT / 100));
+        // fitRows > Tuning.SMOOTHING: Tuning.MIN_TRAINING_READINGS leaves at least 75 fit readings
         int fitRows = rows - heldBack;
 
         // 1. normalise
@@ -277,10 +238,10 @@ public final class TrainedModel {
         double lastValueError = heldBackError(z, rows, fitRows, d, new Runner(d, null, changeMean, changeSd));
         LstmWeights best = null;
         double bestError = Double.POSITIVE_INFINITY;
-        int passes = (int) Math.max(1, Math.min(MAX_PASSES, STEP_BUDGET / fitRows));
-        for (int hidden : useLstm ? HIDDEN_SIZES : new int[0]) {
-            TrainerConfig config = new TrainerConfig(hidden, BPTT_WINDOW, passes, LEARNING_RATE, 1.0, seed);
-            LstmWeights candidate = new LstmTrainer(config).fitWithHeldBack(changes, d, fitRows, PATIENCE).weights();
+        int passes = (int) Math.max(1, Math.min(Tuning.MAX_PASSES, Tuning.STEP_BUDGET / fitRows));
+        for (int hidden : useLstm ? Tuning.HIDDEN_SIZES : new int[0]) {
+            TrainerConfig config = new TrainerConfig(hidden, Tuning.BPTT_WINDOW, passes, Tuning.LEARNING_RATE, 1.0, seed);
+            LstmWeights candidate = new LstmTrainer(config).fitWithHeldBack(changes, d, fitRows, Tuning.PATIENCE).weights();
             double error = heldBackError(z, rows, fitRows, d, new Runner(d, candidate, changeMean, changeSd));
             if (error < bestError) {
                 bestError = error;
@@ -307,11 +268,11 @@ public final class TrainedModel {
         double[] statePrecision = precision(z, fitRows, d, stateMean);
 
         // 4. calibrate the statistics: on the held-back part, and on every training reading after
-        //    the first SMOOTHING (the predictor has seen the fit part, so its errors there are
+        //    the first Tuning.SMOOTHING (the predictor has seen the fit part, so its errors there are
         //    smaller; but a quiet held-back part must not make ordinary behaviour of the rest look rare)
         TrainedModel uncalibrated = new TrainedModel(d, mean, sd, changeMean, changeSd, predictor, weights, errorMean, errorPrecision,
                 stateMean, statePrecision, 1.0, 1.0, rows, bestError, lastValueError);
-        int burnIn = SMOOTHING;
+        int burnIn = Tuning.SMOOTHING;
         double[][] all = new double[2][rows - burnIn];
         HistoryDetector.Statistics live = new HistoryDetector.Statistics(uncalibrated);
         for (int t = 0; t < rows; t++) {
@@ -325,7 +286,7 @@ public final class TrainedModel {
         double[] levels = new double[2];
         for (int k = 0; k < levels.length; k++) {
             double[] heldBackPart = java.util.Arrays.copyOfRange(all[k], fitRows - burnIn, rows - burnIn);
-            levels[k] = Math.max(TailLevel.of(heldBackPart, TAIL_PROBABILITY), TailLevel.of(all[k], TAIL_PROBABILITY));
+            levels[k] = Math.max(TailLevel.of(heldBackPart, Tuning.TAIL_PROBABILITY), TailLevel.of(all[k], Tuning.TAIL_PROBABILITY));
         }
         return new TrainedModel(d, mean, sd, changeMean, changeSd, predictor, weights, errorMean, errorPrecision, stateMean,
                 statePrecision, levels[0], levels[1], rows, bestError,
@@ -363,7 +324,7 @@ public final class TrainedModel {
     }
 
     static double clamp(double z) {
-        return Math.max(-INPUT_CLAMP, Math.min(INPUT_CLAMP, z));
+        return Math.max(-Tuning.INPUT_CLAMP, Math.min(Tuning.INPUT_CLAMP, z));
     }
 
     private static double[] columnMeans(double[] rows, int n, int d) {
@@ -379,7 +340,7 @@ public final class TrainedModel {
         return means;
     }
 
-    /** The inverse of the rows' covariance plus a ridge of {@value #RIDGE} of its mean variance (ojAlgo's Cholesky). */
+    /** The inverse of the rows' covariance plus a ridge of {@value Tuning#RIDGE} of its mean variance (ojAlgo's Cholesky). */
     private static double[] precision(double[] rows, int n, int d, double[] means) {
         double[] covariance = new double[d * d];
         for (int t = 0; t < n; t++) {
@@ -397,7 +358,7 @@ public final class TrainedModel {
         for (int i = 0; i < d; i++) {
             trace += covariance[i * d + i];
         }
-        double ridge = RIDGE * trace / d + 1e-12;
+        double ridge = Tuning.RIDGE * trace / d + 1e-12;
         for (int i = 0; i < d; i++) {
             covariance[i * d + i] += ridge;
         }

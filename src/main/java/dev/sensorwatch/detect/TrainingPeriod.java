@@ -8,7 +8,7 @@ package dev.sensorwatch.detect;
  * <p>Four kinds: {@link #NONE} (the detector learns online from its first reading, with no
  * training period), the first {@code N} readings of each sensor, the readings within a duration
  * of each sensor's first reading, and the readings with an event time before an instant.
- * Whatever the kind, a period lasts at least {@link TrainedModel#MIN_TRAINING_READINGS}
+ * Whatever the kind, a period lasts at least {@link Tuning#MIN_TRAINING_READINGS}
  * readings: fewer say too little about a sensor to train on.
  *
  * @param kind   what {@code amount} counts

@@ -1,14 +1,14 @@
 package dev.sensorwatch.detect;
 
 /**
- * {@link Signal#WEEKLY_SHIFT}: per channel, how far the last {@value AnomalyScorer#RECENT}
+ * {@link Signal#WEEKLY_SHIFT}: per channel, how far the last {@value Tuning#RECENT_READINGS}
  * readings lie, on average, from the mean of the same hour a week earlier
- * ({@link WeeklyProfile}), beyond {@value AnomalyScorer#WEEKLY_ERRORS} of the channel's typical
+ * ({@link WeeklyProfile}), beyond {@value Tuning#WEEKLY_ERRORS} of the channel's typical
  * prediction error, over the channel's decaying record. It counts once the sensor has been
- * compared with the week before for {@value AnomalyScorer#WEEKLY_WARMUP_WEEKS} weeks, so that its
+ * compared with the week before for {@value Tuning#WEEKLY_WARMUP_WEEKS} weeks, so that its
  * record has seen ordinary weeks first. A weekly shift that <em>holds</em> counts too: the mean
- * of its ratio over the last {@value AnomalyScorer#HELD_READINGS} comparisons,
- * {@value AnomalyScorer#HELD_WEIGHT} times, stands for its ratio when that is larger.
+ * of its ratio over the last {@value Tuning#HELD_WEEKLY_READINGS} comparisons,
+ * {@value Tuning#HELD_WEEKLY_WEIGHT} times, stands for its ratio when that is larger.
  */
 final class WeeklyShiftSignal implements ScoringSignal {
 
@@ -21,14 +21,14 @@ final class WeeklyShiftSignal implements ScoringSignal {
     final double[] recent;
     final double[] weeklyRecords;
     int heldRows;
-    final double[] heldRatios = new double[AnomalyScorer.HELD_READINGS];
+    final double[] heldRatios = new double[Tuning.HELD_WEEKLY_READINGS];
     /** This reading's differences from the week before; scratch, not state. */
     private final double[] shifts;
 
     WeeklyShiftSignal(Records records, int channels) {
         this.records = records;
         this.channels = channels;
-        this.recent = new double[AnomalyScorer.RECENT * channels];
+        this.recent = new double[Tuning.RECENT_READINGS * channels];
         this.weeklyRecords = new double[channels];
         this.shifts = new double[channels];
     }
@@ -53,15 +53,15 @@ final class WeeklyShiftSignal implements ScoringSignal {
         double largest = 0.0;
         for (int d = 0; d < channels; d++) {
             double shift = Math.max(0.0, Math.abs(Records.mean(recent, rows, channels, d))
-                    - AnomalyScorer.WEEKLY_ERRORS * statistics.errorScale[d]);
+                    - Tuning.WEEKLY_ERRORS * statistics.errorScale[d]);
             double floor = statistics.floor(d);
             largest = Math.max(largest, Records.ratio(shift, weeklyRecords[d], floor));
             weeklyRecords[d] = records.record(shift, weeklyRecords[d], floor);
         }
-        double ratio = reading.eventTime - start >= AnomalyScorer.WEEKLY_WARMUP_WEEKS * WEEK ? largest : 0.0;
+        double ratio = reading.eventTime - start >= Tuning.WEEKLY_WARMUP_WEEKS * WEEK ? largest : 0.0;
         heldRows = Records.push(heldRatios, heldRows, ratio);
-        if (heldRows == AnomalyScorer.HELD_READINGS && ratio > 0.0) {
-            ratio = Math.max(ratio, AnomalyScorer.HELD_WEIGHT * Records.mean(heldRatios, heldRows, 1, 0));
+        if (heldRows == Tuning.HELD_WEEKLY_READINGS && ratio > 0.0) {
+            ratio = Math.max(ratio, Tuning.HELD_WEEKLY_WEIGHT * Records.mean(heldRatios, heldRows, 1, 0));
         }
         return ratio;
     }

@@ -45,7 +45,7 @@ class AnomalyScorerTest {
     /**
      * A week-on-week deviation that grows slowly keeps pace with its own record: each reading's
      * ratio stays near 1, however far the deviation goes. Held at that record for
-     * {@value AnomalyScorer#HELD_READINGS} comparisons it counts {@value AnomalyScorer#HELD_WEIGHT}
+     * {@value Tuning#HELD_WEEKLY_READINGS} comparisons it counts {@value Tuning#HELD_WEEKLY_WEIGHT}
      * times: the ratio then passes the default threshold's (about 1.16), as a weekly shift.
      */
     @Test
@@ -60,9 +60,9 @@ class AnomalyScorerTest {
             first++;
         }
         assertThat(first).as("the first reading of the ramp over the threshold").isLessThan(rampFrom + 400);
-        assertThat(first - rampFrom).as("readings into the ramp").isGreaterThanOrEqualTo(AnomalyScorer.HELD_READINGS);
+        assertThat(first - rampFrom).as("readings into the ramp").isGreaterThanOrEqualTo(Tuning.HELD_WEEKLY_READINGS);
         assertThat(results.get(first).signal()).isEqualTo(Signal.WEEKLY_SHIFT);
-        assertThat(results.get(first).ratio()).isLessThanOrEqualTo(AnomalyScorer.HELD_WEIGHT * 1.1);
+        assertThat(results.get(first).ratio()).isLessThanOrEqualTo(Tuning.HELD_WEEKLY_WEIGHT * 1.1);
     }
 
     /**
@@ -77,7 +77,7 @@ class AnomalyScorerTest {
         List<AnomalyScorer.Result> results = weeklyRamp(scorer, rampFrom, 0.01, 0.5);
         assertThat(largest(results, rampFrom + 150, results.size())).as("every signal").isLessThan(1.1);
         DetectorState.Scorer end = scorer.snapshot();
-        assertThat(end.heldRows()).isEqualTo(AnomalyScorer.HELD_READINGS);
+        assertThat(end.heldRows()).isEqualTo(Tuning.HELD_WEEKLY_READINGS);
         assertThat(java.util.Arrays.stream(end.heldRatios()).boxed().toList())
                 .as("the weekly shift's last ratios, 0.5 held for days").allMatch(r -> r > 0.0 && r < 0.5);
     }

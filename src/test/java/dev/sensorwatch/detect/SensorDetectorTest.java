@@ -258,7 +258,7 @@ class SensorDetectorTest {
 
         assertThat(scores.get(600).anomaly()).isTrue();
         assertThat(scores.get(603).anomaly()).as("the second burst belongs to the open event").isFalse();
-        for (int t = 601; t <= 603 + SensorDetector.EVENT_QUIET; t++) {
+        for (int t = 601; t <= 603 + Tuning.EVENT_QUIET; t++) {
             assertThat(scores.get(t).score()).as("score in the event at %d", t).isZero();
             assertThat(scores.get(t).anomaly()).isFalse();
         }
@@ -270,14 +270,14 @@ class SensorDetectorTest {
             assertThat(scores.get(end).score()).as("score in the event at %d", end).isZero();
             end++;
         }
-        assertThat(end).as("the first reading after the event").isBetween(604 + SensorDetector.EVENT_QUIET, 639);
+        assertThat(end).as("the first reading after the event").isBetween(604 + Tuning.EVENT_QUIET, 639);
         assertThat(scores.get(end).anomaly()).isFalse();
         assertThat(scores.get(640).inEvent()).as("a new event").isTrue();
     }
 
     /**
-     * For {@value SensorDetector#AFTER_EVENT} readings after an event ends, ratios count
-     * {@value SensorDetector#AFTER_EVENT_DAMPING} times less: a reading below every earlier one
+     * For {@value Tuning#AFTER_EVENT} readings after an event ends, ratios count
+     * {@value Tuning#AFTER_EVENT_DAMPING} times less: a reading below every earlier one
      * (new territory, ratio 9) then scores 6/7 instead of 9/10.
      */
     @Test
@@ -291,8 +291,8 @@ class SensorDetectorTest {
                 end++;
             }
             assertThat(end).as("the first reading after the event").isLessThan(650);
-            boolean damped = at < end + SensorDetector.AFTER_EVENT;
-            double ratio = AnomalyScorer.SPATIAL_RATIO / (damped ? SensorDetector.AFTER_EVENT_DAMPING : 1.0);
+            boolean damped = at < end + Tuning.AFTER_EVENT;
+            double ratio = Tuning.SPATIAL_RATIO / (damped ? Tuning.AFTER_EVENT_DAMPING : 1.0);
             assertThat(scores.get(at).score()).as("score at %d, %d readings after the event", at, at - end)
                     .isEqualTo(AnomalyScorer.scoreOf(ratio));
             assertThat(scores.get(at).anomaly()).isTrue();
@@ -308,14 +308,14 @@ class SensorDetectorTest {
             Score score = detector.process(60_000L * t, values[t], workspace);
             int holdOff = detector.snapshot().holdOff();
             if (t == 600) {
-                assertThat(holdOff).isEqualTo(SensorDetector.EVENT_QUIET);
+                assertThat(holdOff).isEqualTo(Tuning.EVENT_QUIET);
             }
             if (ended < 0 && t > 600 && holdOff < 0) {
                 ended = t;
                 assertThat(score.inEvent()).as("the event's last reading").isTrue();
-                assertThat(holdOff).isEqualTo(-SensorDetector.AFTER_EVENT);
-            } else if (ended > 0 && t <= ended + SensorDetector.AFTER_EVENT) {
-                assertThat(holdOff).as("at %d", t).isEqualTo(-SensorDetector.AFTER_EVENT + (t - ended));
+                assertThat(holdOff).isEqualTo(-Tuning.AFTER_EVENT);
+            } else if (ended > 0 && t <= ended + Tuning.AFTER_EVENT) {
+                assertThat(holdOff).as("at %d", t).isEqualTo(-Tuning.AFTER_EVENT + (t - ended));
             }
         }
         assertThat(ended).isPositive();

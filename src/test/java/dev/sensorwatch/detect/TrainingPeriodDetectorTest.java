@@ -164,8 +164,8 @@ class TrainingPeriodDetectorTest {
     @Test
     void aShortHistoryIsExtendedToTheLeastTrainingPeriod() {
         List<Score> scores = run(firstReadings(10), pump(300, 8));
-        assertThat(scores.get(TrainedModel.MIN_TRAINING_READINGS - 1).signal()).isEqualTo(Signal.TRAINING);
-        assertThat(scores.get(TrainedModel.MIN_TRAINING_READINGS).signal()).isNotEqualTo(Signal.TRAINING);
+        assertThat(scores.get(Tuning.MIN_TRAINING_READINGS - 1).signal()).isEqualTo(Signal.TRAINING);
+        assertThat(scores.get(Tuning.MIN_TRAINING_READINGS).signal()).isNotEqualTo(Signal.TRAINING);
     }
 
     /** Three channels driven by one hidden process, each with its own gain, offset and noise. */
@@ -267,10 +267,10 @@ class TrainingPeriodDetectorTest {
 
     @Test
     void theTrainingBufferIsBoundedInReadingsAndValuesButHoldsTheLeastPeriod() {
-        assertThat(HistoryDetector.capacity(1)).isEqualTo(TrainedModel.MAX_TRAINING_READINGS);
-        assertThat(HistoryDetector.capacity(8)).isEqualTo(TrainedModel.MAX_TRAINING_VALUES / 8);
+        assertThat(HistoryDetector.capacity(1)).isEqualTo(Tuning.MAX_TRAINING_READINGS);
+        assertThat(HistoryDetector.capacity(8)).isEqualTo(Tuning.MAX_TRAINING_VALUES / 8);
         assertThat(HistoryDetector.capacity(8) * 8 * 8).as("bytes of the buffer").isLessThan(1_000_000);
-        assertThat(HistoryDetector.capacity(5_000)).isEqualTo(TrainedModel.MIN_TRAINING_READINGS);
+        assertThat(HistoryDetector.capacity(5_000)).isEqualTo(Tuning.MIN_TRAINING_READINGS);
     }
 
     @Test

@@ -1,5 +1,6 @@
 package dev.sensorwatch.stream;
 
+import dev.sensorwatch.detect.Tuning;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sensorwatch.detect.DetectorConfig;
@@ -105,7 +106,7 @@ class SensorStateGoldenTest {
         assertThat(state.lstm().weights().shape().hiddenSize()).isEqualTo(1);
         assertThat(state.lstm().windowRows()).isEqualTo(2);
         assertThat(state.lstm().adamSteps()).as("one update per difference once two are held").isEqualTo(READINGS - 2);
-        // members' errors count from the 21st reading on (Ensemble.MEMBER_WARMUP); the profile has no prediction yet
+        // members' errors count from the 21st reading on (Tuning.MEMBER_WARMUP); the profile has no prediction yet
         assertThat(state.memberCounts()).containsExactly(READINGS - 20, READINGS - 20, 0);
         for (int slot = 0; slot < 288; slot++) {
             long expected = slot < READINGS ? slot * STEP : Long.MIN_VALUE;
@@ -269,8 +270,8 @@ class SensorStateGoldenTest {
         assertThat(SensorStateCodec.formatVersion(v2)).isEqualTo(2);
         dev.sensorwatch.avro.SensorState old = serde.decode(v2);
         dev.sensorwatch.avro.SensorState now = serde.decode(golden());
-        assertThat(old.getHoldOff()).as("inside an event").isBetween(1, SensorDetector.EVENT_QUIET);
-        assertThat(now.getHoldOff()).as("after it").isBetween(-SensorDetector.AFTER_EVENT, -1);
+        assertThat(old.getHoldOff()).as("inside an event").isBetween(1, Tuning.EVENT_QUIET);
+        assertThat(now.getHoldOff()).as("after it").isBetween(-Tuning.AFTER_EVENT, -1);
         old.put("holdOff", now.getHoldOff());
         assertThat(withVersionAndNewFieldsOf(now, old)).as("every other field").isEqualTo(now);
 

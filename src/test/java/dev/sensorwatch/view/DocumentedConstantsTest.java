@@ -1,5 +1,6 @@
 package dev.sensorwatch.view;
 
+import dev.sensorwatch.detect.Tuning;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sensorwatch.detect.DetectorConfig;
@@ -35,7 +36,7 @@ class DocumentedConstantsTest {
     @Test
     void everyMentionOfTheReadingsThatEndAnEventIsTheDetectors() throws IOException {
         List<String> mentions = mentions(Pattern.compile("(\\d+) readings in a row"));
-        assertThat(mentions).isNotEmpty().allSatisfy(m -> assertThat(m).endsWith(": " + SensorDetector.EVENT_QUIET));
+        assertThat(mentions).isNotEmpty().allSatisfy(m -> assertThat(m).endsWith(": " + Tuning.EVENT_QUIET));
     }
 
     @Test
