@@ -100,6 +100,12 @@ final class RunCommand implements Callable<Integer> {
                     + " 0 turns that off. Default: ${DEFAULT-VALUE}.")
     int detectorCache;
 
+    @Option(names = "--fleet-view", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "Keep each sensor's latest scores and events in two state stores and serve the fleet view"
+                    + " on the --metrics-port; --no-fleet-view saves their writes (one summary and one ring entry per"
+                    + " reading). Default: ${DEFAULT-VALUE}.")
+    boolean fleetView;
+
     @Option(names = "--reset", description = "Delete this instance's local state before starting (it is rebuilt from the changelog topics).")
     boolean reset;
 
@@ -107,7 +113,7 @@ final class RunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        TopologySettings settings = common.topology().withDetectorCache(detectorCache);
+        TopologySettings settings = common.topology().withDetectorCache(detectorCache).withFleetView(fleetView);
         Map<String, String> overrides = kafka.settings(main.settings);
         if (metricsPort < -1 || metricsPort > 65535) {
             throw new IllegalArgumentException("--metrics-port must be -1 (off) or a port, got " + metricsPort);
@@ -143,14 +149,14 @@ final class RunCommand implements Callable<Integer> {
             }
             Properties props = StreamsRunner.properties(applicationId, bootstrap, stateDir, overrides);
             HostInfo self = null;
-            if (endpoints != null) {
+            if (endpoints != null && fleetView) {
                 self = new HostInfo(advertisedHost(), endpoints.port());
                 props.putIfAbsent(StreamsConfig.APPLICATION_SERVER_CONFIG, self.host() + ":" + self.port());
             }
             runner = new StreamsRunner(DetectorTopology.build(settings, new DetectorMetrics(registry, commonTags)), props, registry);
             runner.exportConsumerLag(registry, commonTags);
             ProcessMetrics.bindTo(registry);
-            if (endpoints != null) {
+            if (endpoints != null && fleetView) {
                 endpoints.serveRest(new FleetViewHandler(new FleetView(runner.streams(), self,
                         settings.detector().threshold())));
                 main.spec.commandLine().getOut().println("Fleet view at http://" + metricsHost + ":" + endpoints.port() + "/");

@@ -42,8 +42,10 @@ public final class DetectorTopology {
         builder.addStateStore(Stores.keyValueStoreBuilder(
                 Stores.persistentKeyValueStore(TopologySettings.STORE), Serdes.String(), Serdes.ByteArray())
                 .withCachingEnabled());
-        builder.addStateStore(FleetViewStores.summaries());
-        builder.addStateStore(FleetViewStores.recent());
+        if (settings.fleetView()) {
+            builder.addStateStore(FleetViewStores.summaries());
+            builder.addStateStore(FleetViewStores.recent());
+        }
 
         KStream<String, Routed> routed = builder
                 .stream(settings.inputTopic(), Consumed.with(Serdes.ByteArray(), Serdes.ByteArray())
@@ -82,9 +84,11 @@ public final class DetectorTopology {
                 .filter((key, r) -> r.anomaly(), Named.as("flagged"))
                 .mapValues(Routed::payload, Named.as("anomaly-payload"))
                 .to(settings.anomaliesTopic(), Produced.with(Serdes.String(), Serdes.ByteArray()).withName("anomalies"));
-        outcomes.get("detect-scores")
-                .process(() -> new FleetViewRecorder(metrics), Named.as("fleet-view"),
-                        FleetViewStores.SUMMARIES, FleetViewStores.RECENT);
+        if (settings.fleetView()) {
+            outcomes.get("detect-scores")
+                    .process(() -> new FleetViewRecorder(metrics), Named.as("fleet-view"),
+                            FleetViewStores.SUMMARIES, FleetViewStores.RECENT);
+        }
         return builder.build();
     }
 

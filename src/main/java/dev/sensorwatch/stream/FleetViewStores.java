@@ -56,7 +56,7 @@ public final class FleetViewStores {
 
     static StoreBuilder<KeyValueStore<Bytes, byte[]>> recent() {
         return Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(RECENT), Serdes.Bytes(),
-                Serdes.ByteArray()).withCachingEnabled();
+                Serdes.ByteArray()).withLoggingDisabled();
     }
 
     /**

@@ -23,10 +23,13 @@ import java.util.Objects;
  *                        that their readings skip decoding the stored state; 0 turns that off
  * @param outputFormat    how scores, anomalies and dead letters are written: Avro (the default) or
  *                        JSON; readings are read, and detectors stored, as Avro either way
+ * @param fleetView       whether the topology keeps the fleet view's stores ({@link FleetViewStores}):
+ *                        one summary write and one ring entry more per reading
  */
 public record TopologySettings(String inputTopic, String scoresTopic, String anomaliesTopic,
                                String deadLetterTopic, DetectorConfig detector, int maxChannels,
-                               Duration maxFutureSkew, int detectorCache, OutputFormat outputFormat) {
+                               Duration maxFutureSkew, int detectorCache, OutputFormat outputFormat,
+                               boolean fleetView) {
 
     /** Default name of the readings topic. */
     public static final String DEFAULT_INPUT_TOPIC = "sensor-readings";
@@ -55,6 +58,14 @@ public record TopologySettings(String inputTopic, String scoresTopic, String ano
     public static final TopologySettings DEFAULTS = new TopologySettings(DEFAULT_INPUT_TOPIC,
             DEFAULT_SCORES_TOPIC, DEFAULT_ANOMALIES_TOPIC, DEFAULT_DEAD_LETTER_TOPIC,
             DetectorConfig.DEFAULTS, DEFAULT_MAX_CHANNELS, DEFAULT_MAX_FUTURE_SKEW);
+
+    /** Settings with the fleet view's stores. */
+    public TopologySettings(String inputTopic, String scoresTopic, String anomaliesTopic, String deadLetterTopic,
+                            DetectorConfig detector, int maxChannels, Duration maxFutureSkew, int detectorCache,
+                            OutputFormat outputFormat) {
+        this(inputTopic, scoresTopic, anomaliesTopic, deadLetterTopic, detector, maxChannels, maxFutureSkew,
+                detectorCache, outputFormat, true);
+    }
 
     /** Settings with the {@linkplain #DEFAULT_OUTPUT_FORMAT default output format}. */
     public TopologySettings(String inputTopic, String scoresTopic, String anomaliesTopic, String deadLetterTopic,
@@ -109,19 +120,25 @@ public record TopologySettings(String inputTopic, String scoresTopic, String ano
     /** These settings with another {@code maxFutureSkew}. */
     public TopologySettings withMaxFutureSkew(Duration skew) {
         return new TopologySettings(inputTopic, scoresTopic, anomaliesTopic, deadLetterTopic, detector, maxChannels,
-                skew, detectorCache, outputFormat);
+                skew, detectorCache, outputFormat, fleetView);
     }
 
     /** These settings with another {@code detectorCache}. */
     public TopologySettings withDetectorCache(int sensors) {
         return new TopologySettings(inputTopic, scoresTopic, anomaliesTopic, deadLetterTopic, detector, maxChannels,
-                maxFutureSkew, sensors, outputFormat);
+                maxFutureSkew, sensors, outputFormat, fleetView);
     }
 
     /** These settings with another {@code outputFormat}. */
     public TopologySettings withOutputFormat(OutputFormat format) {
         return new TopologySettings(inputTopic, scoresTopic, anomaliesTopic, deadLetterTopic, detector, maxChannels,
-                maxFutureSkew, detectorCache, format);
+                maxFutureSkew, detectorCache, format, fleetView);
+    }
+
+    /** These settings with or without the fleet view's stores. */
+    public TopologySettings withFleetView(boolean keep) {
+        return new TopologySettings(inputTopic, scoresTopic, anomaliesTopic, deadLetterTopic, detector, maxChannels,
+                maxFutureSkew, detectorCache, outputFormat, keep);
     }
 
     /** {@link #maxFutureSkew} in milliseconds, {@link Long#MAX_VALUE} if it has more. */

@@ -60,6 +60,35 @@ class FleetViewRecorderTest {
     }
 
     @Test
+    void withoutTheFleetViewTheTopologyHasNoViewStoresAndWritesTheSameScores() {
+        double[] values = DetectorTopologyTest.series(600, 400);
+        for (int i = 0; i < values.length; i++) {
+            input.pipeInput(DetectorTopologyTest.key("pump-1"), DetectorTopologyTest.reading("pump-1", 60_000L * i, values[i]));
+        }
+        List<byte[]> withView = scores.readValuesToList();
+        driver.close();
+
+        Properties props = new Properties();
+        props.put(StreamsConfig.APPLICATION_ID_CONFIG, "fleet-view-off-test");
+        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+        props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.resolve("off").toString());
+        driver = new TopologyTestDriver(DetectorTopology.build(TopologySettings.DEFAULTS.withFleetView(false),
+                DetectorMetrics.inMemory()), props);
+        assertThat(driver.getAllStateStores()).containsOnlyKeys(TopologySettings.STORE);
+        input = driver.createInputTopic(TopologySettings.DEFAULT_INPUT_TOPIC, new ByteArraySerializer(), new ByteArraySerializer());
+        scores = driver.createOutputTopic(TopologySettings.DEFAULT_SCORES_TOPIC, new StringDeserializer(),
+                new ByteArrayDeserializer());
+        for (int i = 0; i < values.length; i++) {
+            input.pipeInput(DetectorTopologyTest.key("pump-1"), DetectorTopologyTest.reading("pump-1", 60_000L * i, values[i]));
+        }
+        List<byte[]> withoutView = scores.readValuesToList();
+        assertThat(withoutView).hasSize(600);
+        for (int i = 0; i < withView.size(); i++) {
+            assertThat(withoutView.get(i)).as("score %d", i).isEqualTo(withView.get(i));
+        }
+    }
+
+    @Test
     void keepsEachSensorsEventsAndItsLatestScoresInARing() {
         double[] values = DetectorTopologyTest.series(1200, 900);
         for (int i = 0; i < values.length; i++) {
