@@ -36,10 +36,10 @@ import org.slf4j.LoggerFactory;
  * A real single-node Kafka broker (Kafka's own KRaft server, combined {@code broker,controller} roles)
  * running inside this JVM, bound to 127.0.0.1 only.
  *
- * <p>Used by the demo, by {@code run} when no cluster is named, and by integration tests. The data
- * directory is formatted with Kafka's own storage {@link Formatter} only when it is not formatted yet,
- * so {@link #stop()} followed by {@link #start(Path, int, Map)} on the same directory and port brings
- * the same cluster back with its topics and records.
+ * <p>Used by {@code broker}, {@code demo}, {@code run --embedded-broker}, {@code bench} and the
+ * integration tests. The data directory is formatted with Kafka's own storage {@link Formatter} only
+ * when it is not formatted yet, so {@link #stop()} followed by {@link #start(Path, int, Map)} on the
+ * same directory and port brings the same cluster back with its topics and records.
  *
  * <p>Default broker settings (each can be replaced through the {@code overrides} map):
  * <ul>
