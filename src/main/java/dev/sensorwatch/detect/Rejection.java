@@ -1,13 +1,12 @@
 package dev.sensorwatch.detect;
 
-/** Why a reading was not scored; each goes to the dead-letter topic with this reason. */
+/**
+ * Why a {@link SensorDetector} cannot score a reading ({@link SensorDetector#check}): the detector's
+ * own rejections. The stream layer sends such a reading to the dead-letter topic with this code as
+ * its reason; reasons that only the stream layer gives (records it cannot decode, no key, ...) are
+ * not the detector's business and live there.
+ */
 public enum Rejection {
-    /** The reading could not be decoded. */
-    UNDECODABLE("undecodable"),
-    /** The record has no key. */
-    NULL_KEY("null_key"),
-    /** The reading has no channel values, or more than the configured maximum. */
-    BAD_CHANNEL_COUNT("bad_channel_count"),
     /**
      * A channel value is NaN, infinite, or of magnitude {@link #LARGEST_VALUE} or more (whose
      * square the detector's running statistics could not hold).
@@ -16,9 +15,7 @@ public enum Rejection {
     /** The reading has another number of channels than the sensor's earlier readings. */
     CHANNEL_MISMATCH("channel_mismatch"),
     /** The reading's event time is not after the sensor's last reading. */
-    OUT_OF_ORDER("out_of_order"),
-    /** The reading's event time is later than its record's timestamp by more than the allowed skew. */
-    FUTURE_TIMESTAMP("future_timestamp");
+    OUT_OF_ORDER("out_of_order");
 
     /** Readings of this magnitude or more are rejected as {@link #NON_FINITE}. */
     public static final double LARGEST_VALUE = 1e100;

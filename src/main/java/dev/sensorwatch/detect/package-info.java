@@ -14,9 +14,13 @@
  *       and calibrated on the sensor's training period ({@link dev.sensorwatch.detect.TrainedModel},
  *       {@link dev.sensorwatch.detect.TailLevel}) that judges later readings over all channels
  *       jointly ({@link dev.sensorwatch.detect.HistoryDetector});
- *   <li>what is stored ({@link dev.sensorwatch.detect.DetectorState}), as plain values.
+ *   <li>what is stored ({@link dev.sensorwatch.detect.DetectorState}), as plain values;
+ *   <li>why the detector cannot score a reading ({@link dev.sensorwatch.detect.Rejection}: a value
+ *       it cannot use, another channel count, an event time not after the last).
  * </ul>
  *
- * <p>Pure Java on top of {@code dev.sensorwatch.lstm} and ojAlgo; nothing from Kafka or Avro.
+ * <p>Pure Java on top of {@code dev.sensorwatch.lstm} and ojAlgo; nothing from Kafka or Avro, and
+ * nothing about records: what a record that cannot be decoded, has no key or carries a far-future
+ * event time is, is the stream layer's vocabulary ({@code dev.sensorwatch.stream.DeadLetterReason}).
  */
 package dev.sensorwatch.detect;

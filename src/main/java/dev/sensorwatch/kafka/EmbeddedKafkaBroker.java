@@ -12,31 +12,20 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
+import java.util.Properties;
 import java.util.TreeMap;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 import kafka.server.KafkaConfig;
 import kafka.server.KafkaRaftServer;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.admin.ScramCredentialInfo;
-import org.apache.kafka.clients.admin.ScramMechanism;
-import org.apache.kafka.clients.admin.TopicDescription;
-import org.apache.kafka.clients.admin.UserScramCredentialAlteration;
-import org.apache.kafka.clients.admin.UserScramCredentialUpsertion;
-import org.apache.kafka.common.TopicPartitionInfo;
 import org.apache.kafka.common.Uuid;
-import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.utils.Time;
 import org.apache.kafka.metadata.properties.MetaPropertiesEnsemble;
 import org.apache.kafka.metadata.storage.Formatter;
@@ -47,10 +36,10 @@ import org.slf4j.LoggerFactory;
  * A real single-node Kafka broker (Kafka's own KRaft server, combined {@code broker,controller} roles)
  * running inside this JVM, bound to 127.0.0.1 only.
  *
- * <p>Used by the demo, by {@code run} when no cluster is named, and by integration tests. The data
- * directory is formatted with Kafka's own storage {@link Formatter} only when it is not formatted yet,
- * so {@link #stop()} followed by {@link #start(Path, int, Map)} on the same directory and port brings
- * the same cluster back with its topics and records.
+ * <p>Used by {@code broker}, {@code demo}, {@code run --embedded-broker}, {@code bench} and the
+ * integration tests. The data directory is formatted with Kafka's own storage {@link Formatter} only
+ * when it is not formatted yet, so {@link #stop()} followed by {@link #start(Path, int, Map)} on the
+ * same directory and port brings the same cluster back with its topics and records.
  *
  * <p>Default broker settings (each can be replaced through the {@code overrides} map):
  * <ul>
@@ -66,11 +55,10 @@ import org.slf4j.LoggerFactory;
  *       while it is being processed. The data directory grows until it is removed.</li>
  * </ul>
  *
- * <p>With a {@link SaslListener} the broker also listens on a second port for {@code SASL_PLAINTEXT}
- * (or, with a key store, {@code SASL_SSL}) clients, mechanisms {@code PLAIN}, {@code SCRAM-SHA-256} and
- * {@code SCRAM-SHA-512}, and advertises it, so that a client bootstrapped there is sent back to it and
- * must authenticate on every connection; the PLAINTEXT port stays open for the broker's own readiness
- * check and {@link #createTopics(Map)}.
+ * <p>Further {@link Listener}s (TLS, SASL) can be added beside the PLAINTEXT one; the PLAINTEXT port
+ * stays open for the broker's own readiness check and {@link #createTopics(Map)}. Users, credentials
+ * and certificates for them are the caller's business: this class only adds the listener with the
+ * settings it is given.
  *
  * <p>Note that Kafka's fatal-error handlers end the process (as a stand-alone broker would) if the
  * broker meets an unrecoverable storage fault.
@@ -84,112 +72,55 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     private static final String HOST = "127.0.0.1";
     private static final String BROKER_LISTENER = "PLAINTEXT";
     private static final String CONTROLLER_LISTENER = "CONTROLLER";
-    private static final List<String> SCRAM_MECHANISMS = List.of("SCRAM-SHA-256", "SCRAM-SHA-512");
     private static final Duration STARTUP_TIMEOUT = Duration.ofSeconds(60);
-    private static final Duration TOPIC_TIMEOUT = Duration.ofSeconds(30);
 
     private final Path dataDir;
     private final int port;
-    private final int saslPort;
+    /** Security protocol of each further listener to its port. */
+    private final Map<String, Integer> listenerPorts;
     private final KafkaRaftServer server;
     private boolean stopped;
 
-    private EmbeddedKafkaBroker(Path dataDir, int port, int saslPort, KafkaRaftServer server) {
+    private EmbeddedKafkaBroker(Path dataDir, int port, Map<String, Integer> listenerPorts, KafkaRaftServer server) {
         this.dataDir = dataDir;
         this.port = port;
-        this.saslPort = saslPort;
+        this.listenerPorts = Map.copyOf(listenerPorts);
         this.server = server;
     }
 
     /**
-     * An extra SASL listener on 127.0.0.1 that accepts the mechanisms {@code PLAIN}, {@code SCRAM-SHA-256}
-     * and {@code SCRAM-SHA-512} for the given users: {@code SASL_PLAINTEXT}, or {@code SASL_SSL} when a
-     * key store is given ({@link #withTls(Path, String)}).
+     * A further client listener on 127.0.0.1 beside the PLAINTEXT one, advertised like it, so that a
+     * client bootstrapped there is sent back to it: for clients that must use another security
+     * protocol (TLS, SASL). The broker itself keeps talking PLAINTEXT (inter-broker and controller
+     * listeners).
      *
-     * <p>PLAIN users are part of the listener's JAAS configuration; SCRAM credentials are written into the
-     * cluster metadata when the data directory is formatted and, on a restart on an already formatted
-     * directory, created (or replaced) through the Admin API before {@code start} returns.
-     *
-     * @param port             the SASL client port on 127.0.0.1; 0 picks a free one
-     * @param users            user name to password; names and passwords must not contain {@code "}, {@code ,},
-     *                         {@code =}, {@code ;}, a backslash or white space
-     * @param keyStore         a PKCS12 key store with the broker's key and certificate (for 127.0.0.1), or
-     *                         {@code null} for a listener without TLS
-     * @param keyStorePassword the password of the key store and of its key; {@code null} without TLS
+     * @param securityProtocol the listener's security protocol, also its name: {@code SSL},
+     *                         {@code SASL_PLAINTEXT} or {@code SASL_SSL}
+     * @param port             the client port on 127.0.0.1; 0 picks a free one
+     * @param settings         the listener's own broker settings, named without their
+     *                         {@code listener.name.<name>.} prefix ({@code ssl.keystore.location},
+     *                         {@code sasl.enabled.mechanisms}, {@code plain.sasl.jaas.config}, ...)
      */
-    public record SaslListener(int port, Map<String, String> users, Path keyStore, String keyStorePassword) {
+    public record Listener(String securityProtocol, int port, Map<String, String> settings) {
 
-        /** Checks the port, the users and the key store and keeps an immutable copy of the users. */
-        public SaslListener {
-            if ((keyStore == null) != (keyStorePassword == null)) {
-                throw new IllegalArgumentException("a TLS key store needs its password, and a password its key store");
+        /** Checks the protocol and the port and keeps an immutable copy of the settings. */
+        public Listener {
+            Objects.requireNonNull(securityProtocol, "securityProtocol");
+            if (!List.of("SSL", "SASL_PLAINTEXT", "SASL_SSL").contains(securityProtocol)) {
+                throw new IllegalArgumentException("a further listener is SSL, SASL_PLAINTEXT or SASL_SSL, not "
+                        + securityProtocol);
             }
             if (port < 0 || port > 65535) {
-                throw new IllegalArgumentException("SASL port out of range: " + port);
+                throw new IllegalArgumentException(securityProtocol + " port out of range: " + port);
             }
-            Objects.requireNonNull(users, "users");
-            if (users.isEmpty()) {
-                throw new IllegalArgumentException("a SASL listener needs at least one user");
-            }
-            users.forEach((name, password) -> {
-                if (!plainToken(name) || !plainToken(password)) {
-                    throw new IllegalArgumentException("SASL user names and passwords must be non-empty and must not"
-                            + " contain \", , = ; \\ or white space (user '" + name + "')");
-                }
-            });
-            users = Map.copyOf(users);
+            settings = Map.copyOf(settings);
         }
 
-        /**
-         * A listener on a free port.
-         *
-         * @param users user name to password
-         * @return the listener
-         */
-        public static SaslListener withUsers(Map<String, String> users) {
-            return new SaslListener(0, users, null, null);
-        }
-
-        /**
-         * The same listener with TLS: {@code SASL_SSL}.
-         *
-         * @param keyStore         a PKCS12 key store with the broker's key and certificate
-         * @param keyStorePassword its password (also the key's)
-         * @return the listener with TLS
-         */
-        public SaslListener withTls(Path keyStore, String keyStorePassword) {
-            return new SaslListener(port, users, keyStore, keyStorePassword);
-        }
-
-        /**
-         * The same listener on another port.
-         *
-         * @param newPort the port; 0 picks a free one
-         * @return the listener on {@code newPort}
-         */
-        public SaslListener onPort(int newPort) {
-            return new SaslListener(newPort, users, keyStore, keyStorePassword);
-        }
-
-        /**
-         * The listener's security protocol, which is also its listener name.
-         *
-         * @return {@code SASL_SSL} with a key store, {@code SASL_PLAINTEXT} without
-         */
-        public String securityProtocol() {
-            return keyStore == null ? "SASL_PLAINTEXT" : "SASL_SSL";
-        }
-
-        /** Names the users and the key store, never a password. */
+        /** Names the protocol, the port and the settings, never a setting's value (it may be a password). */
         @Override
         public String toString() {
-            return "SaslListener[port=" + port + ", users=" + new TreeMap<>(users).keySet()
-                    + (keyStore == null ? "" : ", keyStore=" + keyStore) + "]";
-        }
-
-        private static boolean plainToken(String text) {
-            return text != null && !text.isEmpty() && text.chars().noneMatch(c -> "\",=;\\".indexOf(c) >= 0
-                    || Character.isWhitespace(c));
+            return "Listener[" + securityProtocol + ", port=" + port + ", settings=" + new TreeMap<>(settings).keySet()
+                    + "]";
         }
     }
 
@@ -198,26 +129,27 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
      *
      * @param dataDir   the broker's own directory for its logs and metadata (created if missing)
      * @param port      the client port on 127.0.0.1; 0 picks a free one (the controller always gets another free port)
-     * @param overrides broker properties that replace or add to the defaults (for an extra SASL listener
-     *                  see {@link #start(Path, int, Map, SaslListener)}); the readiness check and
+     * @param overrides broker properties that replace or add to the defaults (for further listeners see
+     *                  {@link #start(Path, int, Map, List)}); the readiness check and
      *                  {@link #createTopics(Map)} connect to {@link #bootstrapServers()} as a plain client,
      *                  so the listener on {@code port} must stay PLAINTEXT
      * @return the running broker
      */
     public static EmbeddedKafkaBroker start(Path dataDir, int port, Map<String, String> overrides) {
-        return start(dataDir, port, overrides, null);
+        return start(dataDir, port, overrides, List.of());
     }
 
     /**
-     * Like {@link #start(Path, int, Map)}, with an extra SASL listener for clients that must authenticate.
+     * Like {@link #start(Path, int, Map)}, with further listeners beside the PLAINTEXT one.
      *
      * @param dataDir   the broker's own directory for its logs and metadata (created if missing)
      * @param port      the PLAINTEXT client port on 127.0.0.1; 0 picks a free one
      * @param overrides broker properties that replace or add to the defaults
-     * @param sasl      the SASL listener and its users, or {@code null} for none
+     * @param listeners further listeners, each with another security protocol
      * @return the running broker
      */
-    public static EmbeddedKafkaBroker start(Path dataDir, int port, Map<String, String> overrides, SaslListener sasl) {
+    public static EmbeddedKafkaBroker start(Path dataDir, int port, Map<String, String> overrides,
+                                            List<Listener> listeners) {
         Objects.requireNonNull(dataDir, "dataDir");
         Objects.requireNonNull(overrides, "overrides");
         if (port < 0 || port > 65535) {
@@ -232,36 +164,43 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         }
         int brokerPort = port == 0 ? freePort() : port;
         int controllerPort = freePort(brokerPort);
-        int saslPort = sasl == null ? -1 : sasl.port() == 0 ? freePort(brokerPort, controllerPort) : sasl.port();
+        List<Integer> taken = new ArrayList<>(List.of(brokerPort, controllerPort));
+        Map<String, Integer> listenerPorts = new LinkedHashMap<>();
+        for (Listener listener : listeners) {
+            int listenerPort = listener.port() == 0
+                    ? freePort(taken.stream().mapToInt(Integer::intValue).toArray()) : listener.port();
+            taken.add(listenerPort);
+            if (listenerPorts.put(listener.securityProtocol(), listenerPort) != null) {
+                throw new IllegalArgumentException("two " + listener.securityProtocol() + " listeners");
+            }
+        }
 
         Map<String, String> properties = brokerProperties(dir, brokerPort, controllerPort, overrides);
-        if (sasl != null) {
-            addSaslListener(properties, saslPort, sasl);
+        for (Listener listener : listeners) {
+            addListener(properties, listener, listenerPorts.get(listener.securityProtocol()));
         }
         KafkaConfig config = new KafkaConfig(properties, false);
-        boolean formatted = formatIfNeeded(config, dir, sasl);
+        boolean formatted = formatIfNeeded(config, dir);
         long t1 = System.nanoTime();
 
         KafkaRaftServer server = new KafkaRaftServer(config, Time.SYSTEM);
-        EmbeddedKafkaBroker broker = new EmbeddedKafkaBroker(dir, brokerPort, saslPort, server);
+        EmbeddedKafkaBroker broker = new EmbeddedKafkaBroker(dir, brokerPort, listenerPorts, server);
         long t2;
         try {
             server.startup();
             t2 = System.nanoTime();
             broker.awaitReady();
-            if (sasl != null && !formatted) {
-                broker.upsertScramUsers(sasl.users());
-            }
         } catch (RuntimeException | Error e) {
             broker.stop();
             throw e;
         }
         long t3 = System.nanoTime();
+        StringBuilder further = new StringBuilder();
+        listenerPorts.forEach((protocol, listenerPort) ->
+                further.append(", ").append(protocol).append(" at ").append(HOST).append(':').append(listenerPort));
         LOG.info("Embedded Kafka broker ready at {}{} (data {}{}) in {} ms: config+format {} ms, server startup {} ms,"
                         + " first client answer {} ms",
-                broker.bootstrapServers(),
-                sasl == null ? "" : ", " + sasl.securityProtocol() + " at " + broker.saslBootstrapServers(),
-                dir, formatted ? ", newly formatted" : "", millis(t3 - t0),
+                broker.bootstrapServers(), further, dir, formatted ? ", newly formatted" : "", millis(t3 - t0),
                 millis(t1 - t0), millis(t2 - t1), millis(t3 - t2));
         return broker;
     }
@@ -286,26 +225,29 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     }
 
     /**
-     * The address of the SASL listener, for clients that authenticate.
+     * The address of a further listener.
      *
+     * @param securityProtocol the listener's security protocol, as in its {@link Listener}
      * @return {@code "127.0.0.1:PORT"}
-     * @throws IllegalStateException if the broker was started without a {@link SaslListener}
+     * @throws IllegalStateException if the broker was started without such a listener
      */
-    public String saslBootstrapServers() {
-        return HOST + ":" + saslPort();
+    public String bootstrapServers(String securityProtocol) {
+        return HOST + ":" + port(securityProtocol);
     }
 
     /**
-     * The SASL client port; pass it in a {@link SaslListener} to restart on the same address.
+     * The port of a further listener; pass it in its {@link Listener} to restart on the same address.
      *
-     * @return the port of the SASL listener
-     * @throws IllegalStateException if the broker was started without a {@link SaslListener}
+     * @param securityProtocol the listener's security protocol, as in its {@link Listener}
+     * @return the port of that listener
+     * @throws IllegalStateException if the broker was started without such a listener
      */
-    public int saslPort() {
-        if (saslPort < 0) {
-            throw new IllegalStateException("this broker has no SASL listener");
+    public int port(String securityProtocol) {
+        Integer listenerPort = listenerPorts.get(securityProtocol);
+        if (listenerPort == null) {
+            throw new IllegalStateException("this broker has no " + securityProtocol + " listener");
         }
-        return saslPort;
+        return listenerPort;
     }
 
     /**
@@ -327,33 +269,13 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     }
 
     /**
-     * Creates the topics (replication factor 1) that do not exist yet and waits until every partition has a leader.
+     * Creates the topics (replication factor 1, the broker's topic settings) that do not exist yet and
+     * waits until every partition of those has a leader; see {@link Topics#ensure(Properties, Map, short, Map)}.
      *
      * @param topicPartitions topic name to partition count; topics that already exist are left as they are
      */
     public void createTopics(Map<String, Integer> topicPartitions) {
-        if (topicPartitions.isEmpty()) {
-            return;
-        }
-        List<NewTopic> newTopics = new ArrayList<>();
-        topicPartitions.forEach((name, partitions) -> newTopics.add(new NewTopic(name, partitions, (short) 1)));
-        try (Admin admin = admin()) {
-            admin.createTopics(newTopics).values().forEach((name, future) -> {
-                try {
-                    future.get(TOPIC_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-                } catch (ExecutionException e) {
-                    if (!(e.getCause() instanceof TopicExistsException)) {
-                        throw new IllegalStateException("cannot create topic " + name, e.getCause());
-                    }
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new IllegalStateException("interrupted while creating topic " + name, e);
-                } catch (TimeoutException e) {
-                    throw new IllegalStateException("timed out creating topic " + name, e);
-                }
-            });
-            awaitLeaders(admin, topicPartitions.keySet());
-        }
+        Topics.ensure(adminProperties(), topicPartitions, (short) 1, Map.of());
     }
 
     /**
@@ -424,79 +346,14 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         return p;
     }
 
-    /**
-     * Adds the SASL listener: PLAIN users in its JAAS configuration, SCRAM credentials from the
-     * cluster metadata. The broker itself keeps talking PLAINTEXT (inter-broker and controller listeners).
-     */
-    private static void addSaslListener(Map<String, String> p, int saslPort, SaslListener sasl) {
-        String listener = sasl.securityProtocol();
-        String prefix = "listener.name." + listener.toLowerCase(Locale.ROOT) + ".";
-        p.put("listeners", p.get("listeners") + "," + listener + "://" + HOST + ":" + saslPort);
-        p.put("advertised.listeners", p.get("advertised.listeners") + "," + listener + "://" + HOST + ":" + saslPort);
-        p.put("listener.security.protocol.map",
-                p.get("listener.security.protocol.map") + "," + listener + ":" + listener);
-        if (sasl.keyStore() != null) {
-            p.put(prefix + "ssl.keystore.type", "PKCS12");
-            p.put(prefix + "ssl.keystore.location", sasl.keyStore().toAbsolutePath().toString());
-            p.put(prefix + "ssl.keystore.password", sasl.keyStorePassword());
-            p.put(prefix + "ssl.key.password", sasl.keyStorePassword());
-        }
-        p.put(prefix + "sasl.enabled.mechanisms", "PLAIN," + String.join(",", SCRAM_MECHANISMS));
-        StringBuilder plain = new StringBuilder("org.apache.kafka.common.security.plain.PlainLoginModule required");
-        new TreeMap<>(sasl.users()).forEach((name, password) ->
-                plain.append(" user_").append(name).append("=\"").append(password).append('"'));
-        p.put(prefix + "plain.sasl.jaas.config", plain.append(';').toString());
-        for (String mechanism : SCRAM_MECHANISMS) {
-            p.put(prefix + mechanism.toLowerCase(Locale.ROOT) + ".sasl.jaas.config",
-                    "org.apache.kafka.common.security.scram.ScramLoginModule required;");
-        }
-    }
-
-    /** The storage formatter's {@code --add-scram} arguments for every user and SCRAM mechanism. */
-    private static List<String> scramArguments(Map<String, String> users) {
-        List<String> arguments = new ArrayList<>();
-        for (String mechanism : SCRAM_MECHANISMS) {
-            new TreeMap<>(users).forEach((name, password) ->
-                    arguments.add(mechanism + "=[name=" + name + ",password=\"" + password + "\"]"));
-        }
-        return arguments;
-    }
-
-    /**
-     * Creates or replaces the users' SCRAM credentials through the Admin API and waits until the broker
-     * lists them (the directory was formatted earlier, possibly with other users).
-     */
-    private void upsertScramUsers(Map<String, String> users) {
-        long deadline = System.nanoTime() + TOPIC_TIMEOUT.toNanos();
-        Exception last = null;
-        try (Admin admin = admin()) {
-            // a request may alter each user once: one request per mechanism
-            for (String mechanism : SCRAM_MECHANISMS) {
-                List<UserScramCredentialAlteration> alterations = new ArrayList<>();
-                users.forEach((name, password) -> alterations.add(new UserScramCredentialUpsertion(name,
-                        new ScramCredentialInfo(ScramMechanism.fromMechanismName(mechanism), 4096), password)));
-                admin.alterUserScramCredentials(alterations).all().get(TOPIC_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-            }
-            while (System.nanoTime() < deadline) {
-                try {
-                    var described = admin.describeUserScramCredentials(List.copyOf(users.keySet())).all()
-                            .get(5, TimeUnit.SECONDS);
-                    if (described.keySet().containsAll(users.keySet()) && described.values().stream()
-                            .allMatch(d -> d.credentialInfos().size() == SCRAM_MECHANISMS.size())) {
-                        return;
-                    }
-                } catch (ExecutionException | TimeoutException e) {
-                    last = e; // ResourceNotFound until the metadata reaches the broker
-                }
-                pause(50);
-            }
-        } catch (ExecutionException | TimeoutException e) {
-            throw new IllegalStateException("cannot create the SCRAM users " + users.keySet(), e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while creating SCRAM users", e);
-        }
-        throw new IllegalStateException("SCRAM users " + users.keySet() + " not visible after " + TOPIC_TIMEOUT, last);
+    /** Adds {@code listener} on {@code listenerPort} to the listeners, advertised ones and protocol map. */
+    private static void addListener(Map<String, String> p, Listener listener, int listenerPort) {
+        String name = listener.securityProtocol();
+        p.put("listeners", p.get("listeners") + "," + name + "://" + HOST + ":" + listenerPort);
+        p.put("advertised.listeners", p.get("advertised.listeners") + "," + name + "://" + HOST + ":" + listenerPort);
+        p.put("listener.security.protocol.map", p.get("listener.security.protocol.map") + "," + name + ":" + name);
+        String prefix = "listener.name." + name.toLowerCase(Locale.ROOT) + ".";
+        listener.settings().forEach((key, value) -> p.put(prefix + key, value));
     }
 
     private static long millis(long nanos) {
@@ -504,7 +361,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     }
 
     /** Formats the log directories with Kafka's own formatter unless {@code meta.properties} is already there. */
-    private static boolean formatIfNeeded(KafkaConfig config, Path dir, SaslListener sasl) {
+    private static boolean formatIfNeeded(KafkaConfig config, Path dir) {
         Path metaProperties = dir.resolve(MetaPropertiesEnsemble.META_PROPERTIES_NAME);
         if (Files.exists(metaProperties)) {
             LOG.debug("{} is already formatted", dir);
@@ -522,9 +379,6 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
                 .setControllerListenerName(config.controllerListenerNames().get(0))
                 .setMetadataLogDirectory(config.metadataLogDir())
                 .setHasDynamicQuorum(false);
-        if (sasl != null) {
-            formatter.setScramArguments(scramArguments(sasl.users()));
-        }
         for (String logDir : config.logDirs()) {
             formatter.addDirectory(logDir);
         }
@@ -542,8 +396,9 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         return true;
     }
 
-    private Admin admin() {
-        Map<String, Object> conf = new HashMap<>();
+    /** Settings of the broker's own admin client: the PLAINTEXT listener, short timeouts and back-offs. */
+    Properties adminProperties() {
+        Properties conf = new Properties();
         conf.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
         conf.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 5_000);
         conf.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 10_000);
@@ -551,63 +406,14 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         conf.put(AdminClientConfig.RECONNECT_BACKOFF_MS_CONFIG, 50);
         conf.put(AdminClientConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, 1_000);
         conf.put(AdminClientConfig.CLIENT_ID_CONFIG, "embedded-broker-admin");
-        return Admin.create(conf);
+        return conf;
     }
 
     /** Polls until the broker answers describeCluster with itself as a live node. */
     private void awaitReady() {
-        long deadline = System.nanoTime() + STARTUP_TIMEOUT.toNanos();
-        Exception last = null;
-        try (Admin admin = admin()) {
-            while (System.nanoTime() < deadline) {
-                try {
-                    if (!admin.describeCluster().nodes().get(5, TimeUnit.SECONDS).isEmpty()) {
-                        return;
-                    }
-                } catch (ExecutionException | TimeoutException e) {
-                    last = e;
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new IllegalStateException("interrupted while waiting for the broker", e);
-                }
-                pause(50);
-            }
-        }
-        throw new IllegalStateException("broker at " + bootstrapServers() + " not ready after " + STARTUP_TIMEOUT, last);
-    }
-
-    /** Polls until every partition of the topics has a leader in the broker's metadata. */
-    private static void awaitLeaders(Admin admin, Set<String> topics) {
-        long deadline = System.nanoTime() + TOPIC_TIMEOUT.toNanos();
-        Exception last = null;
-        while (System.nanoTime() < deadline) {
-            try {
-                Map<String, TopicDescription> descriptions =
-                        admin.describeTopics(topics).allTopicNames().get(5, TimeUnit.SECONDS);
-                boolean allLed = descriptions.values().stream()
-                        .flatMap(d -> d.partitions().stream())
-                        .map(TopicPartitionInfo::leader)
-                        .allMatch(leader -> leader != null && !leader.isEmpty());
-                if (allLed) {
-                    return;
-                }
-            } catch (ExecutionException | TimeoutException e) {
-                last = e; // typically UnknownTopicOrPartition until the metadata reaches the broker
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted while waiting for topics " + topics, e);
-            }
-            pause(50);
-        }
-        throw new IllegalStateException("topics " + topics + " have no leaders after " + TOPIC_TIMEOUT, last);
-    }
-
-    private static void pause(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted", e);
+        try (Admin admin = Admin.create(adminProperties())) {
+            Poll.until("the broker at " + bootstrapServers() + " to answer", STARTUP_TIMEOUT,
+                    () -> !admin.describeCluster().nodes().get(5, TimeUnit.SECONDS).isEmpty());
         }
     }
 

@@ -1,7 +1,6 @@
 package dev.sensorwatch.stream;
 
 import dev.sensorwatch.avro.DeadLetter;
-import dev.sensorwatch.detect.Rejection;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -63,7 +62,7 @@ final class DeadLetters {
     }
 
     /** The dead letter for {@code record}, rejected for {@code reason}, as a routed record. */
-    Routed of(ProcessorContext<?, ?> context, Record<?, byte[]> record, byte[] key, Rejection reason,
+    Routed of(ProcessorContext<?, ?> context, Record<?, byte[]> record, byte[] key, DeadLetterReason reason,
               String detail) {
         RecordMetadata meta = context.recordMetadata().orElse(null);
         Headers headers = record.headers();

@@ -1,7 +1,6 @@
 package dev.sensorwatch.stream;
 
 import dev.sensorwatch.detect.DetectorConfig;
-import dev.sensorwatch.detect.Rejection;
 import dev.sensorwatch.detect.Signal;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
@@ -23,7 +22,7 @@ public final class DetectorMetrics {
 
     private final Counter readings;
     private final Map<Signal, Counter> anomalies = new EnumMap<>(Signal.class);
-    private final Map<Rejection, Counter> deadLetters = new EnumMap<>(Rejection.class);
+    private final Map<DeadLetterReason, Counter> deadLetters = new EnumMap<>(DeadLetterReason.class);
     /** Records one score into the score histogram. */
     private final java.util.function.DoubleConsumer scores;
     private final Timer processing;
@@ -73,7 +72,7 @@ public final class DetectorMetrics {
         Gauge.builder("sensorwatch.events.open", eventsOpen, AtomicLong::get)
                 .description("Sensors of this instance whose latest reading belongs to an event")
                 .register(registry);
-        for (Rejection reason : Rejection.values()) {
+        for (DeadLetterReason reason : DeadLetterReason.values()) {
             deadLetters.put(reason, Counter.builder("sensorwatch.dead.letters")
                     .description("Records sent to the dead-letter topic")
                     .tag("reason", reason.code()).register(registry));
@@ -177,7 +176,7 @@ public final class DetectorMetrics {
         return eventsOpen.get();
     }
 
-    void deadLetter(Rejection reason) {
+    void deadLetter(DeadLetterReason reason) {
         deadLetters.get(reason).increment();
     }
 
@@ -193,7 +192,7 @@ public final class DetectorMetrics {
     }
 
     /** Dead letters sent so far for {@code reason}. */
-    public double deadLetters(Rejection reason) {
+    public double deadLetters(DeadLetterReason reason) {
         return deadLetters.get(reason).count();
     }
 }

@@ -80,7 +80,7 @@ final class DetectorProcessor implements Processor<String, byte[], String, Route
         try {
             reading = readings.decode(record.value());
         } catch (SerializationException e) {
-            reject(record, Rejection.UNDECODABLE, e.getMessage());
+            reject(record, DeadLetterReason.UNDECODABLE, e.getMessage());
             return;
         }
         double[] values = toArray(reading.getValues());
@@ -104,7 +104,7 @@ final class DetectorProcessor implements Processor<String, byte[], String, Route
                         + "'s last reading at " + Instant.ofEpochMilli(detector.lastEventTime());
                 default -> rejection.code();
             };
-            reject(record, rejection, detail);
+            reject(record, DeadLetterReason.of(rejection), detail);
             return;
         }
         boolean training = detector.trainedModel() == null;
@@ -175,7 +175,7 @@ final class DetectorProcessor implements Processor<String, byte[], String, Route
         return record.withHeaders(copy);
     }
 
-    private void reject(Record<String, byte[]> record, Rejection reason, String detail) {
+    private void reject(Record<String, byte[]> record, DeadLetterReason reason, String detail) {
         metrics.deadLetter(reason);
         byte[] key = record.key().getBytes(StandardCharsets.UTF_8);
         context.forward(record.withValue(deadLetters.of(context, record, key, reason, detail)));

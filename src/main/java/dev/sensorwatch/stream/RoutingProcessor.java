@@ -51,36 +51,36 @@ final class RoutingProcessor implements Processor<byte[], byte[], String, Routed
         try {
             reading = readings.decode(record.value());
         } catch (SerializationException e) {
-            reject(record, key, Rejection.UNDECODABLE, e.getMessage());
+            reject(record, key, DeadLetterReason.UNDECODABLE, e.getMessage());
             return;
         }
         String sensorId = reading.getSensorId();
         if (sensorId.isEmpty()) {
-            reject(record, key, Rejection.UNDECODABLE, "the reading's sensorId is empty");
+            reject(record, key, DeadLetterReason.UNDECODABLE, "the reading's sensorId is empty");
             return;
         }
         if (key == null || key.length == 0) {
-            reject(record, key, Rejection.NULL_KEY, "record has no key; key readings by their sensor id ("
+            reject(record, key, DeadLetterReason.NULL_KEY, "record has no key; key readings by their sensor id ("
                     + sensorId + ")");
             return;
         }
         List<Double> values = reading.getValues();
         if (values.isEmpty() || values.size() > maxChannels) {
-            reject(record, key, Rejection.BAD_CHANNEL_COUNT, "reading has " + values.size()
+            reject(record, key, DeadLetterReason.BAD_CHANNEL_COUNT, "reading has " + values.size()
                     + " channels; a reading needs 1 to " + maxChannels);
             return;
         }
         for (int d = 0; d < values.size(); d++) {
             double v = values.get(d);
             if (!Rejection.usable(v)) {
-                reject(record, key, Rejection.NON_FINITE, "channel " + d + " is " + v
+                reject(record, key, DeadLetterReason.NON_FINITE, "channel " + d + " is " + v
                         + (Double.isFinite(v) ? ", beyond the usable magnitude " + Rejection.LARGEST_VALUE : ""));
                 return;
             }
         }
         long eventTime = reading.getEventTime().toEpochMilli();
         if (ReadingTimestampExtractor.tooFarAhead(eventTime, record.timestamp(), maxFutureSkewMillis)) {
-            reject(record, key, Rejection.FUTURE_TIMESTAMP, "event time " + reading.getEventTime() + " is "
+            reject(record, key, DeadLetterReason.FUTURE_TIMESTAMP, "event time " + reading.getEventTime() + " is "
                     + Duration.ofMillis(eventTime - record.timestamp()) + " ahead of the record's timestamp "
                     + Instant.ofEpochMilli(record.timestamp()) + "; at most " + Duration.ofMillis(maxFutureSkewMillis)
                     + " is allowed (--max-future-skew)");
@@ -95,7 +95,7 @@ final class RoutingProcessor implements Processor<byte[], byte[], String, Routed
         }
     }
 
-    private void reject(Record<byte[], byte[]> record, byte[] key, Rejection reason, String detail) {
+    private void reject(Record<byte[], byte[]> record, byte[] key, DeadLetterReason reason, String detail) {
         metrics.deadLetter(reason);
         context.forward(record.withKey((String) null).withValue(deadLetters.of(context, record, key, reason, detail)));
     }

@@ -1,6 +1,11 @@
 /**
  * The Kafka Streams side: the topology factory, processors, state stores, serdes, the JSON form of
- * the output records, the event-time timestamp extractor and error handlers. Detection logic
- * lives in {@code dev.sensorwatch.detect}.
+ * the output records, the event-time timestamp extractor and error handlers, the dead letters and
+ * their reasons ({@link dev.sensorwatch.stream.DeadLetterReason}: the stream's own, such as a
+ * record that cannot be decoded, and the detector's rejections wrapped), and the metrics.
+ *
+ * <p>Detection logic lives in {@code dev.sensorwatch.detect} and must not move here: this package
+ * decodes, routes, stores and forwards, and asks the detector whether and how a reading scores.
+ * Starting brokers and creating topics is {@code dev.sensorwatch.kafka}'s.
  */
 package dev.sensorwatch.stream;

@@ -5,8 +5,8 @@ import static org.awaitility.Awaitility.await;
 
 import dev.sensorwatch.avro.AnomalyScore;
 import dev.sensorwatch.avro.DeadLetter;
-import dev.sensorwatch.detect.Rejection;
 import dev.sensorwatch.stream.AvroSerde;
+import dev.sensorwatch.stream.DeadLetterReason;
 import dev.sensorwatch.stream.DetectorMetrics;
 import dev.sensorwatch.stream.DetectorTopology;
 import dev.sensorwatch.stream.HostileTraffic;
@@ -129,7 +129,7 @@ final class HostileInputRun {
 
             // every bad record exactly once, with its reason and original bytes; no valid one
             Map<Long, DeadLetter> seen = new HashMap<>();
-            Map<Rejection, Integer> byReason = new EnumMap<>(Rejection.class);
+            Map<DeadLetterReason, Integer> byReason = new EnumMap<>(DeadLetterReason.class);
             for (ConsumerRecord<String, byte[]> record : letters) {
                 DeadLetter letter = DEAD_LETTERS.decode(record.value());
                 long position = position(letter.getPartition(), letter.getOffset());
@@ -161,7 +161,7 @@ final class HostileInputRun {
             while (m.find()) {
                 metric.put(m.group(1), Double.parseDouble(m.group(2)));
             }
-            for (Rejection reason : Rejection.values()) {
+            for (DeadLetterReason reason : DeadLetterReason.values()) {
                 assertThat(metric.get(reason.code())).as("%s: sensorwatch_dead_letters_total{reason=%s}", why, reason.code())
                         .isEqualTo(traffic.expectedByReason().getOrDefault(reason, 0).doubleValue());
             }

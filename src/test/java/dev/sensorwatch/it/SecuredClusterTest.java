@@ -10,7 +10,7 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.classic.spi.ThrowableProxyUtil;
 import ch.qos.logback.core.read.ListAppender;
 import dev.sensorwatch.cli.Main;
-import dev.sensorwatch.kafka.EmbeddedKafkaBroker;
+import dev.sensorwatch.kafka.SecuredEmbeddedBroker;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -59,7 +59,7 @@ class SecuredClusterTest {
 
     @TempDir
     static Path work;
-    static EmbeddedKafkaBroker broker;
+    static SecuredEmbeddedBroker broker;
     static ListAppender<ILoggingEvent> logs;
     static final Map<String, Level> savedLevels = new HashMap<>();
     static final Map<String, Boolean> savedAdditivity = new HashMap<>();
@@ -79,8 +79,8 @@ class SecuredClusterTest {
                 "-keystore", keyStore.toString(), "-storepass", storePassword, "-keypass", storePassword);
         keytool("-exportcert", "-rfc", "-alias", "broker", "-keystore", keyStore.toString(),
                 "-storepass", storePassword, "-file", trustedCertificate.toString());
-        broker = EmbeddedKafkaBroker.start(work.resolve("broker"), 0, Map.of(),
-                EmbeddedKafkaBroker.SaslListener.withUsers(Map.of(USER, PASSWORD)).withTls(keyStore, storePassword));
+        broker = SecuredEmbeddedBroker.start(work.resolve("broker"), 0, Map.of(),
+                SecuredEmbeddedBroker.SaslListener.withUsers(Map.of(USER, PASSWORD)).withTls(keyStore, storePassword));
         captureLogs();
     }
 

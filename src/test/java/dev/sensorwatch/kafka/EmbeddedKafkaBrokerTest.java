@@ -149,57 +149,6 @@ class EmbeddedKafkaBrokerTest {
         }
     }
 
-    static Properties saslClient(String bootstrap, String mechanism, String user, String password) {
-        String module = mechanism.equals("PLAIN") ? "org.apache.kafka.common.security.plain.PlainLoginModule"
-                : "org.apache.kafka.common.security.scram.ScramLoginModule";
-        Properties props = new Properties();
-        props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        props.put("security.protocol", "SASL_PLAINTEXT");
-        props.put("sasl.mechanism", mechanism);
-        props.put("sasl.jaas.config", module + " required username=\"" + user + "\" password=\"" + password + "\";");
-        return props;
-    }
-
-    @Test
-    void saslListenerAcceptsItsUsersWithEveryMechanismAndKeepsThemAcrossARestart(@TempDir Path dir) {
-        EmbeddedKafkaBroker first = EmbeddedKafkaBroker.start(dir, 0, Map.of(),
-                EmbeddedKafkaBroker.SaslListener.withUsers(Map.of("alice", "alice-pw")));
-        int port = first.port();
-        int saslPort = first.saslPort();
-        String sasl = first.saslBootstrapServers();
-        try {
-            assertThat(sasl).isEqualTo("127.0.0.1:" + saslPort);
-            for (String mechanism : List.of("PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512")) {
-                // a client that came in through the SASL listener is sent back to it
-                assertThat(ClusterCheck.verify(saslClient(sasl, mechanism, "alice", "alice-pw"), WAIT))
-                        .as(mechanism).singleElement().extracting(Node::port).isEqualTo(saslPort);
-                assertThatThrownBy(() -> ClusterCheck.verify(saslClient(sasl, mechanism, "alice", "wrong"), WAIT))
-                        .as(mechanism).hasMessageContaining("authentication failed");
-            }
-            assertThatThrownBy(() -> ClusterCheck.verify(saslClient(sasl, "SCRAM-SHA-512", "bob", "bob-pw"), WAIT))
-                    .hasMessageContaining("authentication failed");
-            Properties oauth = saslClient(sasl, "OAUTHBEARER", "alice", "alice-pw");
-            oauth.put("sasl.jaas.config", "org.apache.kafka.common.security.oauthbearer.OAuthBearerLoginModule required"
-                    + " unsecuredLoginStringClaim_sub=\"alice\";");
-            assertThatThrownBy(() -> ClusterCheck.verify(oauth, WAIT))
-                    .hasMessageContaining("does not accept sasl.mechanism=OAUTHBEARER");
-        } finally {
-            first.stop();
-        }
-
-        // on the formatted directory the SCRAM users come from the metadata log; new ones through the Admin API
-        try (EmbeddedKafkaBroker second = EmbeddedKafkaBroker.start(dir, port, Map.of(),
-                EmbeddedKafkaBroker.SaslListener.withUsers(Map.of("alice", "alice-pw", "bob", "bob-pw")).onPort(saslPort))) {
-            assertThat(second.saslBootstrapServers()).isEqualTo(sasl);
-            for (String user : List.of("alice", "bob")) {
-                for (String mechanism : List.of("PLAIN", "SCRAM-SHA-512")) {
-                    assertThat(ClusterCheck.verify(saslClient(sasl, mechanism, user, user + "-pw"), WAIT))
-                            .as("%s with %s", user, mechanism).hasSize(1);
-                }
-            }
-        }
-    }
-
     @Test
     void tlsClientAgainstAPlainListenerIsToldToCheckTheSecurityProtocol() {
         Properties tls = new Properties();
@@ -213,15 +162,13 @@ class EmbeddedKafkaBrokerTest {
     }
 
     @Test
-    void saslUsersMustFitIntoAJaasConfiguration() {
-        assertThatThrownBy(() -> EmbeddedKafkaBroker.SaslListener.withUsers(Map.of("a", "xyzzy\"1")))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'a'").hasMessageNotContaining("xyzzy");
-        assertThat(EmbeddedKafkaBroker.SaslListener.withUsers(Map.of("a", "xyzzy1")).withTls(Path.of("k.p12"), "xyzzy2"))
-                .asString().contains("a", "k.p12").doesNotContain("xyzzy");
-        assertThatThrownBy(() -> EmbeddedKafkaBroker.SaslListener.withUsers(Map.of()))
-                .isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(shared::saslPort).isInstanceOf(IllegalStateException.class)
-                .hasMessageContaining("no SASL listener");
+    void aFurtherListenerIsNamedByItsProtocol() {
+        assertThatThrownBy(() -> new EmbeddedKafkaBroker.Listener("PLAINTEXT", 0, Map.of()))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("PLAINTEXT");
+        assertThat(new EmbeddedKafkaBroker.Listener("SASL_SSL", 0, Map.of("ssl.keystore.password", "xyzzy1")))
+                .asString().contains("SASL_SSL", "ssl.keystore.password").doesNotContain("xyzzy");
+        assertThatThrownBy(() -> shared.port("SASL_SSL")).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("no SASL_SSL listener");
     }
 
     @Test

@@ -6,7 +6,6 @@ import dev.sensorwatch.avro.AnomalyScore;
 import dev.sensorwatch.avro.DeadLetter;
 import dev.sensorwatch.avro.SensorReading;
 import dev.sensorwatch.detect.DetectorConfig;
-import dev.sensorwatch.detect.Rejection;
 import dev.sensorwatch.detect.Score;
 import dev.sensorwatch.detect.Signal;
 import dev.sensorwatch.detect.SensorDetector;
@@ -295,8 +294,8 @@ class DetectorTopologyTest {
         assertThat(letters.get(8).getDetail()).contains("is not after sensor s's last reading");
         assertThat(letters.get(11).getKey()).isNull();
         assertThat(scores.readValuesToList()).hasSize(2); // the stream went on
-        assertThat(metrics.deadLetters(Rejection.OUT_OF_ORDER)).isEqualTo(2);
-        assertThat(metrics.deadLetters(Rejection.UNDECODABLE)).isEqualTo(4);
+        assertThat(metrics.deadLetters(DeadLetterReason.OUT_OF_ORDER)).isEqualTo(2);
+        assertThat(metrics.deadLetters(DeadLetterReason.UNDECODABLE)).isEqualTo(4);
     }
 
     @Test
@@ -324,7 +323,7 @@ class DetectorTopologyTest {
         assertThat(letters.get(0).timestamp()).as("dead letter not stamped in the future").isEqualTo(arrival + day);
         assertThat(rekeyed.getReason()).isEqualTo("future_timestamp");
         assertThat(bytes(rekeyed.getKey())).isEqualTo(key("gateway"));
-        assertThat(metrics.deadLetters(Rejection.FUTURE_TIMESTAMP)).isEqualTo(2);
+        assertThat(metrics.deadLetters(DeadLetterReason.FUTURE_TIMESTAMP)).isEqualTo(2);
     }
 
     @Test

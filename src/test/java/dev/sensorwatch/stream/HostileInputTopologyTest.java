@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sensorwatch.avro.AnomalyScore;
 import dev.sensorwatch.avro.DeadLetter;
-import dev.sensorwatch.detect.Rejection;
 import dev.sensorwatch.stream.HostileTraffic.Input;
 import dev.sensorwatch.stream.HostileTraffic.Kind;
 import dev.sensorwatch.stream.HostileTraffic.Sizes;
@@ -128,7 +127,7 @@ class HostileInputTopologyTest {
 
         // every bad record exactly once, with its reason and its original bytes; no valid one
         boolean[] seen = new boolean[traffic.mixed().size()];
-        Map<Rejection, Integer> byReason = new EnumMap<>(Rejection.class);
+        Map<DeadLetterReason, Integer> byReason = new EnumMap<>(DeadLetterReason.class);
         for (TestRecord<byte[], byte[]> record : mixed.deadLetters()) {
             DeadLetter letter = DEAD_LETTERS.decode(record.value());
             assertThat(letter.getTopic()).as(why).isEqualTo(SETTINGS.inputTopic());
@@ -161,7 +160,7 @@ class HostileInputTopologyTest {
         }
         assertThat(missing).as("%s: bad records without a dead letter", why).isEmpty();
         assertThat(byReason).as(why).isEqualTo(traffic.expectedByReason());
-        for (Rejection reason : Rejection.values()) {
+        for (DeadLetterReason reason : DeadLetterReason.values()) {
             assertThat(mixed.metrics().deadLetters(reason)).as("%s: metric for %s", why, reason.code())
                     .isEqualTo(traffic.expectedByReason().getOrDefault(reason, 0).doubleValue());
         }

@@ -3,7 +3,6 @@ package dev.sensorwatch.stream;
 import dev.sensorwatch.avro.AnomalyScore;
 import dev.sensorwatch.avro.DeadLetter;
 import dev.sensorwatch.avro.SensorReading;
-import dev.sensorwatch.detect.Rejection;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -28,54 +27,54 @@ public final class HostileTraffic {
     /** What is wrong with a bad record, and the reason it must be dead-lettered with. */
     public enum Kind {
         /** Random bytes, never starting with the single-object marker. */
-        RANDOM_BYTES(Rejection.UNDECODABLE),
+        RANDOM_BYTES(DeadLetterReason.UNDECODABLE),
         /** Random bytes as large as the topic takes: too large for a whole dead letter. */
-        OVERSIZED_VALUE(Rejection.UNDECODABLE),
+        OVERSIZED_VALUE(DeadLetterReason.UNDECODABLE),
         /** The marker {@code C3 01}, an unknown schema fingerprint, then random bytes. */
-        MARKER_THEN_RANDOM(Rejection.UNDECODABLE),
+        MARKER_THEN_RANDOM(DeadLetterReason.UNDECODABLE),
         /** A proper prefix of a valid reading (every prefix of some readings, random ones of others). */
-        TRUNCATED(Rejection.UNDECODABLE),
+        TRUNCATED(DeadLetterReason.UNDECODABLE),
         /** A valid reading followed by random bytes. */
-        TRAILING_GARBAGE(Rejection.UNDECODABLE),
+        TRAILING_GARBAGE(DeadLetterReason.UNDECODABLE),
         /** An {@code AnomalyScore} or {@code DeadLetter} sent to the readings topic. */
-        OTHER_SCHEMA(Rejection.UNDECODABLE),
+        OTHER_SCHEMA(DeadLetterReason.UNDECODABLE),
         /** A zero-length value. */
-        EMPTY_VALUE(Rejection.UNDECODABLE),
+        EMPTY_VALUE(DeadLetterReason.UNDECODABLE),
         /** A tombstone: no value. */
-        NULL_VALUE(Rejection.UNDECODABLE),
+        NULL_VALUE(DeadLetterReason.UNDECODABLE),
         /** A valid-looking reading with an empty sensor id. */
-        EMPTY_SENSOR_ID(Rejection.UNDECODABLE),
+        EMPTY_SENSOR_ID(DeadLetterReason.UNDECODABLE),
         /** A reading whose sensor id length, value count or tag count claims up to 2^62 items. */
-        HUGE_LENGTH_PREFIX(Rejection.UNDECODABLE),
+        HUGE_LENGTH_PREFIX(DeadLetterReason.UNDECODABLE),
         /** A valid reading without a key. */
-        NULL_KEY(Rejection.NULL_KEY),
+        NULL_KEY(DeadLetterReason.NULL_KEY),
         /** A valid reading with a zero-length key. */
-        EMPTY_KEY(Rejection.NULL_KEY),
+        EMPTY_KEY(DeadLetterReason.NULL_KEY),
         /** A reading without channel values. */
-        NO_CHANNELS(Rejection.BAD_CHANNEL_COUNT),
+        NO_CHANNELS(DeadLetterReason.BAD_CHANNEL_COUNT),
         /** A reading with 65 to 5,000 channels. */
-        TOO_MANY_CHANNELS(Rejection.BAD_CHANNEL_COUNT),
+        TOO_MANY_CHANNELS(DeadLetterReason.BAD_CHANNEL_COUNT),
         /** A well-formed reading of several hundred kilobytes to megabytes: a huge array of values. */
-        HUGE_ARRAY(Rejection.BAD_CHANNEL_COUNT),
+        HUGE_ARRAY(DeadLetterReason.BAD_CHANNEL_COUNT),
         /** One channel NaN (with various bit patterns). */
-        NAN(Rejection.NON_FINITE),
+        NAN(DeadLetterReason.NON_FINITE),
         /** One channel +Inf or -Inf. */
-        INFINITE(Rejection.NON_FINITE),
+        INFINITE(DeadLetterReason.NON_FINITE),
         /** An event time more than the allowed skew after the record's timestamp. */
-        FAR_FUTURE(Rejection.FUTURE_TIMESTAMP),
+        FAR_FUTURE(DeadLetterReason.FUTURE_TIMESTAMP),
         /** Another channel count (1 to 64) than the sensor's. */
-        CHANNEL_MISMATCH(Rejection.CHANNEL_MISMATCH),
+        CHANNEL_MISMATCH(DeadLetterReason.CHANNEL_MISMATCH),
         /** An event time not after the sensor's last valid reading. */
-        OUT_OF_ORDER(Rejection.OUT_OF_ORDER);
+        OUT_OF_ORDER(DeadLetterReason.OUT_OF_ORDER);
 
-        private final Rejection expected;
+        private final DeadLetterReason expected;
 
-        Kind(Rejection expected) {
+        Kind(DeadLetterReason expected) {
             this.expected = expected;
         }
 
         /** The reason the record must be dead-lettered with. */
-        public Rejection expected() {
+        public DeadLetterReason expected() {
             return expected;
         }
 
@@ -142,8 +141,8 @@ public final class HostileTraffic {
      */
     public record Traffic(long seed, List<Input> mixed, List<Input> validOnly, Map<Kind, Integer> tried) {
         /** Bad records expected per dead-letter reason. */
-        public Map<Rejection, Integer> expectedByReason() {
-            Map<Rejection, Integer> byReason = new EnumMap<>(Rejection.class);
+        public Map<DeadLetterReason, Integer> expectedByReason() {
+            Map<DeadLetterReason, Integer> byReason = new EnumMap<>(DeadLetterReason.class);
             tried.forEach((kind, n) -> byReason.merge(kind.expected(), n, Integer::sum));
             return byReason;
         }
