@@ -28,9 +28,11 @@ import org.apache.kafka.streams.state.Stores;
  *       entry instead of rewriting the whole history.</li>
  * </ul>
  *
- * Both are persistent and changelogged like the detectors' store, so a sensor's view moves with its
- * task and survives a restart. Per reading they cost one summary write and one ring entry
- * (about 100 bytes plus 16 per channel).
+ * Both are persistent. The summaries are changelogged like the detectors' store, so a sensor's
+ * events move with its task and survive a restart; the ring is a display cache kept on the
+ * instance only (no changelog: a reading would otherwise add a changelog record of its own), so
+ * after a task moves its sensors' charts start again from their next readings. Per reading they
+ * cost one summary write and one ring entry (about 100 bytes plus 16 per channel).
  */
 public final class FleetViewStores {
 
