@@ -144,6 +144,7 @@ final class RunCommand implements Callable<Integer> {
             }
             clientProperties = kafka.connect(main.settings, bootstrap);
             LOG.info("Starting {} against {} with Kafka settings {}", applicationId, bootstrap, Settings.masked(overrides));
+            checkInputTopic(Topics.names(clientProperties), settings);
             if (createTopics) {
                 Topics.ensure(clientProperties, common.topicPartitions(settings), (short) -1);
             }
@@ -274,6 +275,36 @@ final class RunCommand implements Callable<Integer> {
             }
         }
         main.spec.commandLine().getOut().println("Caught up with " + inputTopic + "; stopping");
+    }
+
+    /**
+     * Stops start-up when the input topic does not exist but one with a near name does (a typo
+     * would otherwise create an empty topic and leave a healthy-looking instance scoring nothing),
+     * or when it does not exist and topics are not to be created; says loudly that it creates a
+     * missing one otherwise.
+     */
+    private void checkInputTopic(java.util.Set<String> existing, TopologySettings settings) {
+        String input = settings.inputTopic();
+        if (existing.contains(input)) {
+            return;
+        }
+        java.util.List<String> candidates = existing.stream()
+                .filter(t -> !t.startsWith("__") && !t.startsWith(applicationId + "-"))
+                .filter(t -> !t.equals(settings.scoresTopic()) && !t.equals(settings.anomaliesTopic())
+                        && !t.equals(settings.deadLetterTopic()))
+                .sorted().toList();
+        String near = Names.nearest(input, candidates);
+        if (near != null) {
+            throw new Main.UsageException("the input topic " + input + " does not exist, but " + near
+                    + " does (did you mean --input-topic " + near + "?)");
+        }
+        if (!createTopics) {
+            throw new Main.UsageException("the input topic " + input + " does not exist (and --no-create-topics"
+                    + " keeps run from creating it); check --input-topic");
+        }
+        LOG.warn("The input topic {} does not exist; creating it", input);
+        main.spec.commandLine().getOut().println("Creating the input topic " + input + ", which did not exist:"
+                + " nothing is scored until readings are published to it (check --input-topic)");
     }
 
     /** The host other instances reach this one's fleet view at. */

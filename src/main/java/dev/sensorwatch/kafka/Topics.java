@@ -40,6 +40,23 @@ public final class Topics {
     }
 
     /**
+     * The names of the cluster's topics, internal ones left out.
+     *
+     * @throws IllegalStateException if the cluster cannot be reached
+     */
+    public static Set<String> names(Properties clientProperties) {
+        try (Admin admin = Admin.create(clientProperties)) {
+            return admin.listTopics().names().get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("cannot list the topics of the Kafka cluster at "
+                    + clientProperties.getProperty("bootstrap.servers") + ": " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while listing topics", e);
+        }
+    }
+
+    /**
      * Creates each topic of {@code partitions} that is missing, with its partition count,
      * {@code replicationFactor} (-1 for the broker's default) and {@link #SENSORWATCH_TOPIC_CONFIGS};
      * existing topics are left alone. Logs the topics it created.
