@@ -3,6 +3,8 @@ package dev.sensorwatch.cli;
 import dev.sensorwatch.detect.DetectorConfig;
 import dev.sensorwatch.kafka.EmbeddedKafkaBroker;
 import dev.sensorwatch.nab.EventEvaluation;
+import dev.sensorwatch.nab.FlagEvaluation;
+import dev.sensorwatch.nab.NabEvaluation;
 import dev.sensorwatch.nab.NabScorer;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -109,7 +111,7 @@ final class BenchCommand implements Runnable {
                 List<NabScorer.Result> scored = NabEvaluation.score(NabEvaluation.read(results, labels));
                 double evaluation = (System.nanoTime() - evaluating) / 1e9;
                 out.println();
-                NabEvaluation.print(out, scored, perSeries);
+                EvaluationTables.printNab(out, scored, perSeries);
                 out.printf("%nscore took %.1f s, evaluate %.1f s, on %d cores%n", scoring, evaluation,
                         Runtime.getRuntime().availableProcessors());
                 if (contributions) {
@@ -235,7 +237,7 @@ final class BenchCommand implements Runnable {
                     }
                     for (String column : List.of("in_event", "is_anomaly")) {
                         Map<String, EventEvaluation.Counts> counts = FlagEvaluation.evaluate(results, labels, column, from, 0);
-                        FlagEvaluation.print(out, column, counts, perSeries && column.equals("in_event") && run == runs[0]);
+                        EvaluationTables.printFlags(out, column, counts, perSeries && column.equals("in_event") && run == runs[0]);
                         EventEvaluation.Counts t = FlagEvaluation.total(counts);
                         lines.add(String.format("%-75s %-10s %6d/%-3d %12d %8.3f %8.3f", what, column, t.found(),
                                 t.windows(), t.falseAlarms(), t.f1(), t.rowF1()));
