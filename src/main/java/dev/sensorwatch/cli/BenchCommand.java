@@ -120,7 +120,7 @@ final class BenchCommand implements Runnable {
                 return 0;
             } finally {
                 if (output == null) {
-                    DemoCommand.deleteQuietly(results);
+                    LocalFiles.deleteQuietly(results);
                 }
             }
         }
@@ -153,7 +153,7 @@ final class BenchCommand implements Runnable {
                     out.printf("%-28s %10s %10s %10s %4d/%-4d %6d%n", lesion[0], delta(r, whole, 0), delta(r, whole, 1),
                             delta(r, whole, 2), r.get(0).detectedWindows(), r.get(0).windows(), r.get(0).falsePositives());
                 } finally {
-                    DemoCommand.deleteQuietly(results);
+                    LocalFiles.deleteQuietly(results);
                 }
             }
             return 0;
@@ -244,7 +244,7 @@ final class BenchCommand implements Runnable {
                     }
                     out.println();
                 } finally {
-                    DemoCommand.deleteQuietly(results);
+                    LocalFiles.deleteQuietly(results);
                 }
             }
             out.printf("%-75s %-10s %10s %12s %8s %8s%n", "SMAP, test parts", "flags", "found", "false alarms", "F1", "row F1");
@@ -319,7 +319,7 @@ final class BenchCommand implements Runnable {
                 String dataFormat = format;
                 if (data == null) {
                     Path nab = Path.of("..", "shared", "data", "nab", "data");
-                    data = Files.isDirectory(nab) ? nab : DemoCommand.extractSample(work.resolve("sample"));
+                    data = Files.isDirectory(nab) ? nab : LocalFiles.extractSample(work.resolve("sample"));
                     dataFormat = "nab";
                 }
                 broker = EmbeddedKafkaBroker.start(work.resolve("broker"), 0, Map.of());
@@ -375,7 +375,7 @@ final class BenchCommand implements Runnable {
                 if (broker != null) {
                     broker.stop();
                 }
-                DemoCommand.deleteQuietly(work);
+                LocalFiles.deleteQuietly(work);
             }
         }
 

@@ -1,6 +1,7 @@
 package dev.sensorwatch.cli;
 
 import dev.sensorwatch.io.CsvOptions;
+import dev.sensorwatch.io.SeriesFile;
 import dev.sensorwatch.io.SeriesFormat;
 import dev.sensorwatch.io.SeriesReader;
 import java.io.IOException;
@@ -8,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.DateTimeException;
 import java.time.ZoneId;
+import java.util.ArrayList;
 import java.util.List;
 import picocli.CommandLine.Option;
 
@@ -54,6 +56,16 @@ final class SeriesOptions {
             throw new IllegalArgumentException("no *.csv files in " + input);
         }
         return files;
+    }
+
+    /** Every series of the files of {@code input} ({@link #files}), read with these options, in order. */
+    List<SeriesFile> read(Path input) throws IOException {
+        Path root = root(input);
+        List<SeriesFile> all = new ArrayList<>();
+        for (Path file : files(input)) {
+            all.addAll(SeriesReader.readAll(root, file, format, csvOptions()));
+        }
+        return all;
     }
 
     /** The reader options these flags describe. */
