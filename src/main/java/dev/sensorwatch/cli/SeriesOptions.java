@@ -60,12 +60,22 @@ final class SeriesOptions {
 
     /** Every series of the files of {@code input} ({@link #files}), read with these options, in order. */
     List<SeriesFile> read(Path input) throws IOException {
+        return read(input, format, csvOptions());
+    }
+
+    /** Every series of the files of {@code input} ({@link #files}), read in {@code format} with {@code options}, in order. */
+    static List<SeriesFile> read(Path input, SeriesFormat format, CsvOptions options) throws IOException {
         Path root = root(input);
         List<SeriesFile> all = new ArrayList<>();
         for (Path file : files(input)) {
-            all.addAll(SeriesReader.readAll(root, file, format, csvOptions()));
+            all.addAll(SeriesReader.readAll(root, file, format, options));
         }
         return all;
+    }
+
+    /** The reader options of the defaults of these flags: everything found in the file, zone-less times in UTC. */
+    static CsvOptions defaultCsvOptions() {
+        return CsvOptions.defaults().withZone(ZoneId.of("UTC"));
     }
 
     /** The reader options these flags describe. */
