@@ -14,6 +14,7 @@ import dev.sensorwatch.stream.CatchUp;
 import dev.sensorwatch.stream.DetectorMetrics;
 import dev.sensorwatch.stream.DetectorTopology;
 import dev.sensorwatch.stream.StreamsRunner;
+import dev.sensorwatch.stream.Replayer;
 import dev.sensorwatch.stream.TopologySettings;
 import dev.sensorwatch.view.ProcessMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;

@@ -10,6 +10,7 @@ import dev.sensorwatch.stream.DetectorTopology;
 import dev.sensorwatch.stream.OutputFormat;
 import dev.sensorwatch.stream.RecordJson;
 import dev.sensorwatch.stream.StreamsRunner;
+import dev.sensorwatch.stream.Replayer;
 import dev.sensorwatch.stream.TopologySettings;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.PrintWriter;

@@ -1,6 +1,7 @@
 package dev.sensorwatch.cli;
 
 import dev.sensorwatch.io.SeriesFile;
+import dev.sensorwatch.stream.Replayer;
 import dev.sensorwatch.stream.TopologySettings;
 import java.nio.file.Path;
 import java.util.List;
