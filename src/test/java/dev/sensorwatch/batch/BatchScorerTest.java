@@ -9,7 +9,6 @@ import dev.sensorwatch.io.CsvOptions;
 import dev.sensorwatch.io.SeriesFile;
 import dev.sensorwatch.io.SeriesFormat;
 import dev.sensorwatch.io.SeriesReader;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
