@@ -1,11 +1,27 @@
 package dev.sensorwatch.cli;
 
 import dev.sensorwatch.detect.DetectorConfig;
+import dev.sensorwatch.detect.TrainingPeriod;
+import dev.sensorwatch.io.SeriesFile;
+import dev.sensorwatch.io.SeriesFormat;
 import dev.sensorwatch.kafka.EmbeddedKafkaBroker;
+import dev.sensorwatch.kafka.Topics;
 import dev.sensorwatch.nab.EventEvaluation;
+import dev.sensorwatch.nab.FlagEvaluation;
+import dev.sensorwatch.nab.NabEvaluation;
 import dev.sensorwatch.nab.NabScorer;
+import dev.sensorwatch.stream.CatchUp;
+import dev.sensorwatch.stream.DetectorMetrics;
+import dev.sensorwatch.stream.DetectorTopology;
+import dev.sensorwatch.stream.StreamsRunner;
+import dev.sensorwatch.stream.Replayer;
+import dev.sensorwatch.stream.TopologySettings;
+import dev.sensorwatch.view.ProcessMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.PrintWriter;
-import java.io.StringWriter;
+import java.io.Writer;
+import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -18,12 +34,18 @@ import java.util.concurrent.Callable;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.streams.KafkaStreams;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
-/** {@code sensorwatch bench}: measurements of the detector. */
+/**
+ * {@code sensorwatch bench}: measurements of the detector. Each subcommand calls the services the
+ * other commands call ({@link ScoreFiles} and {@link dev.sensorwatch.batch.BatchScorer}, the
+ * evaluations of {@code dev.sensorwatch.nab}, the stream processor's runner and {@link CatchUp}),
+ * in this process.
+ */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Measures the detector.", subcommands = {BenchCommand.Nab.class, BenchCommand.Smap.class, BenchCommand.Stream.class})
 final class BenchCommand implements Runnable {
@@ -63,9 +85,9 @@ final class BenchCommand implements Runnable {
         @ParentCommand
         BenchCommand bench;
 
-        @Option(names = "--nab", paramLabel = "DIR", defaultValue = "../shared/data/nab",
-                description = "The NAB corpus (default: ${DEFAULT-VALUE}), holding DIR/data/<category>/<file>.csv and"
-                        + " DIR/labels/combined_windows.json.")
+        @Option(names = "--nab", paramLabel = "DIR", required = true,
+                description = "The NAB corpus (a copy of github.com/numenta/NAB), holding DIR/data/<category>/<file>.csv"
+                        + " and DIR/labels/combined_windows.json.")
         Path nab;
 
         @Option(names = "--output", paramLabel = "DIR",
@@ -74,7 +96,7 @@ final class BenchCommand implements Runnable {
 
         @Option(names = "--threshold", paramLabel = "SCORE", defaultValue = DetectorConfig.DEFAULT_THRESHOLD_TEXT,
                 description = "Flag threshold written into the result files (evaluate picks its own). Default: ${DEFAULT-VALUE}.")
-        String threshold;
+        double threshold;
 
         @Option(names = "--report", paramLabel = "FILE",
                 description = "Also write a self-contained HTML report with the labelled windows.")
@@ -95,66 +117,52 @@ final class BenchCommand implements Runnable {
             PrintWriter out = bench.spec.commandLine().getOut();
             try {
                 long started = System.nanoTime();
-                List<String> args = new ArrayList<>(List.of("score", "--format", "nab", "--input",
-                        data.toString(), "--output", results.toString(), "--threshold", threshold));
-                if (report != null) {
-                    args.addAll(List.of("--report", report.toString(), "--labels", labels.toString()));
-                }
-                int code = bench.spec.commandLine().getParent().execute(args.toArray(String[]::new));
-                if (code != 0) {
-                    return code;
-                }
+                ScoreFiles.run(out, scoreNab(data, results, config(DetectorOptions.ALL_MEMBERS,
+                        DetectorOptions.ALL_SIGNALS), report, report == null ? null : labels));
                 double scoring = (System.nanoTime() - started) / 1e9;
                 long evaluating = System.nanoTime();
                 List<NabScorer.Result> scored = NabEvaluation.score(NabEvaluation.read(results, labels));
                 double evaluation = (System.nanoTime() - evaluating) / 1e9;
                 out.println();
-                NabEvaluation.print(out, scored, perSeries);
+                EvaluationTables.printNab(out, scored, perSeries);
                 out.printf("%nscore took %.1f s, evaluate %.1f s, on %d cores%n", scoring, evaluation,
                         Runtime.getRuntime().availableProcessors());
                 if (contributions) {
-                    return printContributions(out, data, labels, scored);
+                    printContributions(out, data, labels, scored);
                 }
                 return 0;
             } finally {
                 if (output == null) {
-                    DemoCommand.deleteQuietly(results);
+                    LocalFiles.deleteQuietly(results);
                 }
             }
         }
 
+        /** The detector of {@code --threshold} with these predictors and signals. */
+        private DetectorConfig config(String members, String signals) {
+            return DetectorOptions.config(threshold, members, signals);
+        }
+
         /** Scores the corpus once per lesion of {@link #NAB_LESIONS} and prints each profile's score and its change. */
-        private int printContributions(PrintWriter out, Path data, Path labels, List<NabScorer.Result> whole)
+        private void printContributions(PrintWriter out, Path data, Path labels, List<NabScorer.Result> whole)
                 throws Exception {
             out.printf("%n%-28s %10s %10s %10s %9s %6s%n", "what each contributes (NAB)", "standard", "low FP", "low FN",
                     "windows", "FPs");
             out.printf("%-28s %10.2f %10.2f %10.2f %4d/%-4d %6d%n", "the whole detector", whole.get(0).normalized(),
                     whole.get(1).normalized(), whole.get(2).normalized(), whole.get(0).detectedWindows(),
                     whole.get(0).windows(), whole.get(0).falsePositives());
-            for (String[] lesion : NAB_LESIONS) {
+            PrintWriter silent = new PrintWriter(Writer.nullWriter());
+            for (Lesion lesion : NAB_LESIONS) {
                 Path results = Files.createTempDirectory("sensorwatch-nab-lesion");
                 try {
-                    picocli.CommandLine cli = bench.spec.commandLine().getParent();
-                    PrintWriter saved = cli.getOut();
-                    cli.setOut(new PrintWriter(java.io.Writer.nullWriter()));
-                    int code;
-                    try {
-                        code = cli.execute("score", "--format", "nab", "--input", data.toString(), "--output",
-                                results.toString(), "--threshold", threshold, lesion[1], lesion[2]);
-                    } finally {
-                        cli.setOut(saved);
-                    }
-                    if (code != 0) {
-                        return code;
-                    }
+                    ScoreFiles.run(silent, scoreNab(data, results, config(lesion.members(), lesion.signals()), null, null));
                     List<NabScorer.Result> r = NabEvaluation.score(NabEvaluation.read(results, labels));
-                    out.printf("%-28s %10s %10s %10s %4d/%-4d %6d%n", lesion[0], delta(r, whole, 0), delta(r, whole, 1),
+                    out.printf("%-28s %10s %10s %10s %4d/%-4d %6d%n", lesion.what(), delta(r, whole, 0), delta(r, whole, 1),
                             delta(r, whole, 2), r.get(0).detectedWindows(), r.get(0).windows(), r.get(0).falsePositives());
                 } finally {
-                    DemoCommand.deleteQuietly(results);
+                    LocalFiles.deleteQuietly(results);
                 }
             }
-            return 0;
         }
 
         private static String delta(List<NabScorer.Result> r, List<NabScorer.Result> whole, int profile) {
@@ -163,17 +171,34 @@ final class BenchCommand implements Runnable {
         }
     }
 
+    /** The detector with some predictors or signals switched off: what {@code --members}, {@code --signals} say. */
+    private record Lesion(String what, String members, String signals) {
+    }
+
     /** NAB with each online predictor and signal switched off in turn, beside the whole detector. */
-    private static final String[][] NAB_LESIONS = {
-        {"without the LSTM", "--members", "last,daily"},
-        {"without the last value", "--members", "lstm,daily"},
-        {"without the daily profile", "--members", "lstm,last"},
-        {"without prediction_error", "--signals", "sustained_error,level_shift,weekly_shift,new_territory"},
-        {"without sustained_error", "--signals", "prediction_error,level_shift,weekly_shift,new_territory"},
-        {"without level_shift", "--signals", "prediction_error,sustained_error,weekly_shift,new_territory"},
-        {"without weekly_shift", "--signals", "prediction_error,sustained_error,level_shift,new_territory"},
-        {"without new_territory", "--signals", "prediction_error,sustained_error,level_shift,weekly_shift"},
-    };
+    private static final List<Lesion> NAB_LESIONS = List.of(
+        new Lesion("without the LSTM", "last,daily", DetectorOptions.ALL_SIGNALS),
+        new Lesion("without the last value", "lstm,daily", DetectorOptions.ALL_SIGNALS),
+        new Lesion("without the daily profile", "lstm,last", DetectorOptions.ALL_SIGNALS),
+        new Lesion("without prediction_error", DetectorOptions.ALL_MEMBERS,
+                "sustained_error,level_shift,weekly_shift,new_territory"),
+        new Lesion("without sustained_error", DetectorOptions.ALL_MEMBERS,
+                "prediction_error,level_shift,weekly_shift,new_territory"),
+        new Lesion("without level_shift", DetectorOptions.ALL_MEMBERS,
+                "prediction_error,sustained_error,weekly_shift,new_territory"),
+        new Lesion("without weekly_shift", DetectorOptions.ALL_MEMBERS,
+                "prediction_error,sustained_error,level_shift,new_territory"),
+        new Lesion("without new_territory", DetectorOptions.ALL_MEMBERS,
+                "prediction_error,sustained_error,level_shift,weekly_shift"));
+
+    /**
+     * What {@code score --format nab --input data --output results} does with {@code config}, and
+     * with {@code --report report --labels labels} where those are not null.
+     */
+    static ScoreFiles.Request scoreNab(Path data, Path results, DetectorConfig config, Path report, Path labels) {
+        return new ScoreFiles.Request(data, results, SeriesFormat.NAB, SeriesOptions.defaultCsvOptions(), config, 0,
+                report, labels);
+    }
 
     /**
      * {@code sensorwatch bench smap}: scores the SMAP telemetry twice, learning from each
@@ -193,12 +218,12 @@ final class BenchCommand implements Runnable {
         BenchCommand bench;
 
         @Option(names = "--smap", paramLabel = "DIR", required = true,
-                description = "The SMAP folder, holding data/ and labels/combined_windows.json (../shared/data/smap in the development tree).")
+                description = "The SMAP folder, holding data/ and labels/combined_windows.json.")
         Path smap;
 
         @Option(names = "--threshold", paramLabel = "SCORE", defaultValue = DetectorConfig.DEFAULT_THRESHOLD_TEXT,
                 description = "Flag threshold. Default: ${DEFAULT-VALUE}.")
-        String threshold;
+        double threshold;
 
         @Option(names = "--per-series", description = "Also list each channel's windows, found windows and false alarms.")
         boolean perSeries;
@@ -218,31 +243,25 @@ final class BenchCommand implements Runnable {
             for (String[] run : runs) {
                 Path results = Files.createTempDirectory("sensorwatch-smap");
                 try {
-                    List<String> args = new ArrayList<>(List.of("score", "--format", "nab", "--input", data.toString(),
-                            "--output", results.toString(), "--threshold", threshold, "--members", run[0]));
+                    DetectorConfig config = DetectorOptions.config(threshold, run[0],
+                            run[2] != null ? run[2] : DetectorOptions.ALL_SIGNALS);
                     if (run[1] != null) {
-                        args.addAll(List.of("--learn-until", run[1]));
-                    }
-                    if (run[2] != null) {
-                        args.addAll(List.of("--signals", run[2]));
+                        config = config.withTraining(TrainingPeriod.until(from));
                     }
                     String what = (run[1] != null ? "--learn-until" : "online") + ", --members " + run[0]
                             + (run[2] != null ? ", --signals " + run[2] : "");
                     out.println(what);
-                    int code = bench.spec.commandLine().getParent().execute(args.toArray(String[]::new));
-                    if (code != 0) {
-                        return code;
-                    }
+                    ScoreFiles.run(out, scoreNab(data, results, config, null, null));
                     for (String column : List.of("in_event", "is_anomaly")) {
                         Map<String, EventEvaluation.Counts> counts = FlagEvaluation.evaluate(results, labels, column, from, 0);
-                        FlagEvaluation.print(out, column, counts, perSeries && column.equals("in_event") && run == runs[0]);
+                        EvaluationTables.printFlags(out, column, counts, perSeries && column.equals("in_event") && run == runs[0]);
                         EventEvaluation.Counts t = FlagEvaluation.total(counts);
                         lines.add(String.format("%-75s %-10s %6d/%-3d %12d %8.3f %8.3f", what, column, t.found(),
                                 t.windows(), t.falseAlarms(), t.f1(), t.rowF1()));
                     }
                     out.println();
                 } finally {
-                    DemoCommand.deleteQuietly(results);
+                    LocalFiles.deleteQuietly(results);
                 }
             }
             out.printf("%-75s %-10s %10s %12s %8s %8s%n", "SMAP, test parts", "flags", "found", "false alarms", "F1", "row F1");
@@ -253,27 +272,34 @@ final class BenchCommand implements Runnable {
 
     /**
      * {@code sensorwatch bench stream}: readings per second through a real broker. Starts an
-     * embedded broker, replays the input once, then runs {@code run --stop-when-caught-up} over it
-     * once per round and {@code --detector-cache} value, in turns, each as a new application with
-     * its own output topics and state, and prints the wall time of each run (start-up included),
-     * the medians and their ratios.
+     * embedded broker, replays the input once, then runs the stream processor over it as {@code run
+     * --stop-when-caught-up} does, once per round and {@code --detector-cache} value, in turns, each
+     * as a new application with its own output topics and state, and prints the wall time of each
+     * run (start-up of the Kafka Streams client included), the medians and their ratios. The runs
+     * share this process and its JVM, warmed up by the warm-up runs; they are built from the same
+     * parts as {@code run}'s ({@link DetectorTopology}, {@link StreamsRunner}, {@link CatchUp}),
+     * without its HTTP endpoints.
      */
     @Command(name = "stream", mixinStandardHelpOptions = true,
-            description = {"Replays the NAB corpus (or --input) into an embedded broker, then times run --stop-when-caught-up"
-                + " over it, once per round and --detector-cache value, in turns; prints readings/s, medians and ratios."})
+            description = {"Replays the NAB sample shipped in the jar (or --input) into an embedded broker, then times"
+                + " the stream processor scoring it, as run --stop-when-caught-up, once per round and --detector-cache"
+                + " value, in turns; prints readings/s, medians and ratios."})
     static final class Stream implements Callable<Integer> {
+
+        /** The topic the input is replayed to, read by every run. */
+        private static final String READINGS = "readings";
 
         @ParentCommand
         BenchCommand bench;
 
         @Option(names = "--input", paramLabel = "PATH",
-                description = "CSV file or folder to replay (with --format). Default: ../shared/data/nab/data if present,"
-                        + " else the sample shipped in the jar.")
+                description = "CSV file or folder to replay (with --format). Default: the NAB sample shipped in the jar.")
         Path input;
 
         @Option(names = "--format", paramLabel = "nab|csv", defaultValue = "nab",
+                converter = SeriesOptions.FormatConverter.class,
                 description = "Format of --input. Default: ${DEFAULT-VALUE}.")
-        String format;
+        SeriesFormat format;
 
         @Option(names = "--rounds", paramLabel = "N", defaultValue = "3",
                 description = "Runs per --detector-cache value. Default: ${DEFAULT-VALUE}.")
@@ -307,38 +333,32 @@ final class BenchCommand implements Runnable {
             if (threads < 1 || partitions < 1) {
                 throw new IllegalArgumentException("--threads and --partitions must be at least 1");
             }
+            for (int cache : caches) {
+                TopologySettings.DEFAULTS.withDetectorCache(cache); // a value out of range fails here, not in a run
+            }
             PrintWriter out = bench.spec.commandLine().getOut();
             Path work = Files.createTempDirectory("sensorwatch-bench-stream");
-            StringWriter log = new StringWriter();
-            PrintWriter quiet = new PrintWriter(log);
             EmbeddedKafkaBroker broker = null;
             try {
-                Path data = input;
-                String dataFormat = format;
-                if (data == null) {
-                    Path nab = Path.of("..", "shared", "data", "nab", "data");
-                    data = Files.isDirectory(nab) ? nab : DemoCommand.extractSample(work.resolve("sample"));
-                    dataFormat = "nab";
-                }
+                Path data = input != null ? input : LocalFiles.extractSample(work.resolve("sample"));
+                List<SeriesFile> series = SeriesOptions.read(data, input != null ? format : SeriesFormat.NAB,
+                        SeriesOptions.defaultCsvOptions());
                 broker = EmbeddedKafkaBroker.start(work.resolve("broker"), 0, Map.of());
                 String bootstrap = broker.bootstrapServers();
-                out.printf("Embedded broker at %s; replaying %s%n", bootstrap, data);
+                out.printf("Embedded broker at %s; replaying %s%n", bootstrap, input != null ? data : "the shipped sample");
                 out.flush();
-                int code = Main.execute(new String[] {"replay", "--bootstrap-server", bootstrap, "--format", dataFormat,
-                        "--input", data.toString(), "--topic", "readings", "--partitions", String.valueOf(partitions),
-                        "--speed", "max"}, Map.of(), quiet, quiet);
-                if (code != 0) {
-                    out.println(log);
-                    return code;
-                }
-                long readings = committed(bootstrap, "readings");
+                Properties client = new Properties();
+                client.put("bootstrap.servers", bootstrap);
+                Topics.ensure(client, Map.of(READINGS, partitions), (short) -1);
+                new Replayer(client, READINGS, Double.POSITIVE_INFINITY).publish(series, sent -> { });
+                long readings = committed(bootstrap, READINGS);
                 out.printf("%,d readings in the input topic; %d warm-up run(s), then %d round(s) of run"
                         + " --stop-when-caught-up per setting, %d stream thread(s), exactly-once%n%n", readings, warmupRuns,
                         rounds, threads);
                 out.printf("%-6s %-16s %10s %12s %10s %10s%n", "round", "detector-cache", "wall (s)", "readings/s",
                         "scores", "dead");
                 for (int w = 1; w <= warmupRuns; w++) {
-                    Timed run = runOnce(bootstrap, "bench-warmup-" + w, caches.get(0), work, readings, log, quiet, out);
+                    Timed run = runOnce(client, "bench-warmup-" + w, caches.get(0), work, readings);
                     if (run == null) {
                         return 1;
                     }
@@ -349,7 +369,7 @@ final class BenchCommand implements Runnable {
                 Map<Integer, List<Double>> walls = new LinkedHashMap<>();
                 for (int round = 1; round <= rounds; round++) {
                     for (int cache : caches) {
-                        Timed run = runOnce(bootstrap, "bench-" + cache + "-" + round, cache, work, readings, log, quiet, out);
+                        Timed run = runOnce(client, "bench-" + cache + "-" + round, cache, work, readings);
                         if (run == null) {
                             return 1;
                         }
@@ -373,7 +393,7 @@ final class BenchCommand implements Runnable {
                 if (broker != null) {
                     broker.stop();
                 }
-                DemoCommand.deleteQuietly(work);
+                LocalFiles.deleteQuietly(work);
             }
         }
 
@@ -381,26 +401,48 @@ final class BenchCommand implements Runnable {
         private record Timed(double wall, long scores, long dead) {
         }
 
-        /** Runs {@code run --stop-when-caught-up} as application {@code id}; null (after saying why) if it failed. */
-        private Timed runOnce(String bootstrap, String id, int cache, Path work, long readings, StringWriter log,
-                              PrintWriter quiet, PrintWriter out) {
-            log.getBuffer().setLength(0);
+        /**
+         * Runs the stream processor as application {@code id} until it has caught up with the input
+         * topic, as {@code run --stop-when-caught-up --metrics-port -1} does with the default detector;
+         * null (after saying why) if it failed.
+         */
+        private Timed runOnce(Properties client, String id, int cache, Path work, long readings) throws Exception {
             long started = System.nanoTime();
-            int code = Main.execute(new String[] {"run", "--bootstrap-server", bootstrap, "--application-id", id,
-                    "--input-topic", "readings", "--output-topic", id + "-scores", "--anomalies-topic",
-                    id + "-anomalies", "--dead-letter-topic", id + "-dlq", "--partitions",
-                    String.valueOf(partitions), "--state-dir", work.resolve("state").resolve(id).toString(),
-                    "--metrics-port", "-1", "--detector-cache", String.valueOf(cache),
-                    "--kafka.num.stream.threads=" + threads, "--stop-when-caught-up"}, Map.of(), quiet, quiet);
+            TopologySettings settings = new TopologySettings(READINGS, id + "-scores", id + "-anomalies", id + "-dlq",
+                    DetectorOptions.config(DetectorConfig.DEFAULT_THRESHOLD, DetectorOptions.ALL_MEMBERS,
+                            DetectorOptions.ALL_SIGNALS),
+                    TopologySettings.DEFAULT_MAX_CHANNELS, TopologySettings.DEFAULT_MAX_FUTURE_SKEW)
+                    .withDetectorCache(cache);
+            Map<String, Integer> topics = new LinkedHashMap<>();
+            topics.put(settings.inputTopic(), partitions);
+            topics.put(settings.scoresTopic(), partitions);
+            topics.put(settings.anomaliesTopic(), partitions);
+            topics.put(settings.deadLetterTopic(), 1);
+            Topics.ensure(client, topics, (short) -1);
+            Map<String, String> overrides = Map.of("num.stream.threads", String.valueOf(threads));
+            String bootstrap = client.getProperty("bootstrap.servers");
+            PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+            Map<String, String> tags = Map.of("application", id, "instance", InetAddress.getLocalHost().getHostName());
+            tags.forEach((key, value) -> registry.config().commonTags(key, value));
+            KafkaStreams.State end;
+            try (StreamsRunner runner = new StreamsRunner(DetectorTopology.build(settings, new DetectorMetrics(registry, tags)),
+                    StreamsRunner.properties(id, bootstrap, work.resolve("state").resolve(id), overrides), registry)) {
+                runner.exportConsumerLag(registry, tags);
+                ProcessMetrics.bindTo(registry);
+                runner.start();
+                CatchUp.await(runner, client, id, settings, CatchUp.transactionTimeout(overrides),
+                        (records, timeout) -> { }); // what stays held back shows in the counts below
+                runner.close(Duration.ofSeconds(30));
+                end = runner.stopped().join();
+            }
             double wall = (System.nanoTime() - started) / 1e9;
             PrintWriter err = bench.spec.commandLine().getErr();
-            if (code != 0) {
-                out.println(log);
-                err.printf("sensorwatch bench stream: run %s exited with %d%n", id, code);
+            if (end == KafkaStreams.State.ERROR) {
+                err.printf("sensorwatch bench stream: run %s failed: Kafka Streams stopped in state ERROR; see the log%n", id);
                 return null;
             }
-            long scores = committed(bootstrap, id + "-scores");
-            long dead = committed(bootstrap, id + "-dlq");
+            long scores = committed(bootstrap, settings.scoresTopic());
+            long dead = committed(bootstrap, settings.deadLetterTopic());
             if (scores + dead != readings) {
                 err.printf("sensorwatch bench stream: %s wrote %,d scores and %,d dead letters for %,d readings%n",
                         id, scores, dead, readings);

@@ -56,7 +56,7 @@ final class CommonOptions {
             if (v.equals("off")) {
                 return TopologySettings.NO_FUTURE_LIMIT;
             }
-            return new DumpCommand.DurationConverter().convert(value);
+            return new Converters.DurationConverter().convert(value);
         }
     }
 

@@ -10,12 +10,9 @@ import dev.sensorwatch.stream.DetectorTopology;
 import dev.sensorwatch.stream.OutputFormat;
 import dev.sensorwatch.stream.RecordJson;
 import dev.sensorwatch.stream.StreamsRunner;
+import dev.sensorwatch.stream.Replayer;
 import dev.sensorwatch.stream.TopologySettings;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import java.io.IOException;
-import java.io.InputStream;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -47,7 +44,6 @@ import picocli.CommandLine.ParentCommand;
 final class DemoCommand implements Callable<Integer> {
 
     private static final AvroSerde<AnomalyScore> SCORES = AvroSerde.of(AnomalyScore.class);
-    private static final String SAMPLE = "/demo/nab/";
 
     @ParentCommand
     Main main;
@@ -73,7 +69,7 @@ final class DemoCommand implements Callable<Integer> {
             description = "Replay pace: recorded pace times FACTOR, or max. Default: ${DEFAULT-VALUE}.")
     String speed;
 
-    @Option(names = "--timeout", paramLabel = "DURATION", defaultValue = "10m", converter = DumpCommand.DurationConverter.class,
+    @Option(names = "--timeout", paramLabel = "DURATION", defaultValue = "10m", converter = Converters.DurationConverter.class,
             description = "Give up if scoring has not finished by then. Default: ${DEFAULT-VALUE}.")
     Duration timeout;
 
@@ -95,7 +91,7 @@ final class DemoCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter out = main.spec.commandLine().getOut();
-        double factor = ReplayCommand.parseSpeed(speed);
+        double factor = Converters.speed(speed);
         TopologySettings settings = new TopologySettings(TopologySettings.DEFAULT_INPUT_TOPIC,
                 TopologySettings.DEFAULT_SCORES_TOPIC, TopologySettings.DEFAULT_ANOMALIES_TOPIC,
                 TopologySettings.DEFAULT_DEAD_LETTER_TOPIC, detector.config(),
@@ -105,17 +101,17 @@ final class DemoCommand implements Callable<Integer> {
             Path data = input;
             Path windows = labels;
             if (data == null) {
-                data = extractSample(work.resolve("sample"));
+                data = LocalFiles.extractSample(work.resolve("sample"));
                 series.format = dev.sensorwatch.io.SeriesFormat.NAB;
                 windows = windows == null ? data.resolve("labels.json") : windows;
                 out.println("Replaying the shipped NAB sample (MIT, Numenta; see demo/nab/NOTICE.md in the jar)");
             }
-            List<SeriesFile> all = ReplayCommand.read(data, series);
+            List<SeriesFile> all = series.read(data);
             Map<String, List<NabLabels.Window>> labelled = windows != null && Files.isRegularFile(windows)
                     ? NabLabels.read(windows) : Map.of();
             return run(out, settings, work, all, labelled, factor);
         } finally {
-            deleteQuietly(work);
+            LocalFiles.deleteQuietly(work);
             cleanedUp.countDown();
         }
     }
@@ -294,44 +290,6 @@ final class DemoCommand implements Callable<Integer> {
                             format(s.getPredicted().get(0)), s.getSignal().name().toLowerCase(java.util.Locale.ROOT));
                 }
             }
-        }
-    }
-
-    /** Copies the sample in the jar's resources to {@code target}. */
-    static Path extractSample(Path target) throws IOException {
-        List<String> files = new ArrayList<>(List.of("labels.json", "NOTICE.md", "LICENSE-NAB.txt"));
-        try (InputStream index = DemoCommand.class.getResourceAsStream(SAMPLE + "index.txt")) {
-            if (index == null) {
-                throw new IllegalStateException("the demo sample is missing from the jar");
-            }
-            new String(index.readAllBytes(), StandardCharsets.UTF_8).lines()
-                    .filter(l -> !l.isBlank()).forEach(files::add);
-        }
-        for (String name : files) {
-            Path file = target.resolve(name);
-            Files.createDirectories(file.getParent());
-            try (InputStream in = DemoCommand.class.getResourceAsStream(SAMPLE + name)) {
-                if (in == null) {
-                    throw new IllegalStateException("demo sample file " + name + " is missing from the jar");
-                }
-                Files.copy(in, file);
-            }
-        }
-        return target;
-    }
-
-    /** Deletes a directory tree, best effort (a temporary directory). */
-    static void deleteQuietly(Path root) {
-        try (var paths = Files.walk(root)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(p -> {
-                try {
-                    Files.deleteIfExists(p);
-                } catch (IOException e) {
-                    // best effort: a temp directory
-                }
-            });
-        } catch (IOException e) {
-            // best effort
         }
     }
 }

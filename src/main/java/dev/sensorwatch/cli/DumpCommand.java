@@ -62,7 +62,7 @@ final class DumpCommand implements Callable<Integer> {
             description = "csv (a header, then one row per record) or json (one object per line). Default: ${DEFAULT-VALUE}.")
     String format;
 
-    @Option(names = "--idle-timeout", paramLabel = "DURATION", defaultValue = "5s", converter = DurationConverter.class,
+    @Option(names = "--idle-timeout", paramLabel = "DURATION", defaultValue = "5s", converter = Converters.DurationConverter.class,
             description = "Stop when no record has arrived for this long (e.g. 500ms, 5s, 2m). Default: ${DEFAULT-VALUE}.")
     Duration idleTimeout;
 
@@ -273,27 +273,6 @@ final class DumpCommand implements Callable<Integer> {
         @Override
         public void close() throws IOException {
             flush();
-        }
-    }
-
-    /** Parses positive durations: 500ms, 1.5s, 2m, 1h, or ISO-8601 such as PT5S. */
-    static final class DurationConverter implements picocli.CommandLine.ITypeConverter<Duration> {
-        @Override
-        public Duration convert(String value) {
-            Duration duration = parse(value);
-            if (duration.isNegative() || duration.isZero()) {
-                throw new picocli.CommandLine.TypeConversionException("expected a positive duration, got '" + value + "'");
-            }
-            return duration;
-        }
-
-        private static Duration parse(String value) {
-            try {
-                return Durations.parse(value);
-            } catch (IllegalArgumentException e) {
-                throw new picocli.CommandLine.TypeConversionException(
-                        "expected a duration such as 500ms, 5s or 2m, got '" + value + "'");
-            }
         }
     }
 }

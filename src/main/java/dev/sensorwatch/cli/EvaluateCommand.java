@@ -1,7 +1,10 @@
 package dev.sensorwatch.cli;
 
+import dev.sensorwatch.nab.FlagEvaluation;
+import dev.sensorwatch.nab.NabEvaluation;
 import dev.sensorwatch.nab.NabScorer;
 import dev.sensorwatch.nab.ScoredSeries;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -9,7 +12,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
-/** {@code sensorwatch evaluate}: NAB scores of a results folder. */
+/** {@code sensorwatch evaluate}: NAB scores of a results folder ({@link NabEvaluation}, {@link FlagEvaluation}). */
 @Command(name = "evaluate", mixinStandardHelpOptions = true,
         description = {"Scores a results folder (the layout score writes) against NAB-style labelled windows by"
             + " NAB's rules: probationary period, early-detection reward, one threshold per profile for the"
@@ -64,16 +67,28 @@ final class EvaluateCommand implements Callable<Integer> {
                     throw new IllegalArgumentException("--from: " + e.getMessage(), e);
                 }
             }
-            FlagEvaluation.print(main.spec.commandLine().getOut(), flagColumn,
+            checkPaths();
+            EvaluationTables.printFlags(main.spec.commandLine().getOut(), flagColumn,
                     FlagEvaluation.evaluate(results, labels, flagColumn, fromMillis, skipFirst), perSeries);
             return 0;
         }
+        checkPaths();
         List<ScoredSeries> corpus = NabEvaluation.read(results, labels);
         List<NabScorer.Result> scored = NabEvaluation.score(corpus);
-        NabEvaluation.print(main.spec.commandLine().getOut(), scored, perSeries);
+        EvaluationTables.printNab(main.spec.commandLine().getOut(), scored, perSeries);
         if (thresholdsOut != null) {
             NabEvaluation.writeThresholds(thresholdsOut, scored);
         }
         return 0;
+    }
+
+    /** {@code --results} must be a folder and {@code --labels} a file; the error names the option. */
+    private void checkPaths() {
+        if (!Files.isDirectory(results)) {
+            throw new IllegalArgumentException("--results " + results + " is not a folder");
+        }
+        if (!Files.isRegularFile(labels)) {
+            throw new IllegalArgumentException("--labels " + labels + " is not a file");
+        }
     }
 }

@@ -34,7 +34,7 @@ final class KafkaClientOptions {
     String bootstrapServer;
 
     @Option(names = "--connect-timeout", paramLabel = "DURATION", defaultValue = "30s",
-            converter = DumpCommand.DurationConverter.class,
+            converter = Converters.DurationConverter.class,
             description = "How long the cluster may take to answer the start-up check of address, security protocol"
                     + " and credentials (e.g. 10s, 1m). Default: ${DEFAULT-VALUE}.")
     Duration connectTimeout;

@@ -1,10 +1,9 @@
 package dev.sensorwatch.cli;
 
 import dev.sensorwatch.io.SeriesFile;
-import dev.sensorwatch.io.SeriesReader;
+import dev.sensorwatch.stream.Replayer;
 import dev.sensorwatch.stream.TopologySettings;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -47,11 +46,11 @@ final class ReplayCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         String bootstrap = kafka.requiredBootstrap(main.settings);
-        double factor = parseSpeed(speed);
+        double factor = Converters.speed(speed);
         if (partitions < 1) {
             throw new IllegalArgumentException("--partitions must be at least 1, got " + partitions);
         }
-        List<SeriesFile> all = read(input, series);
+        List<SeriesFile> all = series.read(input);
         java.util.Properties client = kafka.connect(main.settings, bootstrap);
         dev.sensorwatch.kafka.Topics.ensure(client, java.util.Map.of(topic, partitions), (short) -1);
         long total = Replayer.count(all);
@@ -62,29 +61,5 @@ final class ReplayCommand implements Callable<Integer> {
         main.spec.commandLine().getOut().printf("Published %,d readings of %d sensors to %s in %.1f s (%,.0f/s)%n",
                 sent, all.size(), topic, seconds, sent / seconds);
         return 0;
-    }
-
-    static double parseSpeed(String speed) {
-        if ("max".equalsIgnoreCase(speed.trim())) {
-            return Double.POSITIVE_INFINITY;
-        }
-        try {
-            double factor = Double.parseDouble(speed);
-            if (factor > 0 && Double.isFinite(factor)) {
-                return factor;
-            }
-        } catch (NumberFormatException e) {
-            // reported below
-        }
-        throw new IllegalArgumentException("--speed must be a positive number or max, got '" + speed + "'");
-    }
-
-    static List<SeriesFile> read(Path input, SeriesOptions options) throws java.io.IOException {
-        Path root = SeriesOptions.root(input);
-        List<SeriesFile> all = new ArrayList<>();
-        for (Path file : SeriesOptions.files(input)) {
-            all.addAll(SeriesReader.readAll(root, file, options.format, options.csvOptions()));
-        }
-        return all;
     }
 }

@@ -1,8 +1,8 @@
 package dev.sensorwatch.cli;
 
-import dev.sensorwatch.kafka.ConsumerLag;
 import dev.sensorwatch.kafka.EmbeddedKafkaBroker;
 import dev.sensorwatch.kafka.Topics;
+import dev.sensorwatch.stream.CatchUp;
 import dev.sensorwatch.stream.DetectorMetrics;
 import dev.sensorwatch.stream.DetectorTopology;
 import dev.sensorwatch.stream.StreamsRunner;
@@ -12,12 +12,12 @@ import dev.sensorwatch.view.FleetViewHandler;
 import dev.sensorwatch.view.ProcessMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.PrintWriter;
 import java.net.InetAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Properties;
-import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.streams.KafkaStreams;
@@ -194,7 +194,17 @@ final class RunCommand implements Callable<Integer> {
                     + settings.scoresTopic() + ", " + settings.anomaliesTopic() + ", " + settings.deadLetterTopic()
                     + " (" + settings.outputFormat() + " records) as " + applicationId + "; stop with Ctrl-C or SIGTERM");
             if (stopWhenCaughtUp) {
-                waitUntilCaughtUp(runner, clientProperties, settings, transactionTimeout(overrides));
+                PrintWriter out = main.spec.commandLine().getOut();
+                long held = CatchUp.await(runner, clientProperties, applicationId, settings,
+                        CatchUp.transactionTimeout(overrides), (records, timeout) -> out.printf("%,d records on the"
+                                + " output topics wait behind a transaction an earlier instance left open; the broker"
+                                + " aborts it after transaction.timeout.ms (%d s)%n", records, timeout.toSeconds()));
+                if (held != 0) {
+                    main.spec.commandLine().getErr().printf("sensorwatch run: the output topics are still held back by"
+                            + " an open transaction (%s records); they become readable once the broker aborts it%n",
+                            held < 0 ? "unknown number of" : String.format("%,d", held));
+                }
+                out.println("Caught up with " + settings.inputTopic() + "; stopping");
                 runner.close(Duration.ofSeconds(30));
             }
             KafkaStreams.State end = runner.stopped().join();
@@ -236,48 +246,6 @@ final class RunCommand implements Callable<Integer> {
     }
 
     /**
-     * Polls the application's lag until it is zero and stays zero for one more round; then waits
-     * until no transaction left open by an earlier, killed instance holds back the output topics.
-     * Such a transaction (its producer had another transactional id, e.g. because the state
-     * directory was deleted since) is aborted by the broker once {@code transaction.timeout.ms} has
-     * passed; until then read-committed consumers see nothing written after it.
-     */
-    private void waitUntilCaughtUp(StreamsRunner runner, Properties client, TopologySettings settings,
-                                   Duration transactionTimeout) throws InterruptedException {
-        String inputTopic = settings.inputTopic();
-        try (ConsumerLag lag = new ConsumerLag(client)) {
-            int zeroRounds = 0;
-            while (zeroRounds < 2 && !runner.stopped().isDone()) {
-                Thread.sleep(1000); // a poll interval, not a wait for a condition
-                long behind = runner.healthy() ? lag.lag(applicationId, Set.of(inputTopic)) : -1;
-                zeroRounds = behind == 0 ? zeroRounds + 1 : 0;
-            }
-            Set<String> outputs = Set.of(settings.scoresTopic(), settings.anomaliesTopic(),
-                    settings.deadLetterTopic());
-            // the broker looks for timed-out transactions every 10 s by default: allow two rounds and the timeout
-            long deadline = System.nanoTime() + transactionTimeout.plusSeconds(30).toNanos();
-            long held = lag.heldBack(outputs);
-            boolean told = false;
-            while (held != 0 && !runner.stopped().isDone() && System.nanoTime() < deadline) {
-                if (held > 0 && !told) {
-                    main.spec.commandLine().getOut().printf("%,d records on the output topics wait behind a transaction"
-                            + " an earlier instance left open; the broker aborts it after transaction.timeout.ms (%d s)%n",
-                            held, transactionTimeout.toSeconds());
-                    told = true;
-                }
-                Thread.sleep(500); // a poll interval, not a wait for a condition
-                held = lag.heldBack(outputs);
-            }
-            if (held != 0) {
-                main.spec.commandLine().getErr().printf("sensorwatch run: the output topics are still held back by an open"
-                        + " transaction (%s records); they become readable once the broker aborts it%n",
-                        held < 0 ? "unknown number of" : String.format("%,d", held));
-            }
-        }
-        main.spec.commandLine().getOut().println("Caught up with " + inputTopic + "; stopping");
-    }
-
-    /**
      * Stops start-up when the input topic does not exist but one with a near name does (a typo
      * would otherwise create an empty topic and leave a healthy-looking instance scoring nothing),
      * or when it does not exist and topics are not to be created; says loudly that it creates a
@@ -314,16 +282,5 @@ final class RunCommand implements Callable<Integer> {
         }
         InetAddress bound = InetAddress.getByName(metricsHost);
         return bound.isAnyLocalAddress() ? InetAddress.getLocalHost().getHostName() : metricsHost;
-    }
-
-    /** The producers' {@code transaction.timeout.ms}: as configured, or Kafka Streams' default under exactly-once (10 s). */
-    private static Duration transactionTimeout(Map<String, String> overrides) {
-        String value = overrides.getOrDefault("producer.transaction.timeout.ms",
-                overrides.getOrDefault("transaction.timeout.ms", "10000"));
-        try {
-            return Duration.ofMillis(Long.parseLong(value.trim()));
-        } catch (NumberFormatException e) {
-            return Duration.ofSeconds(10);
-        }
     }
 }

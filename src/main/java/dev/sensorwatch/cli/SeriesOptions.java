@@ -1,6 +1,7 @@
 package dev.sensorwatch.cli;
 
 import dev.sensorwatch.io.CsvOptions;
+import dev.sensorwatch.io.SeriesFile;
 import dev.sensorwatch.io.SeriesFormat;
 import dev.sensorwatch.io.SeriesReader;
 import java.io.IOException;
@@ -8,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.DateTimeException;
 import java.time.ZoneId;
+import java.util.ArrayList;
 import java.util.List;
 import picocli.CommandLine.Option;
 
@@ -54,6 +56,26 @@ final class SeriesOptions {
             throw new IllegalArgumentException("no *.csv files in " + input);
         }
         return files;
+    }
+
+    /** Every series of the files of {@code input} ({@link #files}), read with these options, in order. */
+    List<SeriesFile> read(Path input) throws IOException {
+        return read(input, format, csvOptions());
+    }
+
+    /** Every series of the files of {@code input} ({@link #files}), read in {@code format} with {@code options}, in order. */
+    static List<SeriesFile> read(Path input, SeriesFormat format, CsvOptions options) throws IOException {
+        Path root = root(input);
+        List<SeriesFile> all = new ArrayList<>();
+        for (Path file : files(input)) {
+            all.addAll(SeriesReader.readAll(root, file, format, options));
+        }
+        return all;
+    }
+
+    /** The reader options of the defaults of these flags: everything found in the file, zone-less times in UTC. */
+    static CsvOptions defaultCsvOptions() {
+        return CsvOptions.defaults().withZone(ZoneId.of("UTC"));
     }
 
     /** The reader options these flags describe. */

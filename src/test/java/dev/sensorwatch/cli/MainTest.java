@@ -234,7 +234,7 @@ class MainTest {
 
     @Test
     void idleTimeoutAcceptsTheDocumentedForms() {
-        DumpCommand.DurationConverter converter = new DumpCommand.DurationConverter();
+        Converters.DurationConverter converter = new Converters.DurationConverter();
         assertThat(converter.convert("500ms")).isEqualTo(Duration.ofMillis(500));
         assertThat(converter.convert("5s")).isEqualTo(Duration.ofSeconds(5));
         assertThat(converter.convert("1.5s")).isEqualTo(Duration.ofMillis(1500));

@@ -100,8 +100,8 @@ class ScoreCommandTest {
             assertThat(run.out()).contains(name + ": " + starts.size() + " event" + (starts.size() == 1 ? "" : "s") + "\n");
             String firstLine = run.out().substring(run.out().indexOf(name + ": ")).lines().skip(1).findFirst().orElseThrow();
             assertThat(firstLine).startsWith("  " + starts.get(0).replace(' ', 'T') + "Z").contains("peak 0.", "channel value");
-            if (starts.size() > ScoreCommand.EVENTS_SHOWN) {
-                assertThat(run.out()).contains("... and " + (starts.size() - ScoreCommand.EVENTS_SHOWN) + " more");
+            if (starts.size() > ScoreFiles.EVENTS_SHOWN) {
+                assertThat(run.out()).contains("... and " + (starts.size() - ScoreFiles.EVENTS_SHOWN) + " more");
             }
         }
     }

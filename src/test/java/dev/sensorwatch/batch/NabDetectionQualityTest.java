@@ -1,4 +1,4 @@
-package dev.sensorwatch.cli;
+package dev.sensorwatch.batch;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
@@ -10,6 +10,7 @@ import dev.sensorwatch.io.NabLabels;
 import dev.sensorwatch.io.SeriesFile;
 import dev.sensorwatch.io.SeriesFormat;
 import dev.sensorwatch.io.SeriesReader;
+import dev.sensorwatch.nab.NabEvaluation;
 import dev.sensorwatch.nab.NabProfile;
 import dev.sensorwatch.nab.NabScorer;
 import dev.sensorwatch.nab.ScoredSeries;
@@ -42,7 +43,7 @@ class NabDetectionQualityTest {
         }
         ThreadLocal<SensorDetector.Workspace> workspaces = ThreadLocal.withInitial(SensorDetector.Workspace::new);
         List<ScoredSeries> corpus = files.parallelStream().map(file -> {
-            double[] scores = ScoreCommand.score(file, DetectorConfig.DEFAULTS, workspaces.get()).scores();
+            double[] scores = BatchScorer.score(file, DetectorConfig.DEFAULTS, workspaces.get()).scores();
             List<ScoredSeries.Window> windows = labels.get(file.relativePath()).stream()
                     .map(w -> new ScoredSeries.Window(w.startMillis(), w.endMillis())).toList();
             return new ScoredSeries(file.relativePath(), file.eventTimesMillis(), scores, windows);

@@ -1,8 +1,7 @@
-package dev.sensorwatch.cli;
+package dev.sensorwatch.stream;
 
 import dev.sensorwatch.avro.SensorReading;
 import dev.sensorwatch.io.SeriesFile;
-import dev.sensorwatch.stream.AvroSerde;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -22,7 +21,7 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * time order (ties keep the series order), either as fast as the broker takes them or at the
  * recorded pace times a speed factor. Idempotent producer, {@code acks=all}.
  */
-final class Replayer {
+public final class Replayer {
 
     private static final AvroSerde<SensorReading> READINGS = AvroSerde.of(SensorReading.class);
 
@@ -31,10 +30,14 @@ final class Replayer {
     private final double speed;
 
     /**
+     * A replayer to {@code topic} of the cluster {@code clientProperties} name (bootstrap servers
+     * and any security settings); a producer setting among them wins over the replayer's own
+     * ({@code acks=all}, idempotence, 20 ms linger, 256 KB batches).
+     *
      * @param speed recorded pace multiplied by this, or {@code Double.POSITIVE_INFINITY} for as
      *              fast as possible
      */
-    Replayer(Properties clientProperties, String topic, double speed) {
+    public Replayer(Properties clientProperties, String topic, double speed) {
         Properties props = new Properties();
         props.put(ProducerConfig.ACKS_CONFIG, "all");
         props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
@@ -47,7 +50,7 @@ final class Replayer {
     }
 
     /** Total readings in {@code series}. */
-    static long count(List<SeriesFile> series) {
+    public static long count(List<SeriesFile> series) {
         return series.stream().mapToLong(SeriesFile::rows).sum();
     }
 
@@ -56,7 +59,7 @@ final class Replayer {
      *
      * @return the number of readings sent and acknowledged
      */
-    long publish(List<SeriesFile> series, LongConsumer progress) throws InterruptedException {
+    public long publish(List<SeriesFile> series, LongConsumer progress) throws InterruptedException {
         PriorityQueue<Cursor> queue = new PriorityQueue<>();
         for (int i = 0; i < series.size(); i++) {
             if (series.get(i).rows() > 0) {
