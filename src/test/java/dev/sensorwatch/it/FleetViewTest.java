@@ -182,6 +182,10 @@ class FleetViewTest {
                 .results().mapToDouble(m -> Double.parseDouble(m.group(1))).sum())
                 .as("scores spread over the histogram's buckets: most below 0.5").isGreaterThan(SENSORS * READINGS / 2.0);
 
+        for (AppProcess app : apps.all()) {
+            assertThat(app.tail(2000)).as("%s's log", app).doesNotContain("registration has failed");
+        }
+
         // the pages, in a real browser
         Path chromium = Stream.of("chromium", "chromium-browser", "google-chrome")
                 .flatMap(name -> Stream.of(System.getenv().getOrDefault("PATH", "").split(java.io.File.pathSeparator))
