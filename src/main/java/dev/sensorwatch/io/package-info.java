@@ -6,7 +6,7 @@
  *
  * <p>What must not live here: scoring or evaluation (that is {@code dev.sensorwatch.batch},
  * {@code dev.sensorwatch.detect} and {@code dev.sensorwatch.nab}), anything from Kafka, and option
- * parsing or printing to the console (the command line's). A malformed file is a
- * {@link dev.sensorwatch.io.DataFileException} naming the file and line, never a silent skip.
+ * parsing or printing to the console (the command line's). A file that cannot be read is a
+ * {@link dev.sensorwatch.io.DataFileException} naming the file and, where it applies, the line.
  */
 package dev.sensorwatch.io;
