@@ -1,14 +1,17 @@
 package dev.sensorwatch.cli;
 
 import dev.sensorwatch.detect.DetectorConfig;
+import dev.sensorwatch.io.Timestamps;
 import dev.sensorwatch.kafka.EmbeddedKafkaBroker;
 import dev.sensorwatch.nab.EventEvaluation;
 import dev.sensorwatch.nab.NabScorer;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.io.Writer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -136,7 +139,7 @@ final class BenchCommand implements Runnable {
                 try {
                     picocli.CommandLine cli = bench.spec.commandLine().getParent();
                     PrintWriter saved = cli.getOut();
-                    cli.setOut(new PrintWriter(java.io.Writer.nullWriter()));
+                    cli.setOut(new PrintWriter(Writer.nullWriter()));
                     int code;
                     try {
                         code = cli.execute("score", "--format", "nab", "--input", data.toString(), "--output",
@@ -208,7 +211,7 @@ final class BenchCommand implements Runnable {
             Path data = corpusData(smap, "--smap");
             Path labels = corpusLabels(smap);
             PrintWriter out = bench.spec.commandLine().getOut();
-            long from = dev.sensorwatch.io.Timestamps.parseMillis(TEST_START, java.time.ZoneOffset.UTC);
+            long from = Timestamps.parseMillis(TEST_START, ZoneOffset.UTC);
             // what each predictor contributes: learning from history with both, with one of them, and online
             String[][] runs = {{"lstm,last", TEST_START, null}, {"lstm", TEST_START, null}, {"last", TEST_START, null},
                 {"lstm,last", TEST_START, "state_distance"},

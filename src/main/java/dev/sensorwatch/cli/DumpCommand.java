@@ -6,6 +6,7 @@ import dev.sensorwatch.avro.DeadLetter;
 import dev.sensorwatch.avro.SensorReading;
 import dev.sensorwatch.stream.AvroSerde;
 import dev.sensorwatch.stream.RecordJson;
+import java.io.FilterWriter;
 import java.io.IOException;
 import java.io.Writer;
 import java.nio.ByteBuffer;
@@ -18,9 +19,11 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.Callable;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -30,6 +33,7 @@ import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -72,7 +76,7 @@ final class DumpCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         String bootstrap = kafka.requiredBootstrap(main.settings);
-        boolean csv = switch (format.toLowerCase(java.util.Locale.ROOT)) {
+        boolean csv = switch (format.toLowerCase(Locale.ROOT)) {
             case "csv" -> true;
             case "json" -> false;
             default -> throw new IllegalArgumentException("--format must be csv or json, got '" + format + "'");
@@ -178,7 +182,7 @@ final class DumpCommand implements Callable<Integer> {
             row.put("anomaly", s.getAnomaly());
             row.put("channel_shares", channels(names, s.getChannelShares()));
             row.put("learned_readings", s.getLearnedReadings());
-            row.put("signal", s.getSignal().name().toLowerCase(java.util.Locale.ROOT));
+            row.put("signal", s.getSignal().name().toLowerCase(Locale.ROOT));
             row.put("in_event", s.getInEvent());
         } else if (avroDeadLetter || jsonDeadLetter != null) {
             DeadLetter d = avroDeadLetter ? DEAD_LETTERS.decode(value) : jsonDeadLetter;
@@ -208,7 +212,7 @@ final class DumpCommand implements Callable<Integer> {
     }
 
     /** What {@code read} returns, or null if the JSON is not the record it reads. */
-    private static <T> T jsonOrNull(java.util.function.Supplier<T> read) {
+    private static <T> T jsonOrNull(Supplier<T> read) {
         try {
             return read.get();
         } catch (IllegalArgumentException notThatRecord) {
@@ -265,7 +269,7 @@ final class DumpCommand implements Callable<Integer> {
     }
 
     /** Standard output for the records: flushed, never closed. */
-    private static final class NonClosingWriter extends java.io.FilterWriter {
+    private static final class NonClosingWriter extends FilterWriter {
         NonClosingWriter(Writer out) {
             super(out);
         }
@@ -277,12 +281,12 @@ final class DumpCommand implements Callable<Integer> {
     }
 
     /** Parses positive durations: 500ms, 1.5s, 2m, 1h, or ISO-8601 such as PT5S. */
-    static final class DurationConverter implements picocli.CommandLine.ITypeConverter<Duration> {
+    static final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
         @Override
         public Duration convert(String value) {
             Duration duration = parse(value);
             if (duration.isNegative() || duration.isZero()) {
-                throw new picocli.CommandLine.TypeConversionException("expected a positive duration, got '" + value + "'");
+                throw new CommandLine.TypeConversionException("expected a positive duration, got '" + value + "'");
             }
             return duration;
         }
@@ -291,7 +295,7 @@ final class DumpCommand implements Callable<Integer> {
             try {
                 return Durations.parse(value);
             } catch (IllegalArgumentException e) {
-                throw new picocli.CommandLine.TypeConversionException(
+                throw new CommandLine.TypeConversionException(
                         "expected a duration such as 500ms, 5s or 2m, got '" + value + "'");
             }
         }

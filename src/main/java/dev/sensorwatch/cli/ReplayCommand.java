@@ -2,10 +2,14 @@ package dev.sensorwatch.cli;
 
 import dev.sensorwatch.io.SeriesFile;
 import dev.sensorwatch.io.SeriesReader;
+import dev.sensorwatch.kafka.Topics;
 import dev.sensorwatch.stream.TopologySettings;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Properties;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -52,8 +56,8 @@ final class ReplayCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--partitions must be at least 1, got " + partitions);
         }
         List<SeriesFile> all = read(input, series);
-        java.util.Properties client = kafka.connect(main.settings, bootstrap);
-        dev.sensorwatch.kafka.Topics.ensure(client, java.util.Map.of(topic, partitions), (short) -1);
+        Properties client = kafka.connect(main.settings, bootstrap);
+        Topics.ensure(client, Map.of(topic, partitions), (short) -1);
         long total = Replayer.count(all);
         ProgressBar bar = new ProgressBar(main.spec.commandLine().getErr(), "replay", total);
         long started = System.nanoTime();
@@ -79,7 +83,7 @@ final class ReplayCommand implements Callable<Integer> {
         throw new IllegalArgumentException("--speed must be a positive number or max, got '" + speed + "'");
     }
 
-    static List<SeriesFile> read(Path input, SeriesOptions options) throws java.io.IOException {
+    static List<SeriesFile> read(Path input, SeriesOptions options) throws IOException {
         Path root = SeriesOptions.root(input);
         List<SeriesFile> all = new ArrayList<>();
         for (Path file : SeriesOptions.files(input)) {

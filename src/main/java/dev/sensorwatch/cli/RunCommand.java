@@ -13,6 +13,7 @@ import dev.sensorwatch.view.ProcessMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -271,7 +272,7 @@ final class RunCommand implements Callable<Integer> {
     }
 
     /** The host other instances reach this one's fleet view at. */
-    private String advertisedHost() throws java.net.UnknownHostException {
+    private String advertisedHost() throws UnknownHostException {
         if (advertisedHost != null && !advertisedHost.isBlank()) {
             return advertisedHost.trim();
         }

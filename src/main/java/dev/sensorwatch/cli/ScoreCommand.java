@@ -11,13 +11,22 @@ import dev.sensorwatch.io.NabLabels;
 import dev.sensorwatch.io.ScoreCsvWriter;
 import dev.sensorwatch.io.SeriesFile;
 import dev.sensorwatch.io.SeriesReader;
+import java.io.IOException;
+import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -197,7 +206,7 @@ final class ScoreCommand implements Callable<Integer> {
      * The events of one series: how many, and for the first {@link #EVENTS_SHOWN} when each began,
      * its highest score, the signal that gave it and the channel with the largest share of it.
      */
-    static void printEvents(java.io.PrintWriter out, Result result, double threshold) {
+    static void printEvents(PrintWriter out, Result result, double threshold) {
         List<Events.Event> events = Events.find(result.inEvent(), result.scores(), result.signals());
         SeriesFile file = result.file();
         if (events.isEmpty()) {
@@ -207,7 +216,7 @@ final class ScoreCommand implements Callable<Integer> {
         out.printf("%s: %d event%s%n", file.name(), events.size(), events.size() == 1 ? "" : "s");
         for (Events.Event event : events.subList(0, Math.min(EVENTS_SHOWN, events.size()))) {
             out.printf("  %-21s %-16s peak %.3f  channel %s  (%d readings)%n",
-                    java.time.Instant.ofEpochMilli(file.eventTimeMillis(event.firstRow())), event.signal().code(),
+                    Instant.ofEpochMilli(file.eventTimeMillis(event.firstRow())), event.signal().code(),
                     event.peakScore(), topChannel(result, event.peakRow()), event.lastRow() - event.firstRow() + 1);
         }
         if (events.size() > EVENTS_SHOWN) {
@@ -229,7 +238,7 @@ final class ScoreCommand implements Callable<Integer> {
 
     /** One line on what the series learned from their training periods: the predictors kept, the training time. */
     private void printTraining(List<Result> results, DetectorConfig config) {
-        java.util.Map<String, Integer> kept = new java.util.TreeMap<>();
+        Map<String, Integer> kept = new TreeMap<>();
         List<Long> millis = new ArrayList<>();
         int untrained = 0;
         for (Result r : results) {
@@ -242,8 +251,8 @@ final class ScoreCommand implements Callable<Integer> {
             kept.merge(what, 1, Integer::sum);
             millis.add(r.trainingNanos() / 1_000_000);
         }
-        java.util.Collections.sort(millis);
-        java.io.PrintWriter out = main.spec.commandLine().getOut();
+        Collections.sort(millis);
+        PrintWriter out = main.spec.commandLine().getOut();
         out.printf("Training period: %s. Trained %d series, predictor kept: %s", config.training().describe(),
                 millis.size(), kept.isEmpty() ? "none" : kept.toString().replaceAll("[{}]", "").replace("=", " on "));
         if (!millis.isEmpty()) {
@@ -274,9 +283,9 @@ final class ScoreCommand implements Callable<Integer> {
      *
      * @throws IllegalArgumentException naming the unknown keys and the nearest series names
      */
-    static void checkLabelKeys(java.util.Set<String> labelKeys, List<SeriesFile> read) {
-        java.util.Set<String> known = new java.util.HashSet<>();
-        java.util.Set<String> names = new java.util.TreeSet<>();
+    static void checkLabelKeys(Set<String> labelKeys, List<SeriesFile> read) {
+        Set<String> known = new HashSet<>();
+        Set<String> names = new TreeSet<>();
         for (SeriesFile f : read) {
             known.addAll(keys(f));
             names.add(f.name());
@@ -301,7 +310,7 @@ final class ScoreCommand implements Callable<Integer> {
     }
 
     private void writeReport(List<Result> results, double threshold, Map<String, List<NabLabels.Window>> windows)
-            throws java.io.IOException {
+            throws IOException {
         List<HtmlReport.Series> series = new ArrayList<>();
         for (Result r : results) {
             SeriesFile f = r.file();
@@ -319,7 +328,7 @@ final class ScoreCommand implements Callable<Integer> {
         main.spec.commandLine().getOut().println("Report in " + report);
     }
 
-    private void write(Result result) throws java.io.IOException {
+    private void write(Result result) throws IOException {
         Map<String, double[]> extra = new LinkedHashMap<>();
         List<String> names = result.file().channelNames();
         for (int c = 0; c < names.size(); c++) {
@@ -357,7 +366,7 @@ final class ScoreCommand implements Callable<Integer> {
     private static <T> T unwrap(Future<T> future) throws Exception {
         try {
             return future.get();
-        } catch (java.util.concurrent.ExecutionException e) {
+        } catch (ExecutionException e) {
             if (e.getCause() instanceof Exception cause) {
                 throw cause;
             }
