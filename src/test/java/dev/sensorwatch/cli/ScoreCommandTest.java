@@ -84,7 +84,7 @@ class ScoreCommandTest {
     @Test
     void printsEachSeriesEventsAsTheResultFilesHaveThem() throws Exception {
         Path out = dir.resolve("sample-out");
-        Path sample = CliSessionTest.sample();
+        Path sample = CliSessionIT.sample();
         MainTest.Run run = score(sample, out, "--format", "nab", "--threads", "1");
         assertThat(run.code()).as(run.all()).isZero();
         for (Path file : files(out)) {

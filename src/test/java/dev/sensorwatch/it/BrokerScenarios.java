@@ -49,8 +49,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The integration scenarios, against whatever real broker a subclass provides: the embedded KRaft
- * broker ({@link EmbeddedBrokerScenariosTest}, always) and a Testcontainers {@code apache/kafka}
- * container ({@link ContainerBrokerScenariosTest}, when a Docker engine is available).
+ * broker ({@link EmbeddedBrokerScenariosIT}, always) and a Testcontainers {@code apache/kafka}
+ * container ({@link ContainerBrokerScenariosIT}, when a Docker engine is available).
  */
 abstract class BrokerScenarios {
 

@@ -26,7 +26,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * for byte, none missing and none twice.
  */
 @ExtendWith(ResilienceRig.Resolver.class)
-class CrashRecoveryTest {
+class CrashRecoveryIT {
 
     @RegisterExtension
     final AppProcesses apps = new AppProcesses();

@@ -46,7 +46,7 @@ import org.slf4j.LoggerFactory;
  * nowhere: not in standard output or error, not in any log line (Kafka's own included), not in
  * {@code --help}.
  */
-class SecuredClusterTest {
+class SecuredClusterIT {
 
     static final long SEED = Long.getLong("secured.seed", System.nanoTime());
     static final String USER = "sensorwatch";
@@ -72,7 +72,7 @@ class SecuredClusterTest {
 
     @BeforeAll
     static void startBroker() throws Exception {
-        System.out.println("SecuredClusterTest seed " + SEED + " (rerun with -Dsecured.seed=" + SEED + ")");
+        System.out.println("SecuredClusterIT seed " + SEED + " (rerun with -Dsecured.seed=" + SEED + ")");
         String storePassword = "store-" + Long.toHexString(PASSWORDS.nextLong());
         Path keyStore = work.resolve("broker.p12");
         trustedCertificate = work.resolve("broker-ca.pem");

@@ -26,7 +26,7 @@ import org.junit.jupiter.api.Test;
  * The shipped detector on the whole NAB corpus, as {@code bench nab} runs it: a change that costs
  * detection quality fails here, not in a benchmark nobody reads. Skipped without the corpus.
  */
-class NabDetectionQualityTest {
+class NabDetectionQualityIT {
 
     static final Path NAB = Path.of("..", "shared", "data", "nab");
     static List<NabScorer.Result> results;

@@ -38,7 +38,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Integration tests for {@link EmbeddedKafkaBroker}: a real in-process KRaft broker. */
-class EmbeddedKafkaBrokerTest {
+class EmbeddedKafkaBrokerIT {
 
     private static final Duration WAIT = Duration.ofSeconds(20);
     private static final int RECORDS = 100;

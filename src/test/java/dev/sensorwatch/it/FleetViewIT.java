@@ -51,7 +51,7 @@ import org.junit.jupiter.api.io.TempDir;
  * use is in a real scrape, and the pages, opened in headless Chromium, show the sensors and their
  * events.
  */
-class FleetViewTest {
+class FleetViewIT {
 
     static final int SENSORS = 12;
     static final int READINGS = 600;

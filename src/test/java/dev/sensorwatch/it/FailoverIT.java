@@ -39,7 +39,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * here), the rebalance, turning the standby into the active task, and the first commit.
  */
 @ExtendWith(ResilienceRig.Resolver.class)
-class FailoverTest {
+class FailoverIT {
 
     /** Records a taken-over partition must still have to process for its takeover to be timed. */
     private static final int MIN_REMAINING = 200;
