@@ -1,6 +1,7 @@
 package dev.sensorwatch.detect;
 
 import dev.sensorwatch.stream.SensorStateCodec;
+import java.util.Arrays;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -102,7 +103,7 @@ public class SensorDetectorBenchmark {
 
     @Benchmark
     public Score processWithCachedState() {
-        if (!java.util.Arrays.equals(stored, cachedBytes)) {
+        if (!Arrays.equals(stored, cachedBytes)) {
             throw new IllegalStateException("the cached bytes must equal the stored ones");
         }
         Score score = detector.process(next(), nextReading(), workspace);

@@ -1,7 +1,6 @@
 package dev.sensorwatch.lstm;
 
 import java.util.Arrays;
-
 import org.ojalgo.matrix.store.R064Store;
 
 /**

@@ -4,6 +4,7 @@ import dev.sensorwatch.detect.DetectorConfig;
 import dev.sensorwatch.detect.TrainingPeriod;
 import dev.sensorwatch.io.SeriesFile;
 import dev.sensorwatch.io.SeriesFormat;
+import dev.sensorwatch.io.Timestamps;
 import dev.sensorwatch.kafka.EmbeddedKafkaBroker;
 import dev.sensorwatch.kafka.Topics;
 import dev.sensorwatch.nab.EventEvaluation;
@@ -13,8 +14,8 @@ import dev.sensorwatch.nab.NabScorer;
 import dev.sensorwatch.stream.CatchUp;
 import dev.sensorwatch.stream.DetectorMetrics;
 import dev.sensorwatch.stream.DetectorTopology;
-import dev.sensorwatch.stream.StreamsRunner;
 import dev.sensorwatch.stream.Replayer;
+import dev.sensorwatch.stream.StreamsRunner;
 import dev.sensorwatch.stream.TopologySettings;
 import dev.sensorwatch.view.ProcessMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -25,6 +26,7 @@ import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -233,7 +235,7 @@ final class BenchCommand implements Runnable {
             Path data = corpusData(smap, "--smap");
             Path labels = corpusLabels(smap);
             PrintWriter out = bench.spec.commandLine().getOut();
-            long from = dev.sensorwatch.io.Timestamps.parseMillis(TEST_START, java.time.ZoneOffset.UTC);
+            long from = Timestamps.parseMillis(TEST_START, ZoneOffset.UTC);
             // what each predictor contributes: learning from history with both, with one of them, and online
             String[][] runs = {{"lstm,last", TEST_START, null}, {"lstm", TEST_START, null}, {"last", TEST_START, null},
                 {"lstm,last", TEST_START, "state_distance"},

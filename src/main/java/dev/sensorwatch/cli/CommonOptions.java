@@ -1,6 +1,11 @@
 package dev.sensorwatch.cli;
 
 import dev.sensorwatch.stream.TopologySettings;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
@@ -30,7 +35,7 @@ final class CommonOptions {
             description = {"Readings whose event time is later than their Kafka record's timestamp by more than this go to "
                 + "the dead-letter topic (future_timestamp): 30m, 12h, 2d, PT36H, or off. On topics sensorwatch creates "
                 + "the record timestamp is when the broker appended the record. Default: ${DEFAULT-VALUE}."})
-    java.time.Duration maxFutureSkew;
+    Duration maxFutureSkew;
 
     @Mixin
     OutputFormatOptions output;
@@ -49,10 +54,10 @@ final class CommonOptions {
     }
 
     /** Parses {@code --max-future-skew}: a positive duration (also in days, {@code 2d}) or {@code off}. */
-    static final class SkewConverter implements picocli.CommandLine.ITypeConverter<java.time.Duration> {
+    static final class SkewConverter implements ITypeConverter<Duration> {
         @Override
-        public java.time.Duration convert(String value) {
-            String v = value.trim().toLowerCase(java.util.Locale.ROOT);
+        public Duration convert(String value) {
+            String v = value.trim().toLowerCase(Locale.ROOT);
             if (v.equals("off")) {
                 return TopologySettings.NO_FUTURE_LIMIT;
             }
@@ -61,8 +66,8 @@ final class CommonOptions {
     }
 
     /** Every topic of {@code settings} with the partition count to create it with. */
-    java.util.Map<String, Integer> topicPartitions(TopologySettings settings) {
-        java.util.Map<String, Integer> topics = new java.util.LinkedHashMap<>();
+    Map<String, Integer> topicPartitions(TopologySettings settings) {
+        Map<String, Integer> topics = new LinkedHashMap<>();
         topics.put(settings.inputTopic(), partitions);
         topics.put(settings.scoresTopic(), partitions);
         topics.put(settings.anomaliesTopic(), partitions);

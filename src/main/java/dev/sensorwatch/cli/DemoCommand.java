@@ -3,15 +3,21 @@ package dev.sensorwatch.cli;
 import dev.sensorwatch.avro.AnomalyScore;
 import dev.sensorwatch.io.NabLabels;
 import dev.sensorwatch.io.SeriesFile;
+import dev.sensorwatch.io.SeriesFormat;
+import dev.sensorwatch.kafka.BenignKafkaLogFilter;
 import dev.sensorwatch.kafka.EmbeddedKafkaBroker;
 import dev.sensorwatch.stream.AvroSerde;
 import dev.sensorwatch.stream.DetectorMetrics;
 import dev.sensorwatch.stream.DetectorTopology;
 import dev.sensorwatch.stream.OutputFormat;
 import dev.sensorwatch.stream.RecordJson;
-import dev.sensorwatch.stream.StreamsRunner;
 import dev.sensorwatch.stream.Replayer;
+import dev.sensorwatch.stream.StreamsRunner;
 import dev.sensorwatch.stream.TopologySettings;
+import dev.sensorwatch.view.FleetView;
+import dev.sensorwatch.view.FleetViewHandler;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,17 +26,22 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.state.HostInfo;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -86,7 +97,7 @@ final class DemoCommand implements Callable<Integer> {
     int viewPort;
 
     /** Counted down once the demo has closed its broker and deleted its work folder. */
-    private final java.util.concurrent.CountDownLatch cleanedUp = new java.util.concurrent.CountDownLatch(1);
+    private final CountDownLatch cleanedUp = new CountDownLatch(1);
 
     @Override
     public Integer call() throws Exception {
@@ -96,13 +107,13 @@ final class DemoCommand implements Callable<Integer> {
                 TopologySettings.DEFAULT_SCORES_TOPIC, TopologySettings.DEFAULT_ANOMALIES_TOPIC,
                 TopologySettings.DEFAULT_DEAD_LETTER_TOPIC, detector.config(),
                 TopologySettings.DEFAULT_MAX_CHANNELS).withOutputFormat(output.outputFormat);
-        Path work = Files.createTempDirectory(dev.sensorwatch.kafka.BenignKafkaLogFilter.DEMO_DIRECTORY_PREFIX);
+        Path work = Files.createTempDirectory(BenignKafkaLogFilter.DEMO_DIRECTORY_PREFIX);
         try {
             Path data = input;
             Path windows = labels;
             if (data == null) {
                 data = LocalFiles.extractSample(work.resolve("sample"));
-                series.format = dev.sensorwatch.io.SeriesFormat.NAB;
+                series.format = SeriesFormat.NAB;
                 windows = windows == null ? data.resolve("labels.json") : windows;
                 out.println("Replaying the shipped NAB sample (MIT, Numenta; see demo/nab/NOTICE.md in the jar)");
             }
@@ -126,19 +137,19 @@ final class DemoCommand implements Callable<Integer> {
                     settings.anomaliesTopic(), 2, settings.deadLetterTopic(), 1));
             Properties streamsProps = StreamsRunner.properties("sensorwatch-demo", broker.bootstrapServers(),
                     work.resolve("state"), Map.of());
-            io.micrometer.prometheusmetrics.PrometheusMeterRegistry registry =
-                    new io.micrometer.prometheusmetrics.PrometheusMeterRegistry(
-                            io.micrometer.prometheusmetrics.PrometheusConfig.DEFAULT);
+            PrometheusMeterRegistry registry =
+                    new PrometheusMeterRegistry(
+                            PrometheusConfig.DEFAULT);
             HttpEndpoints endpoints = serve ? HttpEndpoints.start("127.0.0.1", viewPort, registry, () -> true) : null;
             if (endpoints != null) {
-                streamsProps.put(org.apache.kafka.streams.StreamsConfig.APPLICATION_SERVER_CONFIG,
+                streamsProps.put(StreamsConfig.APPLICATION_SERVER_CONFIG,
                         "127.0.0.1:" + endpoints.port());
             }
             try (endpoints; StreamsRunner runner = new StreamsRunner(
                     DetectorTopology.build(settings, new DetectorMetrics(registry)), streamsProps, registry)) {
                 if (endpoints != null) {
-                    endpoints.serveRest(new dev.sensorwatch.view.FleetViewHandler(new dev.sensorwatch.view.FleetView(
-                            runner.streams(), new org.apache.kafka.streams.state.HostInfo("127.0.0.1", endpoints.port()),
+                    endpoints.serveRest(new FleetViewHandler(new FleetView(
+                            runner.streams(), new HostInfo("127.0.0.1", endpoints.port()),
                             settings.detector().threshold())));
                     out.println("Fleet view at http://127.0.0.1:" + endpoints.port() + "/");
                 }
@@ -168,7 +179,7 @@ final class DemoCommand implements Callable<Integer> {
                     Thread hook = new Thread(() -> {
                         runner.close(Duration.ofSeconds(10));
                         try {
-                            cleanedUp.await(30, java.util.concurrent.TimeUnit.SECONDS);
+                            cleanedUp.await(30, TimeUnit.SECONDS);
                         } catch (InterruptedException e) {
                             Thread.currentThread().interrupt();
                         }
@@ -215,7 +226,7 @@ final class DemoCommand implements Callable<Integer> {
                         out.printf("%s  %-52s %s  value %-12s predicted %-12s score %.6f  %s%n", highlight("ANOMALY"),
                                 score.getSensorId(), score.getEventTime(), format(score.getObserved().get(0)),
                                 format(score.getPredicted().get(0)), score.getAnomalyScore(),
-                                score.getSignal().name().toLowerCase(java.util.Locale.ROOT));
+                                score.getSignal().name().toLowerCase(Locale.ROOT));
                     }
                 }
                 if (!quiet && System.nanoTime() - lastProgress > 2_000_000_000L) {
@@ -287,7 +298,7 @@ final class DemoCommand implements Callable<Integer> {
                 for (AnomalyScore s : top) {
                     out.printf("    %.6f  %s at %s (value %s, predicted %s, %s)%n", s.getAnomalyScore(), s.getSensorId(),
                             Instant.ofEpochMilli(s.getEventTime().toEpochMilli()), format(s.getObserved().get(0)),
-                            format(s.getPredicted().get(0)), s.getSignal().name().toLowerCase(java.util.Locale.ROOT));
+                            format(s.getPredicted().get(0)), s.getSignal().name().toLowerCase(Locale.ROOT));
                 }
             }
         }

@@ -3,6 +3,8 @@ package dev.sensorwatch.cli;
 import dev.sensorwatch.detect.DetectorConfig;
 import dev.sensorwatch.detect.Member;
 import dev.sensorwatch.detect.Signal;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
@@ -33,11 +35,11 @@ final class DetectorOptions {
 
     /** The detector parameters these options describe, a {@code --learn-until} without offset read in UTC. */
     DetectorConfig config() {
-        return config(java.time.ZoneOffset.UTC);
+        return config(ZoneOffset.UTC);
     }
 
     /** The detector parameters these options describe, a {@code --learn-until} without offset read in {@code zone}. */
-    DetectorConfig config(java.time.ZoneId zone) {
+    DetectorConfig config(ZoneId zone) {
         return training.applyTo(config(threshold, members, signals), zone);
     }
 

@@ -6,6 +6,7 @@ import dev.sensorwatch.avro.DeadLetter;
 import dev.sensorwatch.avro.SensorReading;
 import dev.sensorwatch.stream.AvroSerde;
 import dev.sensorwatch.stream.RecordJson;
+import java.io.FilterWriter;
 import java.io.IOException;
 import java.io.Writer;
 import java.nio.ByteBuffer;
@@ -18,9 +19,11 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.Callable;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -72,7 +75,7 @@ final class DumpCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         String bootstrap = kafka.requiredBootstrap(main.settings);
-        boolean csv = switch (format.toLowerCase(java.util.Locale.ROOT)) {
+        boolean csv = switch (format.toLowerCase(Locale.ROOT)) {
             case "csv" -> true;
             case "json" -> false;
             default -> throw new IllegalArgumentException("--format must be csv or json, got '" + format + "'");
@@ -178,7 +181,7 @@ final class DumpCommand implements Callable<Integer> {
             row.put("anomaly", s.getAnomaly());
             row.put("channel_shares", channels(names, s.getChannelShares()));
             row.put("learned_readings", s.getLearnedReadings());
-            row.put("signal", s.getSignal().name().toLowerCase(java.util.Locale.ROOT));
+            row.put("signal", s.getSignal().name().toLowerCase(Locale.ROOT));
             row.put("in_event", s.getInEvent());
         } else if (avroDeadLetter || jsonDeadLetter != null) {
             DeadLetter d = avroDeadLetter ? DEAD_LETTERS.decode(value) : jsonDeadLetter;
@@ -208,7 +211,7 @@ final class DumpCommand implements Callable<Integer> {
     }
 
     /** What {@code read} returns, or null if the JSON is not the record it reads. */
-    private static <T> T jsonOrNull(java.util.function.Supplier<T> read) {
+    private static <T> T jsonOrNull(Supplier<T> read) {
         try {
             return read.get();
         } catch (IllegalArgumentException notThatRecord) {
@@ -265,7 +268,7 @@ final class DumpCommand implements Callable<Integer> {
     }
 
     /** Standard output for the records: flushed, never closed. */
-    private static final class NonClosingWriter extends java.io.FilterWriter {
+    private static final class NonClosingWriter extends FilterWriter {
         NonClosingWriter(Writer out) {
             super(out);
         }

@@ -1,11 +1,14 @@
 package dev.sensorwatch.cli;
 
+import dev.sensorwatch.io.Timestamps;
 import dev.sensorwatch.nab.FlagEvaluation;
 import dev.sensorwatch.nab.NabEvaluation;
 import dev.sensorwatch.nab.NabScorer;
 import dev.sensorwatch.nab.ScoredSeries;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.DateTimeException;
+import java.time.ZoneOffset;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -62,8 +65,8 @@ final class EvaluateCommand implements Callable<Integer> {
             long fromMillis = Long.MIN_VALUE;
             if (from != null) {
                 try {
-                    fromMillis = dev.sensorwatch.io.Timestamps.parseMillis(from, java.time.ZoneOffset.UTC);
-                } catch (java.time.DateTimeException e) {
+                    fromMillis = Timestamps.parseMillis(from, ZoneOffset.UTC);
+                } catch (DateTimeException e) {
                     throw new IllegalArgumentException("--from: " + e.getMessage(), e);
                 }
             }

@@ -1,6 +1,7 @@
 package dev.sensorwatch.cli;
 
 import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpHandler;
 import com.sun.net.httpserver.HttpServer;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
@@ -45,12 +46,12 @@ final class HttpEndpoints implements AutoCloseable {
      * Serves every path not served otherwise with {@code handler} (the fleet view); {@code /metrics}
      * and {@code /health} keep their own handlers.
      */
-    void serveRest(com.sun.net.httpserver.HttpHandler handler) {
+    void serveRest(HttpHandler handler) {
         server.createContext("/", handler);
     }
 
     /** The address actually bound. */
-    java.net.InetSocketAddress address() {
+    InetSocketAddress address() {
         return server.getAddress();
     }
 

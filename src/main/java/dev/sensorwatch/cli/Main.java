@@ -4,6 +4,7 @@ import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -80,7 +81,7 @@ public final class Main implements Runnable {
             }
             cmd.getErr().println(cmd.getColorScheme().errorText(cmd.getCommandSpec().qualifiedName()
                     + " failed: " + exception.getMessage()));
-            org.slf4j.LoggerFactory.getLogger(Main.class).debug("failure", exception);
+            LoggerFactory.getLogger(Main.class).debug("failure", exception);
             return CommandLine.ExitCode.SOFTWARE;
         });
         return commandLine.execute(args);

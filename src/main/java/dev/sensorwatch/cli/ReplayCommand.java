@@ -1,10 +1,13 @@
 package dev.sensorwatch.cli;
 
 import dev.sensorwatch.io.SeriesFile;
+import dev.sensorwatch.kafka.Topics;
 import dev.sensorwatch.stream.Replayer;
 import dev.sensorwatch.stream.TopologySettings;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
+import java.util.Properties;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -51,8 +54,8 @@ final class ReplayCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--partitions must be at least 1, got " + partitions);
         }
         List<SeriesFile> all = series.read(input);
-        java.util.Properties client = kafka.connect(main.settings, bootstrap);
-        dev.sensorwatch.kafka.Topics.ensure(client, java.util.Map.of(topic, partitions), (short) -1);
+        Properties client = kafka.connect(main.settings, bootstrap);
+        Topics.ensure(client, Map.of(topic, partitions), (short) -1);
         long total = Replayer.count(all);
         ProgressBar bar = new ProgressBar(main.spec.commandLine().getErr(), "replay", total);
         long started = System.nanoTime();

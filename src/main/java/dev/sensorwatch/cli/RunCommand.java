@@ -14,10 +14,13 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.PrintWriter;
 import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.streams.KafkaStreams;
@@ -251,12 +254,12 @@ final class RunCommand implements Callable<Integer> {
      * or when it does not exist and topics are not to be created; says loudly that it creates a
      * missing one otherwise.
      */
-    private void checkInputTopic(java.util.Set<String> existing, TopologySettings settings) {
+    private void checkInputTopic(Set<String> existing, TopologySettings settings) {
         String input = settings.inputTopic();
         if (existing.contains(input)) {
             return;
         }
-        java.util.List<String> candidates = existing.stream()
+        List<String> candidates = existing.stream()
                 .filter(t -> !t.startsWith("__") && !t.startsWith(applicationId + "-"))
                 .filter(t -> !t.equals(settings.scoresTopic()) && !t.equals(settings.anomaliesTopic())
                         && !t.equals(settings.deadLetterTopic()))
@@ -276,7 +279,7 @@ final class RunCommand implements Callable<Integer> {
     }
 
     /** The host other instances reach this one's fleet view at. */
-    private String advertisedHost() throws java.net.UnknownHostException {
+    private String advertisedHost() throws UnknownHostException {
         if (advertisedHost != null && !advertisedHost.isBlank()) {
             return advertisedHost.trim();
         }

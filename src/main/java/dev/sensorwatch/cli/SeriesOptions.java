@@ -11,6 +11,8 @@ import java.time.DateTimeException;
 import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
+import picocli.CommandLine;
 import picocli.CommandLine.Option;
 
 /** How {@code score} and {@code replay} read sensor files. */
@@ -106,13 +108,13 @@ final class SeriesOptions {
     }
 
     /** Accepts nab or csv in any case. */
-    static final class FormatConverter implements picocli.CommandLine.ITypeConverter<SeriesFormat> {
+    static final class FormatConverter implements CommandLine.ITypeConverter<SeriesFormat> {
         @Override
         public SeriesFormat convert(String value) {
             try {
-                return SeriesFormat.valueOf(value.trim().toUpperCase(java.util.Locale.ROOT));
+                return SeriesFormat.valueOf(value.trim().toUpperCase(Locale.ROOT));
             } catch (IllegalArgumentException e) {
-                throw new picocli.CommandLine.TypeConversionException("expected nab or csv, got '" + value + "'");
+                throw new CommandLine.TypeConversionException("expected nab or csv, got '" + value + "'");
             }
         }
     }

@@ -1,9 +1,8 @@
 package dev.sensorwatch.cli;
 
-import dev.sensorwatch.detect.Tuning;
 import dev.sensorwatch.detect.DetectorConfig;
-import dev.sensorwatch.detect.TrainedModel;
 import dev.sensorwatch.detect.TrainingPeriod;
+import dev.sensorwatch.detect.Tuning;
 import dev.sensorwatch.io.Timestamps;
 import java.time.DateTimeException;
 import java.time.ZoneId;

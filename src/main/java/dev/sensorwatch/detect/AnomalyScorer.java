@@ -1,6 +1,7 @@
 package dev.sensorwatch.detect;
 
 import java.util.Arrays;
+import java.util.stream.Stream;
 
 /**
  * Turns one sensor's readings and predictions into anomaly scores. Its question is always "is
@@ -82,7 +83,7 @@ final class AnomalyScorer {
         this.sustainedError = new SustainedErrorSignal(records);
         this.levelShift = new LevelShiftSignal(records, channels);
         this.weeklyShift = new WeeklyShiftSignal(records, channels);
-        this.signals = java.util.stream.Stream.of(predictionError, sustainedError, levelShift, weeklyShift,
+        this.signals = Stream.of(predictionError, sustainedError, levelShift, weeklyShift,
                         new NewTerritorySignal())
                 .filter(s -> config.signals().contains(s.signal())).toArray(ScoringSignal[]::new);
     }

@@ -1,5 +1,9 @@
 package dev.sensorwatch.detect;
 
+import java.util.EnumSet;
+import java.util.Locale;
+import java.util.Set;
+
 /**
  * The signal that gave a reading its anomaly score: which of the scorer's questions the reading
  * answered most unusually (see {@link AnomalyScorer}). It tells an operator what kind of anomaly
@@ -41,11 +45,11 @@ public enum Signal {
     }
 
     /** The signals that can give a score: all but {@link #NONE} and {@link #TRAINING}. */
-    public static java.util.Set<Signal> scoring() {
-        java.util.EnumSet<Signal> all = java.util.EnumSet.allOf(Signal.class);
+    public static Set<Signal> scoring() {
+        EnumSet<Signal> all = EnumSet.allOf(Signal.class);
         all.remove(NONE);
         all.remove(TRAINING);
-        return java.util.Set.copyOf(all);
+        return Set.copyOf(all);
     }
 
     /**
@@ -53,10 +57,10 @@ public enum Signal {
      *
      * @throws IllegalArgumentException naming the unknown code and the known ones
      */
-    public static java.util.Set<Signal> parse(String text) {
-        java.util.EnumSet<Signal> signals = java.util.EnumSet.noneOf(Signal.class);
+    public static Set<Signal> parse(String text) {
+        EnumSet<Signal> signals = EnumSet.noneOf(Signal.class);
         for (String part : text.split(",")) {
-            String wanted = part.strip().toLowerCase(java.util.Locale.ROOT);
+            String wanted = part.strip().toLowerCase(Locale.ROOT);
             Signal found = null;
             for (Signal s : scoring()) {
                 if (s.code.equals(wanted)) {
@@ -69,6 +73,6 @@ public enum Signal {
             }
             signals.add(found);
         }
-        return java.util.Set.copyOf(signals);
+        return Set.copyOf(signals);
     }
 }

@@ -5,6 +5,8 @@ import dev.sensorwatch.lstm.LstmState;
 import dev.sensorwatch.lstm.LstmTrainer;
 import dev.sensorwatch.lstm.LstmWeights;
 import dev.sensorwatch.lstm.TrainerConfig;
+import java.util.Arrays;
+import java.util.Set;
 import org.ojalgo.matrix.decomposition.Cholesky;
 import org.ojalgo.matrix.store.MatrixStore;
 import org.ojalgo.matrix.store.R064Store;
@@ -171,7 +173,7 @@ public final class TrainedModel {
      *
      * @throws IllegalArgumentException if neither is among {@code members}
      */
-    public static TrainedModel fit(double[] readings, int rows, int channels, long seed, java.util.Set<Member> members) {
+    public static TrainedModel fit(double[] readings, int rows, int channels, long seed, Set<Member> members) {
         boolean useLstm = members.contains(Member.LSTM);
         boolean useLast = members.contains(Member.LAST_VALUE);
         if (!useLstm && !useLast) {
@@ -285,7 +287,7 @@ public final class TrainedModel {
         }
         double[] levels = new double[2];
         for (int k = 0; k < levels.length; k++) {
-            double[] heldBackPart = java.util.Arrays.copyOfRange(all[k], fitRows - burnIn, rows - burnIn);
+            double[] heldBackPart = Arrays.copyOfRange(all[k], fitRows - burnIn, rows - burnIn);
             levels[k] = Math.max(TailLevel.of(heldBackPart, Tuning.TAIL_PROBABILITY), TailLevel.of(all[k], Tuning.TAIL_PROBABILITY));
         }
         return new TrainedModel(d, mean, sd, changeMean, changeSd, predictor, weights, errorMean, errorPrecision, stateMean,

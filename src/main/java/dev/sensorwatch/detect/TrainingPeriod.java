@@ -1,5 +1,8 @@
 package dev.sensorwatch.detect;
 
+import java.time.Duration;
+import java.time.Instant;
+
 /**
  * Which of a sensor's readings are its training period: history taken as normal, learned from
  * and never flagged. At the end of the period the detector trains its model on the buffered
@@ -91,8 +94,8 @@ public record TrainingPeriod(Kind kind, long amount) {
         return switch (kind) {
             case NONE -> "none (online learning from the first reading)";
             case FIRST_READINGS -> "each sensor's first " + amount + " readings";
-            case DURATION -> "each sensor's first " + java.time.Duration.ofMillis(amount);
-            case UNTIL -> "readings before " + java.time.Instant.ofEpochMilli(amount);
+            case DURATION -> "each sensor's first " + Duration.ofMillis(amount);
+            case UNTIL -> "readings before " + Instant.ofEpochMilli(amount);
         };
     }
 }

@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -487,7 +488,7 @@ public final class HtmlReport {
 
         /** {@code text} unchanged, checked not to end the element it is inlined in. */
         private static String inline(String text, String end) {
-            if (text.toLowerCase(java.util.Locale.ROOT).contains(end)) {
+            if (text.toLowerCase(Locale.ROOT).contains(end)) {
                 throw new IllegalStateException("cannot inline a text holding " + end);
             }
             return text;

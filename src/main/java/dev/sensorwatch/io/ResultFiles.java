@@ -1,5 +1,6 @@
 package dev.sensorwatch.io;
 
+import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.file.Files;
@@ -7,6 +8,8 @@ import java.nio.file.Path;
 import java.time.DateTimeException;
 import java.time.ZoneOffset;
 import java.util.List;
+import java.util.Locale;
+import java.util.function.IntConsumer;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVParser;
 import org.apache.commons.csv.CSVRecord;
@@ -80,7 +83,7 @@ public final class ResultFiles {
      * Reads a result file in its input's layout: each row's time, returned, and its cell of
      * {@code column}, given to {@code cell} after {@code allocate} learned the row count.
      */
-    private static long[] read(Path file, String column, java.util.function.IntConsumer allocate, Cell cell)
+    private static long[] read(Path file, String column, IntConsumer allocate, Cell cell)
             throws IOException {
         char delimiter = delimiterOf(file);
         try (Reader reader = Files.newBufferedReader(file);
@@ -111,7 +114,7 @@ public final class ResultFiles {
 
     /** The delimiter of a result file, which {@code score} writes as its input's: ';' if its header has more of them than commas. */
     private static char delimiterOf(Path file) throws IOException {
-        try (java.io.BufferedReader reader = Files.newBufferedReader(file)) {
+        try (BufferedReader reader = Files.newBufferedReader(file)) {
             String header = reader.readLine();
             if (header == null) {
                 return ',';
@@ -125,7 +128,7 @@ public final class ResultFiles {
     /** The timestamp column of a header: the first named as {@link CsvOptions#TIMESTAMP_NAMES} are, ignoring case. */
     private static String timeColumn(List<String> header) {
         for (String name : header) {
-            if (CsvOptions.TIMESTAMP_NAMES.contains(name.strip().toLowerCase(java.util.Locale.ROOT))) {
+            if (CsvOptions.TIMESTAMP_NAMES.contains(name.strip().toLowerCase(Locale.ROOT))) {
                 return name;
             }
         }

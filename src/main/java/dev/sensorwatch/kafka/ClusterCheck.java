@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.Locale;
 import java.util.Properties;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -61,13 +62,14 @@ public final class ClusterCheck {
      *                                  message names the address, the security protocol, the cause and
      *                                  the settings to check
      */
+    @SuppressWarnings("checkstyle:qualifiedName") // the future's TimeoutException beside Kafka's
     public static Collection<Node> verify(Properties clientProperties, Duration timeout) {
         Properties props = new Properties();
         props.putAll(clientProperties);
         props.put(AdminClientConfig.CLIENT_ID_CONFIG, BenignKafkaLogFilter.CLUSTER_CHECK_CLIENT); // its own: see BenignKafkaLogFilter
         int millis = (int) Math.min(Integer.MAX_VALUE, Math.max(1, timeout.toMillis()));
         String protocol = props.getProperty(CommonClientConfigs.SECURITY_PROTOCOL_CONFIG, "");
-        if (protocol.toUpperCase(java.util.Locale.ROOT).startsWith("SASL")
+        if (protocol.toUpperCase(Locale.ROOT).startsWith("SASL")
                 && props.getProperty(SaslConfigs.SASL_JAAS_CONFIG) == null
                 && System.getProperty("java.security.auth.login.config") == null) {
             throw new IllegalArgumentException("security.protocol=" + protocol + " needs credentials: set"
@@ -163,7 +165,7 @@ public final class ClusterCheck {
         String protocol = props.getProperty(CommonClientConfigs.SECURITY_PROTOCOL_CONFIG,
                 CommonClientConfigs.DEFAULT_SECURITY_PROTOCOL);
         String mechanism = props.getProperty(SaslConfigs.SASL_MECHANISM, SaslConfigs.DEFAULT_SASL_MECHANISM);
-        boolean sasl = protocol.toUpperCase(java.util.Locale.ROOT).startsWith("SASL");
+        boolean sasl = protocol.toUpperCase(Locale.ROOT).startsWith("SASL");
         String as = "security.protocol=" + protocol + (sasl ? ", sasl.mechanism=" + mechanism : "");
         String detail = Secrets.redact(String.valueOf(cause.getMessage()), props);
         String message;
@@ -201,7 +203,7 @@ public final class ClusterCheck {
 
     private static String seconds(Duration timeout) {
         long millis = timeout.toMillis();
-        return millis % 1000 == 0 ? millis / 1000 + " s" : String.format(java.util.Locale.ROOT, "%.1f s", millis / 1e3);
+        return millis % 1000 == 0 ? millis / 1000 + " s" : String.format(Locale.ROOT, "%.1f s", millis / 1e3);
     }
 
     private static String causes(Throwable e) {

@@ -88,8 +88,8 @@ public final class LstmTrainer {
                 bestEpoch = epoch;
             }
         }
-        return new HeldBackResult(LstmWeights.fromBlocks(best), java.util.Arrays.copyOf(epochLosses, epoch),
-                java.util.Arrays.copyOf(heldBack, epoch), bestEpoch);
+        return new HeldBackResult(LstmWeights.fromBlocks(best), Arrays.copyOf(epochLosses, epoch),
+                Arrays.copyOf(heldBack, epoch), bestEpoch);
     }
 
     /** Mean squared next-step error of {@code weights} over rows {@code fitRows..rows-1}, the state run in over the rows before. */

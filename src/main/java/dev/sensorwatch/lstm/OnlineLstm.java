@@ -1,5 +1,7 @@
 package dev.sensorwatch.lstm;
 
+import java.util.Arrays;
+
 
 /**
  * An LSTM that keeps learning: its parameters change with every update, together with the Adam
@@ -66,8 +68,8 @@ public final class OnlineLstm {
                 && shape.equals(that.shape)
                 && parameters.equalsValues(that.parameters)
                 && adam.steps() == that.adam.steps()
-                && java.util.Arrays.equals(adam.copyFirstMoment(), that.adam.copyFirstMoment())
-                && java.util.Arrays.equals(adam.copySecondMoment(), that.adam.copySecondMoment());
+                && Arrays.equals(adam.copyFirstMoment(), that.adam.copyFirstMoment())
+                && Arrays.equals(adam.copySecondMoment(), that.adam.copySecondMoment());
     }
 
     @Override

@@ -35,8 +35,8 @@ final class ParameterBlocks {
         int columns = shape.gateColumns();
         int inputs = shape.inputSize();
         int[] sizes = new int[columns + 1 + inputs + 1];
-        java.util.Arrays.fill(sizes, 0, columns + 1, shape.gateRows());
-        java.util.Arrays.fill(sizes, columns + 1, columns + 1 + inputs, shape.hiddenSize());
+        Arrays.fill(sizes, 0, columns + 1, shape.gateRows());
+        Arrays.fill(sizes, columns + 1, columns + 1 + inputs, shape.hiddenSize());
         sizes[columns + 1 + inputs] = inputs;
         return sizes;
     }

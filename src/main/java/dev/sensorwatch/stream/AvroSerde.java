@@ -1,17 +1,20 @@
 package dev.sensorwatch.stream;
 
+import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaNormalization;
 import org.apache.avro.io.BinaryDecoder;
-import org.apache.avro.io.DecoderFactory;
 import org.apache.avro.io.BinaryEncoder;
+import org.apache.avro.io.DecoderFactory;
 import org.apache.avro.io.EncoderFactory;
 import org.apache.avro.specific.SpecificData;
 import org.apache.avro.specific.SpecificDatumReader;
@@ -70,8 +73,8 @@ public final class AvroSerde<T extends SpecificRecordBase> implements Serde<T> {
     }
 
     /** The earlier schemas of {@code type} shipped as resources, oldest first. */
-    static java.util.List<Schema> history(Class<?> type) {
-        java.util.List<Schema> schemas = new java.util.ArrayList<>();
+    static List<Schema> history(Class<?> type) {
+        List<Schema> schemas = new ArrayList<>();
         for (int version = 1; ; version++) {
             String resource = "/dev/sensorwatch/avro/history/" + type.getSimpleName() + "-" + version + ".avsc";
             try (InputStream in = AvroSerde.class.getResourceAsStream(resource)) {
@@ -131,7 +134,7 @@ public final class AvroSerde<T extends SpecificRecordBase> implements Serde<T> {
      * A thread's reusable output: a growing buffer and a direct (unbuffered) binary encoder over it,
      * so that an encoding costs one copy of its bytes.
      */
-    private static final class Writing<T> extends java.io.ByteArrayOutputStream {
+    private static final class Writing<T> extends ByteArrayOutputStream {
         final SpecificDatumWriter<T> writer;
         BinaryEncoder encoder;
 
@@ -211,20 +214,20 @@ public final class AvroSerde<T extends SpecificRecordBase> implements Serde<T> {
 
     /** The fingerprints of sensorwatch's own records, to name the one that came instead. */
     private static final class Known {
-        static final java.util.Map<Long, String> NAMES = names();
+        static final Map<Long, String> NAMES = names();
 
-        private static java.util.Map<Long, String> names() {
-            java.util.Map<Long, String> names = new java.util.HashMap<>();
+        private static Map<Long, String> names() {
+            Map<Long, String> names = new HashMap<>();
             for (Class<?> known : AvroRecords.CLASSES) {
                 names.put(SchemaNormalization.parsingFingerprint64(SpecificData.get().getSchema(known)),
                         known.getSimpleName());
-                java.util.List<Schema> older = history(known);
+                List<Schema> older = history(known);
                 for (int v = 0; v < older.size(); v++) {
                     names.put(SchemaNormalization.parsingFingerprint64(older.get(v)),
                             known.getSimpleName() + " (version " + (v + 1) + ")");
                 }
             }
-            return java.util.Map.copyOf(names);
+            return Map.copyOf(names);
         }
     }
 

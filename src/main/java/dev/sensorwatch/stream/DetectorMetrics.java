@@ -8,10 +8,18 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.prometheus.metrics.core.metrics.Histogram;
+import io.prometheus.metrics.model.snapshots.Labels;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.DoubleConsumer;
 
 /**
  * The detector's own metrics, registered once per application: readings scored, anomalies by signal,
@@ -24,7 +32,7 @@ public final class DetectorMetrics {
     private final Map<Signal, Counter> anomalies = new EnumMap<>(Signal.class);
     private final Map<DeadLetterReason, Counter> deadLetters = new EnumMap<>(DeadLetterReason.class);
     /** Records one score into the score histogram. */
-    private final java.util.function.DoubleConsumer scores;
+    private final DoubleConsumer scores;
     private final Timer processing;
     private final AtomicLong latestEventTime = new AtomicLong(Long.MIN_VALUE);
     private final Counter detectorsCached;
@@ -77,18 +85,18 @@ public final class DetectorMetrics {
                     .description("Records sent to the dead-letter topic")
                     .tag("reason", reason.code()).register(registry));
         }
-        if (registry instanceof io.micrometer.prometheusmetrics.PrometheusMeterRegistry prometheus) {
+        if (registry instanceof PrometheusMeterRegistry prometheus) {
             // Micrometer's DistributionSummary rounds a value up to a whole number before it finds
             // its bucket (micrometer issue 3680), so every score in (0, 1] would land in le="1.0":
             // the histogram is registered with the Prometheus client itself, with the same name
-            java.util.List<String> names = new java.util.ArrayList<>(new java.util.TreeMap<>(labels).keySet());
-            io.prometheus.metrics.core.metrics.Histogram histogram = io.prometheus.metrics.core.metrics.Histogram.builder()
+            List<String> names = new ArrayList<>(new TreeMap<>(labels).keySet());
+            Histogram histogram = Histogram.builder()
                     .name("sensorwatch_anomaly_score")
                     .help("Anomaly scores of accepted readings")
                     .classicOnly()
                     .withoutExemplars()
                     .classicUpperBounds(SCORE_BUCKETS)
-                    .constLabels(io.prometheus.metrics.model.snapshots.Labels.of(names,
+                    .constLabels(Labels.of(names,
                             names.stream().map(labels::get).toList()))
                     .register(prometheus.getPrometheusRegistry());
             scores = histogram::observe;
@@ -102,8 +110,8 @@ public final class DetectorMetrics {
         processing = Timer.builder("sensorwatch.processing")
                 .description("Time to score, learn from and store one reading")
                 .publishPercentileHistogram()
-                .minimumExpectedValue(java.time.Duration.ofNanos(5_000))
-                .maximumExpectedValue(java.time.Duration.ofSeconds(1))
+                .minimumExpectedValue(Duration.ofNanos(5_000))
+                .maximumExpectedValue(Duration.ofSeconds(1))
                 .register(registry);
         detectorsCached = lookups("cached", registry);
         detectorsDecoded = lookups("decoded", registry);

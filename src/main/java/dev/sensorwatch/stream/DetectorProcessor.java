@@ -18,6 +18,8 @@ import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Scores each reading against its sensor's detector: loads the detector from the state store (or
@@ -33,7 +35,7 @@ import org.apache.kafka.streams.state.KeyValueStore;
  */
 final class DetectorProcessor implements Processor<String, byte[], String, Routed> {
 
-    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(DetectorProcessor.class);
+    private static final Logger LOG = LoggerFactory.getLogger(DetectorProcessor.class);
 
     private final AvroSerde<SensorReading> readings = AvroSerde.of(SensorReading.class);
     private final AvroSerde<AnomalyScore> scores = AvroSerde.of(AnomalyScore.class);

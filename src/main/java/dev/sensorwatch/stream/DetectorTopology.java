@@ -2,6 +2,7 @@ package dev.sensorwatch.stream;
 
 import java.util.Map;
 import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.kstream.Branched;
@@ -93,7 +94,7 @@ public final class DetectorTopology {
     }
 
     private static void toDeadLetters(KStream<String, Routed> stream, TopologySettings settings, String name) {
-        stream.map((key, r) -> org.apache.kafka.streams.KeyValue.pair(r.deadKey(), r.payload()), Named.as(name))
+        stream.map((key, r) -> KeyValue.pair(r.deadKey(), r.payload()), Named.as(name))
                 .to(settings.deadLetterTopic(), Produced.with(Serdes.ByteArray(), Serdes.ByteArray())
                         .withName(name + "-sink"));
     }

@@ -3,6 +3,7 @@ package dev.sensorwatch.stream;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -26,6 +27,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.apache.avro.AvroRuntimeException;
 import org.apache.kafka.common.errors.SerializationException;
 
 /**
@@ -399,7 +401,7 @@ public final class RecordJson {
                     .setInEvent(node.required("inEvent").booleanValue())
                     .build();
             return new NamedScore(score, List.copyOf(names));
-        } catch (IllegalArgumentException | org.apache.avro.AvroRuntimeException e) {
+        } catch (IllegalArgumentException | AvroRuntimeException e) {
             throw new IllegalArgumentException("not a JSON score: " + e.getMessage(), e);
         }
     }
@@ -431,7 +433,7 @@ public final class RecordJson {
                 letter.setValue(ByteBuffer.wrap(rawValue(bytes).getBytes(StandardCharsets.UTF_8)));
             }
             return letter.build();
-        } catch (IllegalArgumentException | IOException | org.apache.avro.AvroRuntimeException e) {
+        } catch (IllegalArgumentException | IOException | AvroRuntimeException e) {
             throw new IllegalArgumentException("not a JSON dead letter: " + e.getMessage(), e);
         }
     }
@@ -467,7 +469,7 @@ public final class RecordJson {
             }
             return node;
         } catch (IOException e) {
-            throw new IllegalArgumentException("not a JSON " + what + ": " + (e instanceof com.fasterxml.jackson.core.JsonProcessingException j
+            throw new IllegalArgumentException("not a JSON " + what + ": " + (e instanceof JsonProcessingException j
                     ? j.getOriginalMessage() : e.getMessage()), e);
         }
     }

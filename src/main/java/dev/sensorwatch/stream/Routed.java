@@ -1,5 +1,7 @@
 package dev.sensorwatch.stream;
 
+import dev.sensorwatch.avro.AnomalyScore;
+
 /**
  * A record on its way through the topology, tagged with where it goes next.
  *
@@ -10,7 +12,7 @@ package dev.sensorwatch.stream;
  * @param anomaly   for {@link Route#SCORE}: whether the score is flagged
  * @param score     for {@link Route#SCORE}: the score itself, for the fleet view
  */
-record Routed(Route route, byte[] deadKey, byte[] payload, boolean anomaly, dev.sensorwatch.avro.AnomalyScore score) {
+record Routed(Route route, byte[] deadKey, byte[] payload, boolean anomaly, AnomalyScore score) {
 
     /** Where a record goes next. */
     enum Route {
@@ -32,7 +34,7 @@ record Routed(Route route, byte[] deadKey, byte[] payload, boolean anomaly, dev.
         return new Routed(Route.DEAD_LETTER, key, deadLetter, false, null);
     }
 
-    static Routed score(byte[] encoded, dev.sensorwatch.avro.AnomalyScore score) {
+    static Routed score(byte[] encoded, AnomalyScore score) {
         return new Routed(Route.SCORE, null, encoded, score.getAnomaly(), score);
     }
 }

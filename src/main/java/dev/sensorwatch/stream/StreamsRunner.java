@@ -1,8 +1,11 @@
 package dev.sensorwatch.stream;
 
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tag;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
+import io.micrometer.core.instrument.config.MeterFilter;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -41,13 +44,13 @@ public final class StreamsRunner implements AutoCloseable {
         // Kafka's consumers report some fetch metrics twice under one name, per client and per topic;
         // Prometheus needs one set of labels per name, so the per-client ones (the sums of the
         // per-topic ones) are left out rather than refused one by one with a warning
-        registry.config().meterFilter(io.micrometer.core.instrument.config.MeterFilter.deny(id ->
+        registry.config().meterFilter(MeterFilter.deny(id ->
                 id.getName().startsWith("kafka.consumer.fetch.manager.") && id.getTag("topic") == null
                         && id.getTag("client.id") != null));
         this.clientMetrics = new KafkaStreamsMetrics(streams, List.of(Tag.of("application", application)));
         clientMetrics.bindTo(registry);
         for (KafkaStreams.State each : KafkaStreams.State.values()) {
-            io.micrometer.core.instrument.Gauge.builder("sensorwatch.streams.state", this, r -> r.state == each ? 1.0 : 0.0)
+            Gauge.builder("sensorwatch.streams.state", this, r -> r.state == each ? 1.0 : 0.0)
                     .description("Kafka Streams client state: 1 for the state it is in, 0 for the others"
                             + " (RUNNING is the one that scores; REBALANCING while partitions move)")
                     .tags("application", application, "state", each.name())
@@ -94,7 +97,7 @@ public final class StreamsRunner implements AutoCloseable {
      * Exports the consumer lag of the partitions this instance processes ({@link ConsumerLagMetrics})
      * to {@code registry}, every series labelled with {@code labels}.
      */
-    public void exportConsumerLag(io.micrometer.prometheusmetrics.PrometheusMeterRegistry registry,
+    public void exportConsumerLag(PrometheusMeterRegistry registry,
                                   Map<String, String> labels) {
         registry.getPrometheusRegistry().register(new ConsumerLagMetrics(streams::metrics, labels));
     }

@@ -8,6 +8,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.utils.Bytes;
@@ -200,7 +201,7 @@ public final class FleetView {
         static Point of(AnomalyScore s) {
             return new Point(s.getEventTime().toEpochMilli(), finite(s.getObserved()), finite(s.getPredicted()),
                     s.getAnomalyScore(), s.getAnomaly(), s.getInEvent(),
-                    s.getSignal().name().toLowerCase(java.util.Locale.ROOT), finite(s.getChannelShares()));
+                    s.getSignal().name().toLowerCase(Locale.ROOT), finite(s.getChannelShares()));
         }
 
         private static List<Double> finite(List<Double> values) {

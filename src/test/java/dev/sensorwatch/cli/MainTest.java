@@ -2,6 +2,7 @@ package dev.sensorwatch.cli;
 
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import dev.sensorwatch.detect.DetectorConfig;
@@ -9,9 +10,12 @@ import dev.sensorwatch.stream.OutputFormat;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -109,7 +113,7 @@ class MainTest {
      */
     @Test
     void everyCommandDescriptionIsOneParagraph() {
-        List<CommandLine> all = new java.util.ArrayList<>(List.of(new CommandLine(new Main())));
+        List<CommandLine> all = new ArrayList<>(List.of(new CommandLine(new Main())));
         for (int i = 0; i < all.size(); i++) {
             CommandLine command = all.get(i);
             all.addAll(command.getSubcommands().values().stream().filter(c -> c != command).toList());
@@ -433,11 +437,11 @@ class MainTest {
                 "--kafka.topic.segment.bytes=1048576", "--kafka.ssl.truststore.type=PEM");
         assertThat(settings.kafkaSettings(valid)).hasSize(valid.size());
         for (String bad : List.of("--kafka.producer.max.poll.records=5", "--kafka.lingr.ms=5", "--kafka.topic.acks=1")) {
-            org.assertj.core.api.Assertions.assertThatThrownBy(() -> settings.kafkaSettings(List.of(bad)))
+            assertThatThrownBy(() -> settings.kafkaSettings(List.of(bad)))
                     .isInstanceOf(IllegalArgumentException.class)
                     .hasMessageContaining("unknown Kafka client setting " + bad.replaceFirst("=.*", ""));
         }
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> settings.kafkaSettings(List.of("--kafka.lingr.ms=5")))
+        assertThatThrownBy(() -> settings.kafkaSettings(List.of("--kafka.lingr.ms=5")))
                 .hasMessageContaining("did you mean --kafka.linger.ms?");
     }
 
@@ -456,7 +460,7 @@ class MainTest {
         Settings settings = Settings.load(new String[0], Map.of());
         for (String[] keyAndOption : new String[][] {{"bootstrap.servers", "--bootstrap-server"},
             {"application.id", "--application-id"}, {"state.dir", "--state-dir"}}) {
-            org.assertj.core.api.Assertions.assertThatThrownBy(
+            assertThatThrownBy(
                     () -> settings.kafkaSettings(List.of("--kafka." + keyAndOption[0] + "=x")))
                     .hasMessageContaining(keyAndOption[0] + " is set by " + keyAndOption[1]);
         }
@@ -489,7 +493,7 @@ class MainTest {
     @Test
     void aRefusedConnectionFailsSoonWithOneLine() throws IOException {
         int port;
-        try (java.net.ServerSocket socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             port = socket.getLocalPort();
         }
         String address = "127.0.0.1:" + port;
@@ -695,13 +699,13 @@ class MainTest {
 
     @Test
     void maxFutureSkewTakesDurationsDaysOrOffAndDefaultsToOneDay() {
-        assertThat(parsedRun(Map.of(), "run").common.topology().maxFutureSkew()).isEqualTo(java.time.Duration.ofDays(1));
+        assertThat(parsedRun(Map.of(), "run").common.topology().maxFutureSkew()).isEqualTo(Duration.ofDays(1));
         assertThat(parsedRun(Map.of(), "run", "--max-future-skew", "12h").common.topology().maxFutureSkew())
-                .isEqualTo(java.time.Duration.ofHours(12));
+                .isEqualTo(Duration.ofHours(12));
         assertThat(parsedRun(Map.of(), "run", "--max-future-skew", "PT36H").common.topology().maxFutureSkew())
-                .isEqualTo(java.time.Duration.ofHours(36));
+                .isEqualTo(Duration.ofHours(36));
         assertThat(parsedRun(Map.of("SENSORWATCH_MAX_FUTURE_SKEW", "2d"), "run").common.topology().maxFutureSkew())
-                .isEqualTo(java.time.Duration.ofDays(2));
+                .isEqualTo(Duration.ofDays(2));
         assertThat(parsedRun(Map.of(), "run", "--max-future-skew", "off").common.topology().maxFutureSkewMillis())
                 .isEqualTo(Long.MAX_VALUE);
         for (String bad : List.of("-1d", "0s", "soon", "1x")) {
@@ -761,7 +765,7 @@ class MainTest {
     void kafkaSettingsRejectOtherArguments() {
         Settings settings = Settings.load(new String[0], Map.of());
         for (String bad : List.of("--kafka.acks", "--kafka.=1", "--bogus=1", "positional", "-x")) {
-            org.assertj.core.api.Assertions.assertThatThrownBy(() -> settings.kafkaSettings(List.of(bad)))
+            assertThatThrownBy(() -> settings.kafkaSettings(List.of(bad)))
                     .isInstanceOf(IllegalArgumentException.class).hasMessageContaining(bad.replaceFirst("=.*", ""));
         }
     }

@@ -1,7 +1,10 @@
 package dev.sensorwatch.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sensorwatch.detect.DetectorConfig;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -81,7 +84,7 @@ class ScoreCommandTest {
     @Test
     void printsEachSeriesEventsAsTheResultFilesHaveThem() throws Exception {
         Path out = dir.resolve("sample-out");
-        Path sample = CliSessionTest.sample();
+        Path sample = CliSessionIT.sample();
         MainTest.Run run = score(sample, out, "--format", "nab", "--threads", "1");
         assertThat(run.code()).as(run.all()).isZero();
         for (Path file : files(out)) {
@@ -137,7 +140,7 @@ class ScoreCommandTest {
         for (String[] row : rows(out.resolve(CSV_FILE), ";")) {
             if (!row[4].isEmpty() && !row[9].isEmpty()) {
                 assertThat(Double.parseDouble(row[9]) + Double.parseDouble(row[10])).isCloseTo(1.0,
-                        org.assertj.core.api.Assertions.within(1e-9));
+                        within(1e-9));
             }
         }
 
@@ -287,15 +290,15 @@ class ScoreCommandTest {
         assertThat(run.err()).contains("--learn-first", "'a while'");
     }
 
-    static com.fasterxml.jackson.databind.JsonNode reportData(Path report) throws IOException {
+    static JsonNode reportData(Path report) throws IOException {
         String html = Files.readString(report);
         String start = "<script id=\"data\" type=\"application/json\">";
         int from = html.indexOf(start) + start.length();
-        return new com.fasterxml.jackson.databind.ObjectMapper().readTree(html.substring(from, html.indexOf("</script>", from)));
+        return new ObjectMapper().readTree(html.substring(from, html.indexOf("</script>", from)));
     }
 
-    static com.fasterxml.jackson.databind.JsonNode series(com.fasterxml.jackson.databind.JsonNode data, String name) {
-        for (com.fasterxml.jackson.databind.JsonNode s : data.get("series")) {
+    static JsonNode series(JsonNode data, String name) {
+        for (JsonNode s : data.get("series")) {
             if (s.get("name").asText().equals(name)) {
                 return s;
             }
@@ -310,19 +313,19 @@ class ScoreCommandTest {
         assertThat(run.code()).as(run.all()).isZero();
         assertThat(run.out()).contains("Report in " + report);
 
-        com.fasterxml.jackson.databind.JsonNode data = reportData(report);
+        JsonNode data = reportData(report);
         assertThat(data.get("threshold").asDouble()).isEqualTo(DetectorConfig.DEFAULT_THRESHOLD);
         assertThat(data.get("labelled").asBoolean()).isFalse();
-        com.fasterxml.jackson.databind.JsonNode plant = series(data, CSV_FILE);
+        JsonNode plant = series(data, CSV_FILE);
         assertThat(plant.get("channels").toString()).isEqualTo("[\"temperature\",\"pressure\"]");
         assertThat(plant.get("v")).hasSize(2);
         assertThat(plant.get("v").get(1).get(0).asDouble()).isEqualTo(1014.0);
         assertThat(plant.get("v").get(0).get(NAN_ROW).isNull()).as("the NaN reading").isTrue();
         assertThat(plant.get("p")).hasSize(2);
-        com.fasterxml.jackson.databind.JsonNode nab = series(data, NAB_FILE);
+        JsonNode nab = series(data, NAB_FILE);
         assertThat(nab.has("w")).as("no labels, no windows").isFalse();
-        com.fasterxml.jackson.databind.JsonNode spike = null;
-        for (com.fasterxml.jackson.databind.JsonNode e : nab.get("events")) {
+        JsonNode spike = null;
+        for (JsonNode e : nab.get("events")) {
             spike = e.get("start").asLong() == nab.get("t").get(SPIKE_ROW).asLong() ? e : spike;
         }
         assertThat(spike).as("an event opened by the spike: %s", nab.get("events")).isNotNull();
@@ -339,9 +342,9 @@ class ScoreCommandTest {
         MainTest.Run run = score(input, dir.resolve("out"), "--report", report.toString(), "--labels", labels.toString());
         assertThat(run.code()).as(run.all()).isZero();
 
-        com.fasterxml.jackson.databind.JsonNode data = reportData(report);
+        JsonNode data = reportData(report);
         assertThat(data.get("labelled").asBoolean()).isTrue();
-        com.fasterxml.jackson.databind.JsonNode nab = series(data, NAB_FILE);
+        JsonNode nab = series(data, NAB_FILE);
         assertThat(nab.get("w")).hasSize(1);
         assertThat(nab.get("w").get(0).get("hit").asBoolean()).as("the spike's event overlaps the window").isTrue();
         assertThat(series(data, CSV_FILE).get("w")).as("labels given, none for this series").isEmpty();
@@ -389,7 +392,7 @@ class ScoreCommandTest {
                 "--labels", labels.toString());
         assertThat(run.code()).as(run.all()).isZero();
 
-        com.fasterxml.jackson.databind.JsonNode data = reportData(report);
+        JsonNode data = reportData(report);
         assertThat(series(data, "site.csv#pump-2").get("w")).hasSize(1);
         assertThat(series(data, "site.csv#pump-1").get("w")).isEmpty();
     }

@@ -3,6 +3,7 @@ package dev.sensorwatch.detect;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -78,7 +79,7 @@ class AnomalyScorerTest {
         assertThat(largest(results, rampFrom + 150, results.size())).as("every signal").isLessThan(1.1);
         DetectorState.Scorer end = scorer.snapshot();
         assertThat(end.heldRows()).isEqualTo(Tuning.HELD_WEEKLY_READINGS);
-        assertThat(java.util.Arrays.stream(end.heldRatios()).boxed().toList())
+        assertThat(Arrays.stream(end.heldRatios()).boxed().toList())
                 .as("the weekly shift's last ratios, 0.5 held for days").allMatch(r -> r > 0.0 && r < 0.5);
     }
 }

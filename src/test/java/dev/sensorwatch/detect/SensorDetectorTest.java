@@ -2,10 +2,13 @@ package dev.sensorwatch.detect;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
 
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Random;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /** One sensor's detector: scoring before learning, determinism, rejections, warm-up, spikes. */
@@ -96,7 +99,7 @@ class SensorDetectorTest {
         assertThat(spike.score()).isGreaterThanOrEqualTo(0.75);
         assertThat(spike.channelShares()[1]).isGreaterThan(0.8);
         assertThat(spike.channelShares()[0] + spike.channelShares()[1] + spike.channelShares()[2])
-                .isCloseTo(1.0, org.assertj.core.api.Assertions.within(1e-12));
+                .isCloseTo(1.0, within(1e-12));
     }
 
     @Test
@@ -121,7 +124,7 @@ class SensorDetectorTest {
         List<Score> scores = run(SensorDetector.fresh(CONFIG, 3), values, false);
 
         double before = scores.subList(500, from).stream().mapToDouble(Score::score).max().orElseThrow();
-        Score worst = scores.subList(from, from + 60).stream().max(java.util.Comparator.comparingDouble(Score::score))
+        Score worst = scores.subList(from, from + 60).stream().max(Comparator.comparingDouble(Score::score))
                 .orElseThrow();
         assertThat(worst.score()).as("highest score while the channel misbehaves, highest before: %s", before)
                 .isGreaterThan(before).isGreaterThanOrEqualTo(CONFIG.threshold());
@@ -183,7 +186,7 @@ class SensorDetectorTest {
         return scores;
     }
 
-    static java.util.stream.Stream<Score> scores(List<Score> scores, int from, int to) {
+    static Stream<Score> scores(List<Score> scores, int from, int to) {
         return scores.subList(from, to).stream();
     }
 

@@ -7,9 +7,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Properties;
+import org.assertj.core.data.Offset;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The HTML report embeds every channel, the events and uPlot, and needs nothing from the network. */
 class HtmlReportTest {
@@ -100,7 +104,7 @@ class HtmlReportTest {
         assertThat(event.get("peak").asDouble()).isEqualTo(0.9999);
         assertThat(event.get("signal").asText()).isEqualTo("level_shift");
         assertThat(event.get("channel").asText()).isEqualTo("flow");
-        assertThat(event.get("share").asDouble()).isCloseTo(0.5 + 0.5 / 3, org.assertj.core.data.Offset.offset(1e-12));
+        assertThat(event.get("share").asDouble()).isCloseTo(0.5 + 0.5 / 3, Offset.offset(1e-12));
         assertThat(event.has("labelled")).as("no labels given").isFalse();
         JsonNode open = data.get("series").get(1).get("events").get(0);
         assertThat(open.get("end").asLong()).as("an event still open at the end").isEqualTo(T0 + STEP * 27);
@@ -185,9 +189,9 @@ class HtmlReportTest {
     }
 
     @Test
-    void writesTheFileInItsFolder(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws IOException {
-        java.nio.file.Path file = dir.resolve("sub/report.html");
+    void writesTheFileInItsFolder(@TempDir Path dir) throws IOException {
+        Path file = dir.resolve("sub/report.html");
         HtmlReport.write(file, "t", 0.99, false, List.of(series("a/one.csv", 20, 3)));
-        assertThat(java.nio.file.Files.readString(file)).startsWith("<!DOCTYPE html>");
+        assertThat(Files.readString(file)).startsWith("<!DOCTYPE html>");
     }
 }

@@ -1,5 +1,6 @@
 package dev.sensorwatch.it;
 
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.extension.AfterEachCallback;
@@ -21,7 +22,7 @@ final class AppProcesses implements AfterEachCallback, TestWatcher {
     }
 
     /** Starts {@code sensorwatch run args} as {@code name}, logging under {@code dir}. */
-    synchronized AppProcess start(java.nio.file.Path dir, String name, List<String> args) {
+    synchronized AppProcess start(Path dir, String name, List<String> args) {
         AppProcess app = AppProcess.run(name, dir.resolve("logs"), args);
         started.add(app);
         return app;

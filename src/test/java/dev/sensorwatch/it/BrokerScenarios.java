@@ -16,15 +16,18 @@ import dev.sensorwatch.kafka.Topics;
 import dev.sensorwatch.stream.AvroSerde;
 import dev.sensorwatch.stream.DetectorMetrics;
 import dev.sensorwatch.stream.DetectorTopology;
+import dev.sensorwatch.stream.HostileTraffic;
 import dev.sensorwatch.stream.StreamsRunner;
 import dev.sensorwatch.stream.TopologySettings;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.net.URISyntaxException;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -40,13 +43,14 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The integration scenarios, against whatever real broker a subclass provides: the embedded KRaft
- * broker ({@link EmbeddedBrokerScenariosTest}, always) and a Testcontainers {@code apache/kafka}
- * container ({@link ContainerBrokerScenariosTest}, when a Docker engine is available).
+ * broker ({@link EmbeddedBrokerScenariosIT}, always) and a Testcontainers {@code apache/kafka}
+ * container ({@link ContainerBrokerScenariosIT}, when a Docker engine is available).
  */
 abstract class BrokerScenarios {
 
@@ -183,7 +187,7 @@ abstract class BrokerScenarios {
     static Map<String, List<String>> bytesBySensor(List<ConsumerRecord<String, byte[]>> records) {
         Map<String, List<String>> scores = new LinkedHashMap<>();
         for (ConsumerRecord<String, byte[]> record : records) {
-            scores.computeIfAbsent(record.key(), k -> new ArrayList<>()).add(java.util.HexFormat.of().formatHex(record.value()));
+            scores.computeIfAbsent(record.key(), k -> new ArrayList<>()).add(HexFormat.of().formatHex(record.value()));
         }
         return scores;
     }
@@ -284,7 +288,7 @@ abstract class BrokerScenarios {
             assertThat(letters).allSatisfy(l -> assertThat(l.getTopic()).isEqualTo(topic));
             // the repartitioned reading's dead letter carries its original key, not the sensor id
             assertThat(letters).filteredOn(l -> l.getReason().equals("channel_mismatch"))
-                    .allSatisfy(l -> assertThat(l.getKey()).isEqualTo(java.nio.ByteBuffer.wrap(key("gateway-1"))));
+                    .allSatisfy(l -> assertThat(l.getKey()).isEqualTo(ByteBuffer.wrap(key("gateway-1"))));
             assertThat(bySensor(scores).keySet()).containsExactlyInAnyOrder("valve-9", "pump-3");
             assertThat(runner.healthy()).as("still running after the bad records").isTrue();
         }
@@ -297,14 +301,14 @@ abstract class BrokerScenarios {
      */
     @Test
     void hostileInputIsDeadLetteredOnceEachAndChangesNoScore() throws Exception {
-        new HostileInputRun(this, stateDir).run(dev.sensorwatch.stream.HostileTraffic.seed("fuzz.seed"),
+        new HostileInputRun(this, stateDir).run(HostileTraffic.seed("fuzz.seed"),
                 HostileInputRun.sizes(120, 1_200, 5));
     }
 
     @Test
-    @org.junit.jupiter.api.Tag("soak")
+    @Tag("soak")
     void hostileInputLongForm() throws Exception {
-        new HostileInputRun(this, stateDir).run(dev.sensorwatch.stream.HostileTraffic.seed("fuzz.seed"),
+        new HostileInputRun(this, stateDir).run(HostileTraffic.seed("fuzz.seed"),
                 HostileInputRun.sizes(Integer.getInteger("fuzz.broker.valid", 1_000),
                         Integer.getInteger("fuzz.broker.bad", 20_000), Integer.getInteger("fuzz.broker.huge", 20)));
     }

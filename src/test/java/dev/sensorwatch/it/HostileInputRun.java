@@ -40,6 +40,7 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TopologyTestDriver;
+import org.awaitility.core.ConditionTimeoutException;
 
 /**
  * The hostile-input scenario on a real broker: {@link HostileTraffic} is published to a readings
@@ -109,7 +110,7 @@ final class HostileInputRun {
             try {
                 scores = broker.readCommitted(settings.scoresTopic(), valid);
                 letters = broker.readCommitted(settings.deadLetterTopic(), bad);
-            } catch (org.awaitility.core.ConditionTimeoutException e) {
+            } catch (ConditionTimeoutException e) {
                 throw new AssertionError(why + ": not all " + valid + " scores and " + bad + " dead letters arrived within "
                         + BrokerScenarios.PATIENCE + "; the application is " + runner.state(), e);
             }

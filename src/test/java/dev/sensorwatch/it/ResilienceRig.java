@@ -8,6 +8,7 @@ import dev.sensorwatch.avro.AnomalyScore;
 import dev.sensorwatch.avro.DeadLetter;
 import dev.sensorwatch.detect.DetectorConfig;
 import dev.sensorwatch.detect.SensorDetector;
+import dev.sensorwatch.kafka.ConsumerLag;
 import dev.sensorwatch.kafka.EmbeddedKafkaBroker;
 import dev.sensorwatch.kafka.Topics;
 import dev.sensorwatch.stream.AvroSerde;
@@ -17,32 +18,41 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Random;
+import java.util.Set;
 import java.util.TreeMap;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
-import java.util.stream.Stream;
+import java.util.TreeSet;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.Function;
+import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ConsumerGroupDescription;
 import org.apache.kafka.clients.admin.ListOffsetsOptions;
 import org.apache.kafka.clients.admin.MemberDescription;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.common.GroupState;
-import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.GroupState;
+import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -212,7 +222,7 @@ final class ResilienceRig implements AutoCloseable {
                     long due = start + (long) (i * 1e9 / perSecond);
                     long wait = due - System.nanoTime();
                     if (wait > 0) {
-                        java.util.concurrent.locks.LockSupport.parkNanos(wait);
+                        LockSupport.parkNanos(wait);
                     }
                 }
                 ResilienceData.Input input = data.records.get(i);
@@ -233,8 +243,8 @@ final class ResilienceRig implements AutoCloseable {
      * The input partitions each member of consumer group {@code appId} is assigned (its active
      * tasks), by client id; empty while the group rebalances or cannot be described.
      */
-    Map<String, java.util.Set<Integer>> assignment(String appId, String inputTopic) {
-        Map<String, java.util.Set<Integer>> assigned = new TreeMap<>();
+    Map<String, Set<Integer>> assignment(String appId, String inputTopic) {
+        Map<String, Set<Integer>> assigned = new TreeMap<>();
         try (Admin admin = Admin.create(clientProperties())) {
             ConsumerGroupDescription group = admin.describeConsumerGroups(List.of(appId)).all()
                     .get(10, TimeUnit.SECONDS).get(appId);
@@ -242,13 +252,13 @@ final class ResilienceRig implements AutoCloseable {
                 return Map.of();
             }
             for (MemberDescription member : group.members()) {
-                java.util.Set<Integer> partitions = new java.util.TreeSet<>();
+                Set<Integer> partitions = new TreeSet<>();
                 member.assignment().topicPartitions().stream().filter(tp -> tp.topic().equals(inputTopic))
                         .forEach(tp -> partitions.add(tp.partition()));
                 assigned.put(member.clientId(), partitions);
             }
             return assigned;
-        } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
+        } catch (ExecutionException | TimeoutException e) {
             return Map.of();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -257,9 +267,9 @@ final class ResilienceRig implements AutoCloseable {
     }
 
     /** The last stable offsets of {@code partitions} of {@code topic}. */
-    Map<Integer, Long> lastStableOffsets(String topic, java.util.Collection<Integer> partitions) throws Exception {
+    Map<Integer, Long> lastStableOffsets(String topic, Collection<Integer> partitions) throws Exception {
         try (Admin admin = Admin.create(clientProperties())) {
-            Map<TopicPartition, OffsetSpec> wanted = new java.util.HashMap<>();
+            Map<TopicPartition, OffsetSpec> wanted = new HashMap<>();
             partitions.forEach(p -> wanted.put(new TopicPartition(topic, p), OffsetSpec.latest()));
             Map<Integer, Long> ends = new TreeMap<>();
             admin.listOffsets(wanted, new ListOffsetsOptions(IsolationLevel.READ_COMMITTED)).all()
@@ -269,8 +279,8 @@ final class ResilienceRig implements AutoCloseable {
     }
 
     /** The partitions of the scores topic that the reference run wrote to (the partitions with sensors). */
-    java.util.Set<Integer> partitionsWithData() {
-        java.util.Set<Integer> partitions = new java.util.TreeSet<>();
+    Set<Integer> partitionsWithData() {
+        Set<Integer> partitions = new TreeSet<>();
         reference.scores().forEach(o -> partitions.add(o.partition()));
         return partitions;
     }
@@ -282,8 +292,8 @@ final class ResilienceRig implements AutoCloseable {
      * other tests wait for it).
      */
     Outputs read(RunTopics topics) {
-        try (dev.sensorwatch.kafka.ConsumerLag lag = new dev.sensorwatch.kafka.ConsumerLag(clientProperties())) {
-            long held = lag.heldBack(java.util.Set.of(topics.scores(), topics.anomalies(), topics.deadLetters()));
+        try (ConsumerLag lag = new ConsumerLag(clientProperties())) {
+            long held = lag.heldBack(Set.of(topics.scores(), topics.anomalies(), topics.deadLetters()));
             assertThat(held).as("records of %s held back by open transactions", topics).isZero();
         }
         return new Outputs(readTopic(topics.scores()), readTopic(topics.anomalies()), readTopic(topics.deadLetters()));
@@ -383,11 +393,11 @@ final class ResilienceRig implements AutoCloseable {
 
     private static byte[] deadLetterWithoutTopicAndTimestamp(Out out) {
         DeadLetter letter = DEAD_LETTERS.decode(out.value());
-        return DEAD_LETTERS.encode(DeadLetter.newBuilder(letter).setTopic("").setTimestamp(java.time.Instant.EPOCH).build());
+        return DEAD_LETTERS.encode(DeadLetter.newBuilder(letter).setTopic("").setTimestamp(Instant.EPOCH).build());
     }
 
     private static void assertSameRecords(String what, List<Out> expected, List<Out> actual,
-                                          java.util.function.Function<Out, byte[]> content) {
+                                          Function<Out, byte[]> content) {
         Map<String, List<Out>> want = byKey(expected);
         Map<String, List<Out>> got = byKey(actual);
         assertThat(got.keySet()).as("keys of the %s", what).containsExactlyInAnyOrderElementsOf(want.keySet());
@@ -437,7 +447,7 @@ final class ResilienceRig implements AutoCloseable {
     /** A seed from {@code -Dresilience.seed}, or a fresh one; printed so that a failing run can be repeated. */
     static long seed(String test) {
         String given = System.getProperty("resilience.seed");
-        long seed = given != null ? Long.parseLong(given) : new java.util.Random().nextLong();
+        long seed = given != null ? Long.parseLong(given) : new Random().nextLong();
         System.out.printf("%s: seed %d (repeat with -Dresilience.seed=%d)%n", test, seed, seed);
         return seed;
     }

@@ -1,6 +1,7 @@
 package dev.sensorwatch.kafka;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -32,7 +33,7 @@ import org.apache.kafka.clients.admin.UserScramCredentialUpsertion;
 public final class SecuredEmbeddedBroker implements AutoCloseable {
 
     private static final List<String> SCRAM_MECHANISMS = List.of("SCRAM-SHA-256", "SCRAM-SHA-512");
-    private static final java.time.Duration USERS_TIMEOUT = java.time.Duration.ofSeconds(30);
+    private static final Duration USERS_TIMEOUT = Duration.ofSeconds(30);
 
     private final EmbeddedKafkaBroker broker;
     private final String protocol;

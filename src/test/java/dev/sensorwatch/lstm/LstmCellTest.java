@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
+import com.sun.management.ThreadMXBean;
 import java.lang.management.ManagementFactory;
 import org.junit.jupiter.api.Test;
 
@@ -137,8 +138,7 @@ class LstmCellTest {
 
     @Test
     void steppingAndPredictingAllocateNothing() {
-        com.sun.management.ThreadMXBean threads =
-                (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        ThreadMXBean threads = (ThreadMXBean) ManagementFactory.getThreadMXBean();
         LstmCell.Workspace workspace = new LstmCell(LstmWeights.initialise(LstmShape.of(8, 32), 3)).newWorkspace();
         LstmState state = LstmState.zeros(32);
         double[] x = new double[8];

@@ -6,9 +6,9 @@ import java.io.IOException;
 import java.nio.file.Path;
 
 /**
- * One reference case of {@code ../shared/fixtures/lstm} (format in its README), mapped onto this
- * project's layout: the reference stacks its gates in the order input, forget, candidate, output
- * and keeps two biases per gate, which add up to this project's one.
+ * One LSTM reference case (format in the README of the {@code fixtures} test resources), mapped
+ * onto this project's layout: the reference stacks its gates in the order input, forget,
+ * candidate, output and keeps two biases per gate, which add up to this project's one.
  */
 record LstmFixture(String name, LstmWeights weights, LstmState initial, double[] series, int steps,
                    double[][] expectedH, double[][] expectedC, double[][] expectedPrediction,

@@ -4,12 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import java.io.IOException;
+import java.net.URISyntaxException;
+import java.net.URL;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
 import org.assertj.core.api.SoftAssertions;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -17,7 +18,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * Checks the forward step, the readout, the loss and every BPTT gradient against reference cases
  * computed by an independent implementation (PyTorch, float64). Reads every {@code *.json} in
- * {@code ../shared/fixtures/lstm}, or in the folder named by the system property
+ * the test resources' {@code fixtures} folder beside this class (copies of
+ * {@code ../shared/fixtures/lstm}; see its README), or in the folder named by the system property
  * {@code lstm.fixtures}: {@code ./mvnw test -Dtest=LstmGoldenTest -Dlstm.fixtures=DIR}.
  */
 class LstmGoldenTest {
@@ -26,16 +28,21 @@ class LstmGoldenTest {
     static final double TOLERANCE = 1e-9;
 
     static final String PROPERTY = "lstm.fixtures";
-    static final Path DEFAULT_FOLDER = Path.of("..", "shared", "fixtures", "lstm");
+    /** The shipped cases: {@code src/test/resources/dev/sensorwatch/lstm/fixtures}. */
+    static final String RESOURCE_FOLDER = "fixtures";
 
-    static Stream<Arguments> cases() throws IOException {
+    static Stream<Arguments> cases() throws IOException, URISyntaxException {
         String given = System.getProperty(PROPERTY);
-        Path folder = given == null || given.isBlank() ? DEFAULT_FOLDER : Path.of(given);
+        Path folder;
         if (given == null || given.isBlank()) {
-            Assumptions.assumeTrue(Files.isDirectory(folder),
-                    "no reference fixtures at " + folder.toAbsolutePath() + "; name a folder with -D" + PROPERTY);
-        } else if (!Files.isDirectory(folder)) {
-            throw new IllegalArgumentException("-D" + PROPERTY + "=" + given + " is not a folder");
+            URL shipped = LstmGoldenTest.class.getResource(RESOURCE_FOLDER);
+            assertThat(shipped).as("test resource folder %s beside %s", RESOURCE_FOLDER, LstmGoldenTest.class).isNotNull();
+            folder = Path.of(shipped.toURI());
+        } else {
+            folder = Path.of(given);
+            if (!Files.isDirectory(folder)) {
+                throw new IllegalArgumentException("-D" + PROPERTY + "=" + given + " is not a folder");
+            }
         }
         List<Path> files;
         try (Stream<Path> listing = Files.list(folder)) {

@@ -2,6 +2,7 @@ package dev.sensorwatch.lstm;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.Arrays;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
@@ -25,7 +26,7 @@ class LstmTrainerTest {
     void learnsANoisySineFarBetterThanPredictingThePreviousValue() {
         double[] series = noisySine(3000, 11);
         int trainRows = 2000;
-        double[] train = java.util.Arrays.copyOf(series, trainRows);
+        double[] train = Arrays.copyOf(series, trainRows);
         TrainerConfig config = TrainerConfig.defaults();
 
         LstmTrainer.Result result = new LstmTrainer(config).fit(train, 1);
@@ -55,7 +56,7 @@ class LstmTrainerTest {
         System.out.printf("noisy sine, %d held-out steps: LSTM MSE %.6f, previous-value MSE %.6f,"
                         + " ratio %.3f, noise floor %.6f, training loss per pass %s%n",
                 count, lstmMse, naiveMse, lstmMse / naiveMse, NOISE * NOISE,
-                java.util.Arrays.toString(result.epochLosses()));
+                Arrays.toString(result.epochLosses()));
 
         assertThat(result.finalLoss()).isLessThan(result.epochLosses()[0]);
         assertThat(lstmMse).as("LSTM MSE vs previous-value MSE %s", naiveMse).isLessThan(0.25 * naiveMse);

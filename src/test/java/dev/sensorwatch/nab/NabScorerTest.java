@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
+import java.util.function.BiFunction;
 import org.junit.jupiter.api.Test;
 
 /** NAB's scoring rules on cases whose answer is known. */
@@ -29,7 +30,7 @@ class NabScorerTest {
     }
 
     /** A corpus of 3 series with 5 windows, scores from {@code scorer}. */
-    static List<ScoredSeries> corpus(java.util.function.BiFunction<Integer, int[][], double[]> scorer) {
+    static List<ScoredSeries> corpus(BiFunction<Integer, int[][], double[]> scorer) {
         int[][][] windows = {{{100, 119}, {300, 339}}, {{500, 549}}, {{200, 209}, {600, 629}}};
         int[] rows = {400, 800, 700};
         List<ScoredSeries> corpus = new ArrayList<>();

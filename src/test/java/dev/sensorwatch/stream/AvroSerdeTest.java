@@ -4,12 +4,23 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.sensorwatch.avro.AnomalyScore;
+import dev.sensorwatch.avro.ScoreSignal;
 import dev.sensorwatch.avro.SensorReading;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import org.apache.avro.Schema;
+import org.apache.avro.generic.GenericData;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.avro.generic.GenericRecordBuilder;
+import org.apache.avro.message.BinaryMessageDecoder;
+import org.apache.avro.message.BinaryMessageEncoder;
+import org.apache.avro.specific.SpecificData;
+import org.apache.avro.specific.SpecificRecordBase;
 import org.apache.kafka.common.errors.SerializationException;
 import org.junit.jupiter.api.Test;
 
@@ -51,11 +62,11 @@ class AvroSerdeTest {
         assertThat(READINGS.encode(reading)).isEqualTo(avroEncoding(reading));
     }
 
-    private static <T extends org.apache.avro.specific.SpecificRecordBase> byte[] avroEncoding(T record)
-            throws java.io.IOException {
-        var encoder = new org.apache.avro.message.BinaryMessageEncoder<T>(
-                org.apache.avro.specific.SpecificData.getForClass(record.getClass()), record.getSchema());
-        java.nio.ByteBuffer buffer = encoder.encode(record);
+    private static <T extends SpecificRecordBase> byte[] avroEncoding(T record)
+            throws IOException {
+        var encoder = new BinaryMessageEncoder<T>(
+                SpecificData.getForClass(record.getClass()), record.getSchema());
+        ByteBuffer buffer = encoder.encode(record);
         byte[] bytes = new byte[buffer.remaining()];
         buffer.get(bytes);
         return bytes;
@@ -96,16 +107,16 @@ class AvroSerdeTest {
      */
     @Test
     void anEarlierVersionOfARecordIsReadWithItsNewFieldsDefaulted() throws Exception {
-        List<org.apache.avro.Schema> history = AvroSerde.history(AnomalyScore.class);
+        List<Schema> history = AvroSerde.history(AnomalyScore.class);
         assertThat(history).hasSize(3);
-        org.apache.avro.Schema v1 = history.get(0);
+        Schema v1 = history.get(0);
         assertThat(v1.getField("signal")).isNull();
-        org.apache.avro.generic.GenericRecord old = new org.apache.avro.generic.GenericRecordBuilder(v1)
+        GenericRecord old = new GenericRecordBuilder(v1)
                 .set("sensorId", "pump-3").set("eventTime", 1_700_000_000_000L).set("observed", List.of(2.5))
                 .set("predicted", List.of(2.0)).set("predictionError", 1.25).set("anomalyScore", 0.75)
                 .set("anomaly", true).set("channelShares", List.of(1.0)).set("learnedReadings", 512L).build();
-        java.nio.ByteBuffer buffer = new org.apache.avro.message.BinaryMessageEncoder<org.apache.avro.generic.GenericRecord>(
-                org.apache.avro.generic.GenericData.get(), v1).encode(old);
+        ByteBuffer buffer = new BinaryMessageEncoder<GenericRecord>(
+                GenericData.get(), v1).encode(old);
         byte[] bytes = new byte[buffer.remaining()];
         buffer.get(bytes);
 
@@ -119,7 +130,7 @@ class AvroSerdeTest {
         assertThat(decoded.getAnomalyScore()).isEqualTo(0.75);
         assertThat(decoded.getAnomaly()).isTrue();
         assertThat(decoded.getLearnedReadings()).isEqualTo(512L);
-        assertThat(decoded.getSignal()).isEqualTo(dev.sensorwatch.avro.ScoreSignal.NONE);
+        assertThat(decoded.getSignal()).isEqualTo(ScoreSignal.NONE);
         assertThat(decoded.getInEvent()).isFalse();
 
         assertThatThrownBy(() -> scores.decode(Arrays.copyOf(bytes, bytes.length - 1)))
@@ -133,35 +144,35 @@ class AvroSerdeTest {
      */
     @Test
     void aNewSignalIsReadByVersion2ReadersAsNone() throws Exception {
-        org.apache.avro.Schema v2 = AvroSerde.history(AnomalyScore.class).get(1);
+        Schema v2 = AvroSerde.history(AnomalyScore.class).get(1);
         assertThat(v2.getField("signal").schema().getEnumSymbols()).doesNotContain("WEEKLY_SHIFT");
         AvroSerde<AnomalyScore> scores = AvroSerde.of(AnomalyScore.class);
         AnomalyScore now = AnomalyScore.newBuilder().setSensorId("pump-3").setEventTime(Instant.ofEpochMilli(1_000L))
                 .setObserved(List.of(2.5)).setPredicted(List.of(2.0)).setPredictionError(1.25).setAnomalyScore(0.75)
                 .setAnomaly(true).setChannelShares(List.of(1.0)).setLearnedReadings(512L)
-                .setSignal(dev.sensorwatch.avro.ScoreSignal.WEEKLY_SHIFT).setInEvent(true).build();
+                .setSignal(ScoreSignal.WEEKLY_SHIFT).setInEvent(true).build();
         byte[] bytes = scores.encode(now);
 
-        org.apache.avro.message.BinaryMessageDecoder<org.apache.avro.generic.GenericRecord> oldReader =
-                new org.apache.avro.message.BinaryMessageDecoder<>(org.apache.avro.generic.GenericData.get(), v2);
+        BinaryMessageDecoder<GenericRecord> oldReader =
+                new BinaryMessageDecoder<>(GenericData.get(), v2);
         oldReader.addSchema(AnomalyScore.getClassSchema());
-        org.apache.avro.generic.GenericRecord seenByV2 = oldReader.decode(bytes);
+        GenericRecord seenByV2 = oldReader.decode(bytes);
         assertThat(seenByV2.get("signal")).hasToString("NONE");
         assertThat(seenByV2.get("anomalyScore")).isEqualTo(0.75);
         assertThat(seenByV2.get("inEvent")).isEqualTo(true);
 
-        org.apache.avro.generic.GenericRecord old = new org.apache.avro.generic.GenericRecordBuilder(v2)
+        GenericRecord old = new GenericRecordBuilder(v2)
                 .set("sensorId", "pump-3").set("eventTime", 1_000L).set("observed", List.of(2.5))
                 .set("predicted", List.of(2.0)).set("predictionError", 1.25).set("anomalyScore", 0.75)
                 .set("anomaly", true).set("channelShares", List.of(1.0)).set("learnedReadings", 512L)
-                .set("signal", new org.apache.avro.generic.GenericData.EnumSymbol(v2.getField("signal").schema(), "LEVEL_SHIFT"))
+                .set("signal", new GenericData.EnumSymbol(v2.getField("signal").schema(), "LEVEL_SHIFT"))
                 .set("inEvent", true).build();
-        java.nio.ByteBuffer buffer = new org.apache.avro.message.BinaryMessageEncoder<org.apache.avro.generic.GenericRecord>(
-                org.apache.avro.generic.GenericData.get(), v2).encode(old);
+        ByteBuffer buffer = new BinaryMessageEncoder<GenericRecord>(
+                GenericData.get(), v2).encode(old);
         byte[] oldBytes = new byte[buffer.remaining()];
         buffer.get(oldBytes);
         AnomalyScore decoded = scores.decode(oldBytes);
-        assertThat(decoded.getSignal()).isEqualTo(dev.sensorwatch.avro.ScoreSignal.LEVEL_SHIFT);
+        assertThat(decoded.getSignal()).isEqualTo(ScoreSignal.LEVEL_SHIFT);
         assertThat(decoded.getInEvent()).isTrue();
         assertThatThrownBy(() -> READINGS.decode(oldBytes)).hasMessageContaining("it is a AnomalyScore (version 2)");
     }
@@ -172,34 +183,34 @@ class AvroSerdeTest {
      */
     @Test
     void theTrainingSignalsAreReadByVersion3ReadersAsNone() throws Exception {
-        org.apache.avro.Schema v3 = AvroSerde.history(AnomalyScore.class).get(2);
+        Schema v3 = AvroSerde.history(AnomalyScore.class).get(2);
         assertThat(v3.getField("signal").schema().getEnumSymbols()).contains("WEEKLY_SHIFT")
                 .doesNotContain("STATE_DISTANCE", "TRAINING");
         AvroSerde<AnomalyScore> scores = AvroSerde.of(AnomalyScore.class);
-        for (dev.sensorwatch.avro.ScoreSignal signal : List.of(dev.sensorwatch.avro.ScoreSignal.STATE_DISTANCE,
-                dev.sensorwatch.avro.ScoreSignal.TRAINING)) {
+        for (ScoreSignal signal : List.of(ScoreSignal.STATE_DISTANCE,
+                ScoreSignal.TRAINING)) {
             AnomalyScore now = AnomalyScore.newBuilder().setSensorId("pump-3").setEventTime(Instant.ofEpochMilli(1_000L))
                     .setObserved(List.of(2.5)).setPredicted(List.of(2.0)).setPredictionError(1.25).setAnomalyScore(0.75)
                     .setAnomaly(false).setChannelShares(List.of(1.0)).setLearnedReadings(512L)
                     .setSignal(signal).setInEvent(true).build();
             byte[] bytes = scores.encode(now);
-            org.apache.avro.message.BinaryMessageDecoder<org.apache.avro.generic.GenericRecord> oldReader =
-                    new org.apache.avro.message.BinaryMessageDecoder<>(org.apache.avro.generic.GenericData.get(), v3);
+            BinaryMessageDecoder<GenericRecord> oldReader =
+                    new BinaryMessageDecoder<>(GenericData.get(), v3);
             oldReader.addSchema(AnomalyScore.getClassSchema());
             assertThat(oldReader.decode(bytes).get("signal")).hasToString("NONE");
             assertThat(scores.decode(bytes).getSignal()).isEqualTo(signal);
         }
-        org.apache.avro.generic.GenericRecord old = new org.apache.avro.generic.GenericRecordBuilder(v3)
+        GenericRecord old = new GenericRecordBuilder(v3)
                 .set("sensorId", "pump-3").set("eventTime", 1_000L).set("observed", List.of(2.5))
                 .set("predicted", List.of(2.0)).set("predictionError", 1.25).set("anomalyScore", 0.75)
                 .set("anomaly", true).set("channelShares", List.of(1.0)).set("learnedReadings", 512L)
-                .set("signal", new org.apache.avro.generic.GenericData.EnumSymbol(v3.getField("signal").schema(), "WEEKLY_SHIFT"))
+                .set("signal", new GenericData.EnumSymbol(v3.getField("signal").schema(), "WEEKLY_SHIFT"))
                 .set("inEvent", true).build();
-        java.nio.ByteBuffer buffer = new org.apache.avro.message.BinaryMessageEncoder<org.apache.avro.generic.GenericRecord>(
-                org.apache.avro.generic.GenericData.get(), v3).encode(old);
+        ByteBuffer buffer = new BinaryMessageEncoder<GenericRecord>(
+                GenericData.get(), v3).encode(old);
         byte[] oldBytes = new byte[buffer.remaining()];
         buffer.get(oldBytes);
-        assertThat(scores.decode(oldBytes).getSignal()).isEqualTo(dev.sensorwatch.avro.ScoreSignal.WEEKLY_SHIFT);
+        assertThat(scores.decode(oldBytes).getSignal()).isEqualTo(ScoreSignal.WEEKLY_SHIFT);
     }
 
     /** Lengths and counts claiming far more than the value holds fail fast, without allocating them. */

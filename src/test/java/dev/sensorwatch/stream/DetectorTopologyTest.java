@@ -7,14 +7,17 @@ import dev.sensorwatch.avro.DeadLetter;
 import dev.sensorwatch.avro.SensorReading;
 import dev.sensorwatch.detect.DetectorConfig;
 import dev.sensorwatch.detect.Score;
-import dev.sensorwatch.detect.Signal;
 import dev.sensorwatch.detect.SensorDetector;
+import dev.sensorwatch.detect.Signal;
+import dev.sensorwatch.detect.TrainingPeriod;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -107,7 +110,7 @@ class DetectorTopologyTest {
         assertThat(out).hasSize(values.length);
         SensorDetector reference = SensorDetector.fresh(SETTINGS.detector(), 1);
         SensorDetector.Workspace workspace = new SensorDetector.Workspace();
-        Map<Signal, Integer> flaggedBy = new java.util.EnumMap<>(Signal.class);
+        Map<Signal, Integer> flaggedBy = new EnumMap<>(Signal.class);
         for (int t = 0; t < values.length; t++) {
             Score expected = reference.process(1_000L * t, new double[] {values[t]}, workspace);
             AnomalyScore actual = SCORES.decode(out.get(t).value());
@@ -142,7 +145,7 @@ class DetectorTopologyTest {
     @Test
     void withATrainingPeriodScoresEveryReadingLikeTheDetectorAlone() {
         close();
-        DetectorConfig config = DetectorConfig.DEFAULTS.withTraining(dev.sensorwatch.detect.TrainingPeriod.firstReadings(150));
+        DetectorConfig config = DetectorConfig.DEFAULTS.withTraining(TrainingPeriod.firstReadings(150));
         startWith(new TopologySettings("in", "out", "flagged", "dlq", config, 8));
         double[] values = series(400, 300);
         for (int t = 0; t < values.length; t++) {
@@ -300,7 +303,7 @@ class DetectorTopologyTest {
 
     @Test
     void aReadingTooFarAheadOfItsRecordTimestampIsDeadLetteredAndDoesNotPoisonItsSensor() {
-        long day = java.time.Duration.ofDays(1).toMillis();
+        long day = Duration.ofDays(1).toMillis();
         long arrival = 1_700_000_000_000L;
         input.pipeInput(key("s"), reading("s", arrival - 5_000, 1.0), arrival);
         // exactly the allowed lead: accepted
@@ -339,7 +342,7 @@ class DetectorTopologyTest {
     void theFutureSkewIsConfigurableAndCanBeOff() {
         long arrival = 1_700_000_000_000L;
         close();
-        startWith(SETTINGS.withMaxFutureSkew(java.time.Duration.ofMinutes(5)));
+        startWith(SETTINGS.withMaxFutureSkew(Duration.ofMinutes(5)));
         input.pipeInput(key("s"), reading("s", arrival + 300_000, 1.0), arrival);
         input.pipeInput(key("s"), reading("s", arrival + 300_002, 1.0), arrival + 1);
         assertThat(scores.getQueueSize()).isEqualTo(1);

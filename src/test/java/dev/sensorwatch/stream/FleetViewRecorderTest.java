@@ -7,6 +7,7 @@ import dev.sensorwatch.avro.SensorEvent;
 import dev.sensorwatch.avro.SensorSummary;
 import dev.sensorwatch.detect.Signal;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -107,7 +108,7 @@ class FleetViewRecorderTest {
         assertThat(pump.getInEvent()).isEqualTo(last.getInEvent());
 
         // the events are the runs of inEvent in the emitted scores, each from its first reading
-        List<long[]> runs = new java.util.ArrayList<>();
+        List<long[]> runs = new ArrayList<>();
         for (int i = 0; i < emitted.size(); i++) {
             if (emitted.get(i).getInEvent() && (i == 0 || !emitted.get(i - 1).getInEvent())) {
                 runs.add(new long[] {emitted.get(i).getEventTime().toEpochMilli(), 1});

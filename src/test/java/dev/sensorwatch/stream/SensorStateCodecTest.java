@@ -7,6 +7,8 @@ import dev.sensorwatch.avro.SensorState;
 import dev.sensorwatch.detect.DetectorConfig;
 import dev.sensorwatch.detect.DetectorState;
 import dev.sensorwatch.detect.SensorDetector;
+import dev.sensorwatch.detect.TrainingPeriod;
+import java.nio.ByteBuffer;
 import java.util.Arrays;
 import org.apache.kafka.common.errors.SerializationException;
 import org.junit.jupiter.api.Test;
@@ -79,8 +81,8 @@ class SensorStateCodecTest {
     /** A sensor with a training period: its nested history is checked as the rest is. */
     @Test
     void aTrainedStateRoundTripsAndAMalformedHistoryIsInconsistent() {
-        dev.sensorwatch.detect.DetectorConfig config = dev.sensorwatch.detect.DetectorConfig.DEFAULTS
-                .withTraining(dev.sensorwatch.detect.TrainingPeriod.firstReadings(100));
+        DetectorConfig config = DetectorConfig.DEFAULTS
+                .withTraining(TrainingPeriod.firstReadings(100));
         SensorDetector detector = SensorDetector.fresh(config, 2);
         SensorDetector.Workspace workspace = new SensorDetector.Workspace();
         for (int t = 0; t < 150; t++) {
@@ -92,7 +94,7 @@ class SensorStateCodecTest {
 
         AvroSerde<SensorState> serde = AvroSerde.of(SensorState.class);
         SensorState record = serde.decode(bytes);
-        record.getHistory().put("eventRecords", java.nio.ByteBuffer.wrap(new byte[24]));
+        record.getHistory().put("eventRecords", ByteBuffer.wrap(new byte[24]));
         assertThatThrownBy(() -> codec.decode(serde.encode(record)))
                 .isInstanceOf(SerializationException.class).hasMessageContaining("inconsistent")
                 .hasMessageContaining("history.eventRecords");
@@ -126,7 +128,7 @@ class SensorStateCodecTest {
     private void assertFieldOfLengthIsInconsistent(String field, int bytes, String message) {
         AvroSerde<SensorState> serde = AvroSerde.of(SensorState.class);
         SensorState record = serde.decode(codec.encode(trained(2, 10).snapshot()));
-        record.put(field, java.nio.ByteBuffer.wrap(new byte[bytes]));
+        record.put(field, ByteBuffer.wrap(new byte[bytes]));
         assertThatThrownBy(() -> codec.decode(serde.encode(record)))
                 .isInstanceOf(SerializationException.class).hasMessageContaining("inconsistent")
                 .hasMessageContaining(message);

@@ -1,18 +1,22 @@
 package dev.sensorwatch.stream;
 
-import dev.sensorwatch.detect.Tuning;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.sensorwatch.avro.SensorState;
 import dev.sensorwatch.detect.DetectorConfig;
 import dev.sensorwatch.detect.DetectorState;
 import dev.sensorwatch.detect.Score;
 import dev.sensorwatch.detect.SensorDetector;
+import dev.sensorwatch.detect.TrainingPeriod;
+import dev.sensorwatch.detect.Tuning;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.stream.Stream;
+import org.assertj.core.api.Assertions;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -49,13 +53,13 @@ class SensorStateGoldenTest {
             "lowestReadings");
     static final DetectorConfig CONFIG = new DetectorConfig(1, 2, 0.005, 1.0, 1000, 500, 4000, 3, 0.53, 42L);
     /** The golden configuration with a training period of the least length, 100 readings. */
-    static final DetectorConfig TRAINED_CONFIG = CONFIG.withTraining(dev.sensorwatch.detect.TrainingPeriod.firstReadings(100));
+    static final DetectorConfig TRAINED_CONFIG = CONFIG.withTraining(TrainingPeriod.firstReadings(100));
     static final int TRAINED_READINGS = 130;
     static final int READINGS = 60;
     static final long STEP = 300_000L;
 
     final SensorStateCodec codec = new SensorStateCodec();
-    final AvroSerde<dev.sensorwatch.avro.SensorState> serde = AvroSerde.of(dev.sensorwatch.avro.SensorState.class);
+    final AvroSerde<SensorState> serde = AvroSerde.of(SensorState.class);
 
     static SensorDetector detector() {
         SensorDetector detector = SensorDetector.fresh(CONFIG, 1);
@@ -121,7 +125,7 @@ class SensorStateGoldenTest {
         assertThat(scorer.highest()).containsExactly(6.0, 6.0);
         assertThat(scorer.lowest()).containsExactly(0.0, 0.0);
         assertThat(scorer.valueMean()[0]).isCloseTo(Arrays.stream(readings()).average().orElseThrow(),
-                org.assertj.core.api.Assertions.within(1e-12));
+                Assertions.within(1e-12));
         assertThat(scorer.recentValueRows()).isEqualTo(10);
         assertThat(scorer.recentValues()).containsExactly(Arrays.copyOfRange(readings(), READINGS - 10, READINGS));
         assertThat(scorer.recentErrorRows()).isEqualTo(10);
@@ -200,7 +204,7 @@ class SensorStateGoldenTest {
         for (int t = 0; t < 75; t++) { // the normaliser sees the fit part: the first 75 of 100
             mean += trainedReading(t);
         }
-        assertThat(history.model().mean()[0]).isCloseTo(mean / 75, org.assertj.core.api.Assertions.within(1e-12));
+        assertThat(history.model().mean()[0]).isCloseTo(mean / 75, Assertions.within(1e-12));
         assertThat(history.live().rows()).isEqualTo(10);
         assertThat(HexFormat.of().formatHex(codec.encode(state))).isEqualTo(HexFormat.of().formatHex(bytes));
         assertThat(HexFormat.of().formatHex(codec.encode(trainedDetector().snapshot())))
@@ -246,7 +250,7 @@ class SensorStateGoldenTest {
     void aVersion3StateIsReadAndScoresOn() throws IOException {
         byte[] v3 = golden(VERSION_3);
         assertThat(SensorStateCodec.formatVersion(v3)).isEqualTo(3);
-        dev.sensorwatch.avro.SensorState now = serde.decode(golden());
+        SensorState now = serde.decode(golden());
         assertThat(withVersionAndNewFieldsOf(now, serde.decode(v3))).as("every field but the weekly ones")
                 .isEqualTo(now);
 
@@ -268,8 +272,8 @@ class SensorStateGoldenTest {
     void aVersion2StateIsReadAndScoresOn() throws IOException {
         byte[] v2 = golden(VERSION_2);
         assertThat(SensorStateCodec.formatVersion(v2)).isEqualTo(2);
-        dev.sensorwatch.avro.SensorState old = serde.decode(v2);
-        dev.sensorwatch.avro.SensorState now = serde.decode(golden());
+        SensorState old = serde.decode(v2);
+        SensorState now = serde.decode(golden());
         assertThat(old.getHoldOff()).as("inside an event").isBetween(1, Tuning.EVENT_QUIET);
         assertThat(now.getHoldOff()).as("after it").isBetween(-Tuning.AFTER_EVENT, -1);
         old.put("holdOff", now.getHoldOff());
@@ -283,10 +287,10 @@ class SensorStateGoldenTest {
     }
 
     /** {@code old} with the format version and the fields added since version 3 of {@code now}. */
-    private static dev.sensorwatch.avro.SensorState withVersionAndNewFieldsOf(dev.sensorwatch.avro.SensorState now,
-                                                                             dev.sensorwatch.avro.SensorState old) {
+    private static SensorState withVersionAndNewFieldsOf(SensorState now,
+                                                                             SensorState old) {
         old.put("formatVersion", now.getFormatVersion());
-        for (String field : java.util.stream.Stream.concat(WEEKLY_FIELDS.stream(), EXTREME_FIELDS.stream()).toList()) {
+        for (String field : Stream.concat(WEEKLY_FIELDS.stream(), EXTREME_FIELDS.stream()).toList()) {
             old.put(field, now.get(field));
         }
         return old;

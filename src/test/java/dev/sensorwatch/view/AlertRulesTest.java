@@ -6,6 +6,7 @@ import java.io.File;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
@@ -46,7 +47,7 @@ class AlertRulesTest {
     }
 
     private static String run(Path promtool, String... args) throws Exception {
-        List<String> command = new java.util.ArrayList<>(List.of(promtool.toString()));
+        List<String> command = new ArrayList<>(List.of(promtool.toString()));
         command.addAll(List.of(args));
         Process process = new ProcessBuilder(command).directory(RULES.getParent().toFile())
                 .redirectErrorStream(true).start();

@@ -1,12 +1,12 @@
 package dev.sensorwatch.view;
 
-import dev.sensorwatch.detect.Tuning;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sensorwatch.detect.DetectorConfig;
-import dev.sensorwatch.detect.SensorDetector;
+import dev.sensorwatch.detect.Tuning;
 import dev.sensorwatch.stream.FleetViewStores;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -66,7 +66,7 @@ class DocumentedConstantsTest {
             try (Stream<Path> files = Files.walk(Path.of(dir))) {
                 files.filter(f -> f.toString().matches(".*\\.(md|yml|json|avsc)$")).forEach(texts::add);
             } catch (IOException e) {
-                throw new java.io.UncheckedIOException(e);
+                throw new UncheckedIOException(e);
             }
         }
         return texts;

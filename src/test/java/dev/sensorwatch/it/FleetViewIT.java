@@ -9,6 +9,7 @@ import dev.sensorwatch.avro.SensorReading;
 import dev.sensorwatch.kafka.EmbeddedKafkaBroker;
 import dev.sensorwatch.kafka.Topics;
 import dev.sensorwatch.stream.AvroSerde;
+import java.io.File;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -28,6 +29,7 @@ import java.util.Properties;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -39,8 +41,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The fleet view and {@code /metrics} of two instances of {@code sensorwatch run} (child JVMs, one
@@ -49,7 +51,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * use is in a real scrape, and the pages, opened in headless Chromium, show the sensors and their
  * events.
  */
-class FleetViewTest {
+class FleetViewIT {
 
     static final int SENSORS = 12;
     static final int READINGS = 600;
@@ -87,7 +89,7 @@ class FleetViewTest {
         publish(client);
 
         int[] ports = {freePort(), freePort()};
-        java.util.concurrent.atomic.AtomicReference<String> last = new java.util.concurrent.atomic.AtomicReference<>();
+        AtomicReference<String> last = new AtomicReference<>();
         for (int i = 0; i < 2; i++) {
             apps.start(work, "fleet-" + i, List.of("--bootstrap-server", broker.bootstrapServers(),
                     "--application-id", "fleet", "--state-dir", work.resolve("state-" + i).toString(),
@@ -188,7 +190,7 @@ class FleetViewTest {
 
         // the pages, in a real browser
         Path chromium = Stream.of("chromium", "chromium-browser", "google-chrome")
-                .flatMap(name -> Stream.of(System.getenv().getOrDefault("PATH", "").split(java.io.File.pathSeparator))
+                .flatMap(name -> Stream.of(System.getenv().getOrDefault("PATH", "").split(File.pathSeparator))
                         .map(dir -> Path.of(dir, name)))
                 .filter(Files::isExecutable).findFirst().orElse(null);
         Assumptions.assumeTrue(chromium != null, "headless Chromium is not installed (apt-get install chromium);"

@@ -14,6 +14,7 @@ import dev.sensorwatch.kafka.SecuredEmbeddedBroker;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -23,6 +24,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVRecord;
 import org.junit.jupiter.api.AfterAll;
@@ -44,7 +46,7 @@ import org.slf4j.LoggerFactory;
  * nowhere: not in standard output or error, not in any log line (Kafka's own included), not in
  * {@code --help}.
  */
-class SecuredClusterTest {
+class SecuredClusterIT {
 
     static final long SEED = Long.getLong("secured.seed", System.nanoTime());
     static final String USER = "sensorwatch";
@@ -70,7 +72,7 @@ class SecuredClusterTest {
 
     @BeforeAll
     static void startBroker() throws Exception {
-        System.out.println("SecuredClusterTest seed " + SEED + " (rerun with -Dsecured.seed=" + SEED + ")");
+        System.out.println("SecuredClusterIT seed " + SEED + " (rerun with -Dsecured.seed=" + SEED + ")");
         String storePassword = "store-" + Long.toHexString(PASSWORDS.nextLong());
         Path keyStore = work.resolve("broker.p12");
         trustedCertificate = work.resolve("broker-ca.pem");
@@ -90,8 +92,8 @@ class SecuredClusterTest {
         command.add(Path.of(System.getProperty("java.home"), "bin", "keytool").toString());
         command.addAll(List.of(args));
         Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-        String output = new String(process.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
-        assertThat(process.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)).as("keytool finished").isTrue();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(process.waitFor(30, TimeUnit.SECONDS)).as("keytool finished").isTrue();
         assertThat(process.exitValue()).as("keytool %s: %s", args[0], output).isZero();
     }
 
@@ -112,7 +114,7 @@ class SecuredClusterTest {
         logs = new ListAppender<>();
         logs.setContext(context);
         logs.start();
-        context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME).addAppender(logs);
+        context.getLogger(Logger.ROOT_LOGGER_NAME).addAppender(logs);
         for (String name : List.of("org.apache.kafka", "kafka", "dev.sensorwatch")) {
             Logger logger = context.getLogger(name);
             savedLevels.put(name, logger.getLevel());
@@ -127,7 +129,7 @@ class SecuredClusterTest {
 
     static void releaseLogs() {
         LoggerContext context = (LoggerContext) LoggerFactory.getILoggerFactory();
-        context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME).detachAppender(logs);
+        context.getLogger(Logger.ROOT_LOGGER_NAME).detachAppender(logs);
         savedLevels.forEach((name, level) -> {
             Logger logger = context.getLogger(name);
             logger.setLevel(level);

@@ -21,7 +21,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * uninterrupted reference run.
  */
 @ExtendWith(ResilienceRig.Resolver.class)
-class BrokerBounceTest {
+class BrokerBounceIT {
 
     @RegisterExtension
     final AppProcesses apps = new AppProcesses();

@@ -2,13 +2,16 @@ package dev.sensorwatch.it;
 
 import static org.awaitility.Awaitility.await;
 
+import dev.sensorwatch.kafka.ConsumerLag;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -23,7 +26,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * for byte, none missing and none twice.
  */
 @ExtendWith(ResilienceRig.Resolver.class)
-class CrashRecoveryTest {
+class CrashRecoveryIT {
 
     @RegisterExtension
     final AppProcesses apps = new AppProcesses();
@@ -52,10 +55,10 @@ class CrashRecoveryTest {
         String name = "crash-open-transaction";
         ResilienceRig.RunTopics topics = rig.topics(name, ResilienceRig.INPUT);
         Path state = rig.dir.resolve("state-" + name);
-        java.util.Set<String> outputs = java.util.Set.of(topics.scores(), topics.anomalies(), topics.deadLetters());
+        Set<String> outputs = Set.of(topics.scores(), topics.anomalies(), topics.deadLetters());
         long held;
         // a long commit interval keeps the first transaction open (with scores in it) until the kill
-        try (dev.sensorwatch.kafka.ConsumerLag lag = new dev.sensorwatch.kafka.ConsumerLag(rig.clientProperties());
+        try (ConsumerLag lag = new ConsumerLag(rig.clientProperties());
              AppProcess first = apps.start(rig, name + "-0",
                      rig.runArgs(name, state, topics, "--kafka.commit.interval.ms=8000"))) {
             held = await(name + ": a transaction holds scores").atMost(ResilienceRig.RUN_PATIENCE)
@@ -148,7 +151,7 @@ class CrashRecoveryTest {
         }
         ResilienceRig.Outputs outputs = rig.read(topics);
         rig.assertSameAsReference(outputs, true);
-        long wipes = java.util.stream.IntStream.range(0, performed).filter(k -> wipe[k]).count();
+        long wipes = IntStream.range(0, performed).filter(k -> wipe[k]).count();
         System.out.printf("%s: %d kills survived (%d with the state directory deleted), %,d scores + %,d anomalies"
                         + " + %d dead letters identical to the uninterrupted run, in %d s (seed %d)%n  %s%n",
                 name, performed, wipes, outputs.scores().size(), outputs.anomalies().size(), outputs.deadLetters().size(),

@@ -19,7 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
  * the two panes of a series zoom together, and hovering shows the reading's values. Skipped where
  * no Chromium is installed.
  */
-class HtmlReportBrowserTest {
+class HtmlReportBrowserIT {
 
     /** Appended to the page: zooms the values pane, hovers it, and writes what happened into the page. */
     private static final String PROBE = """

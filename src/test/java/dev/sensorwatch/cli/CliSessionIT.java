@@ -33,7 +33,7 @@ import org.junit.jupiter.api.io.TempDir;
  * shipped NAB sample, {@code run} until caught up, {@code dump} the scores topic — and the
  * dumped scores equal, bit for bit, what {@code score} writes for the same files.
  */
-class CliSessionTest {
+class CliSessionIT {
 
     @TempDir
     static Path work;
@@ -52,7 +52,7 @@ class CliSessionTest {
     }
 
     static Path sample() throws URISyntaxException {
-        return Path.of(CliSessionTest.class.getResource("/demo/nab/index.txt").toURI()).getParent();
+        return Path.of(CliSessionIT.class.getResource("/demo/nab/index.txt").toURI()).getParent();
     }
 
     static String run(String... args) {

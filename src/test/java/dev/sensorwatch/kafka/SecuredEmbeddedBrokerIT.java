@@ -17,7 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
  * The {@link SecuredEmbeddedBroker} fixture: the embedded broker with a further SASL listener
  * ({@link EmbeddedKafkaBroker.Listener}) and SCRAM users.
  */
-class SecuredEmbeddedBrokerTest {
+class SecuredEmbeddedBrokerIT {
 
     private static final Duration WAIT = Duration.ofSeconds(20);
 

@@ -9,7 +9,7 @@ import org.testcontainers.kafka.KafkaContainer;
  * user's test suite would run them. Skipped, and reported as skipped, where no Docker engine runs.
  */
 @Testcontainers(disabledWithoutDocker = true)
-class ContainerBrokerScenariosTest extends BrokerScenarios {
+class ContainerBrokerScenariosIT extends BrokerScenarios {
 
     /** Kafka's official image; KRaft single node as Testcontainers configures it. */
     static final String IMAGE = "apache/kafka:4.1.0";

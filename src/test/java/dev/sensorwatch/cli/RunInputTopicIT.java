@@ -18,7 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
  * A misspelt {@code --input-topic} stops {@code run} at start-up, naming the topic it probably
  * meant, instead of creating an empty topic and running healthy on it, scoring nothing.
  */
-class RunInputTopicTest {
+class RunInputTopicIT {
 
     @TempDir
     static Path work;

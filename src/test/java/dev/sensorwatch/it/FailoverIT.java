@@ -3,6 +3,7 @@ package dev.sensorwatch.it;
 import static org.assertj.core.api.Assertions.fail;
 import static org.awaitility.Awaitility.await;
 
+import dev.sensorwatch.kafka.ConsumerLag;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -15,7 +16,6 @@ import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
-import dev.sensorwatch.kafka.ConsumerLag;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
@@ -39,7 +39,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * here), the rebalance, turning the standby into the active task, and the first commit.
  */
 @ExtendWith(ResilienceRig.Resolver.class)
-class FailoverTest {
+class FailoverIT {
 
     /** Records a taken-over partition must still have to process for its takeover to be timed. */
     private static final int MIN_REMAINING = 200;

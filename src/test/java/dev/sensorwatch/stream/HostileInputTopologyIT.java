@@ -36,7 +36,7 @@ import org.junit.jupiter.api.io.TempDir;
  * <p>The long form is tagged {@code soak}: {@code ./mvnw -Psoak verify -Dfuzz.bad=100000
  * -Dfuzz.valid=2000 -Dfuzz.seed=...}.
  */
-class HostileInputTopologyTest {
+class HostileInputTopologyIT {
 
     static final AvroSerde<DeadLetter> DEAD_LETTERS = AvroSerde.of(DeadLetter.class);
     static final AvroSerde<AnomalyScore> SCORES = AvroSerde.of(AnomalyScore.class);

@@ -7,7 +7,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The integration scenarios on the embedded single-node KRaft broker; runs everywhere. */
-class EmbeddedBrokerScenariosTest extends BrokerScenarios {
+class EmbeddedBrokerScenariosIT extends BrokerScenarios {
 
     @TempDir
     static Path brokerDir;

@@ -9,7 +9,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** {@code bench stream} end to end on a small file: an embedded broker, one replay, timed runs. */
-class BenchStreamCommandTest {
+class BenchStreamCommandIT {
 
     @TempDir
     Path dir;

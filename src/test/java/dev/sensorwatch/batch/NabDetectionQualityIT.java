@@ -27,7 +27,23 @@ import org.junit.jupiter.api.Test;
  * The shipped detector on the whole NAB corpus, as {@code bench nab} runs it: a change that costs
  * detection quality fails here, not in a benchmark nobody reads. Skipped without the corpus.
  */
-class NabDetectionQualityTest {
+class NabDetectionQualityIT {
+
+    /**
+     * The normalised scores per profile (standard, reward low FP, reward low FN) that
+     * {@code bench nab} printed for the shipped detector, as recorded, dated and with the commit,
+     * in docs/benchmarks.md. They are not raised with every gain: the record in the docs is.
+     */
+    static final double[] RECORDED = {76.30, 70.49, 80.18};
+
+    /**
+     * How far a profile's score may fall below its recorded figure. The run is deterministic, so
+     * this is not room for noise but for small trade-offs: one labelled window detected or missed
+     * moves the standard score by about 0.8, and single-parameter changes of the detector by up to
+     * a point either way. A point lets a change trade about a window; a larger loss fails here.
+     */
+    static final double SLACK = 1.0;
+
 
     static final Path NAB = Path.of("..", "shared", "data", "nab");
     static List<NabScorer.Result> results;
@@ -53,12 +69,11 @@ class NabDetectionQualityTest {
 
     @Test
     void theShippedDetectorKeepsItsNabScores() {
-        // bench nab at this build: 76.30 / 70.49 / 80.18; the floors leave room for a window's worth of change
-        double[] floors = {75.3, 69.6, 79.2};
         for (int p = 0; p < NabProfile.ALL.size(); p++) {
             NabScorer.Result result = results.get(p);
-            assertThat(result.normalized()).as("%s (%d of %d windows, %d false positives)", result.profile().name(),
-                    result.detectedWindows(), result.windows(), result.falsePositives()).isGreaterThanOrEqualTo(floors[p]);
+            assertThat(result.normalized()).as("%s (%d of %d windows, %d false positives; recorded %.2f, slack %.1f)",
+                    result.profile().name(), result.detectedWindows(), result.windows(), result.falsePositives(),
+                    RECORDED[p], SLACK).isGreaterThanOrEqualTo(RECORDED[p] - SLACK);
         }
     }
 

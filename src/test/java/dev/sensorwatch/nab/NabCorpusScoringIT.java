@@ -20,7 +20,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** The scorer on the real NAB corpus and labels, with detectors whose answer is known. */
-class NabCorpusScoringTest {
+class NabCorpusScoringIT {
 
     static final Path NAB = Path.of("..", "shared", "data", "nab");
     static List<SeriesFile> files;
