@@ -70,7 +70,7 @@ class FleetViewIT {
 
     @BeforeAll
     static void startBroker() {
-        broker = EmbeddedKafkaBroker.start(work.resolve("broker"), 0, Map.of("group.min.session.timeout.ms", "1000"));
+        broker = EmbeddedKafkaBroker.start(work.resolve("broker"));
     }
 
     @AfterAll
@@ -95,13 +95,12 @@ class FleetViewIT {
                     "--application-id", "fleet", "--state-dir", work.resolve("state-" + i).toString(),
                     "--input-topic", "fleet-readings", "--output-topic", "fleet-scores",
                     "--anomalies-topic", "fleet-anomalies", "--dead-letter-topic", "fleet-dlq",
-                    "--no-create-topics", "--metrics-port", String.valueOf(ports[i]),
-                    "--kafka.session.timeout.ms=3000", "--kafka.heartbeat.interval.ms=1000"));
+                    "--no-create-topics", "--metrics-port", String.valueOf(ports[i])));
         }
 
         // each instance lists all sensors, gathered from both, once everything is scored
         for (int port : ports) {
-            await("instance :" + port + " lists every sensor fully scored").atMost(Duration.ofMinutes(2))
+            await("instance :" + port + " lists every sensor fully scored").atMost(Duration.ofMinutes(4))
                     .conditionEvaluationListener(c -> {
                         if (c.getRemainingTimeInMS() < 600) {
                             System.out.println("last answer: " + last.get());
