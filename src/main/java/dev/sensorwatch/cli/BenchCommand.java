@@ -18,7 +18,6 @@ import dev.sensorwatch.stream.Replayer;
 import dev.sensorwatch.stream.StreamsRunner;
 import dev.sensorwatch.stream.TopologySettings;
 import dev.sensorwatch.view.ProcessMetrics;
-import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.PrintWriter;
 import java.io.Writer;
@@ -423,9 +422,8 @@ final class BenchCommand implements Runnable {
             Topics.ensure(client, topics, (short) -1);
             Map<String, String> overrides = Map.of("num.stream.threads", String.valueOf(threads));
             String bootstrap = client.getProperty("bootstrap.servers");
-            PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
             Map<String, String> tags = Map.of("application", id, "instance", InetAddress.getLocalHost().getHostName());
-            tags.forEach((key, value) -> registry.config().commonTags(key, value));
+            PrometheusMeterRegistry registry = ProcessMetrics.registry(tags);
             KafkaStreams.State end;
             try (StreamsRunner runner = new StreamsRunner(DetectorTopology.build(settings, new DetectorMetrics(registry, tags)),
                     StreamsRunner.properties(id, bootstrap, work.resolve("state").resolve(id), overrides), registry)) {

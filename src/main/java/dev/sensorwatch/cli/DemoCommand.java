@@ -16,7 +16,7 @@ import dev.sensorwatch.stream.StreamsRunner;
 import dev.sensorwatch.stream.TopologySettings;
 import dev.sensorwatch.view.FleetView;
 import dev.sensorwatch.view.FleetViewHandler;
-import io.micrometer.prometheusmetrics.PrometheusConfig;
+import dev.sensorwatch.view.ProcessMetrics;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -137,9 +137,7 @@ final class DemoCommand implements Callable<Integer> {
                     settings.anomaliesTopic(), 2, settings.deadLetterTopic(), 1));
             Properties streamsProps = StreamsRunner.properties("sensorwatch-demo", broker.bootstrapServers(),
                     work.resolve("state"), Map.of());
-            PrometheusMeterRegistry registry =
-                    new PrometheusMeterRegistry(
-                            PrometheusConfig.DEFAULT);
+            PrometheusMeterRegistry registry = ProcessMetrics.registry(Map.of());
             HttpEndpoints endpoints = serve ? HttpEndpoints.start("127.0.0.1", viewPort, registry, () -> true) : null;
             if (endpoints != null) {
                 streamsProps.put(StreamsConfig.APPLICATION_SERVER_CONFIG,

@@ -10,7 +10,6 @@ import dev.sensorwatch.stream.TopologySettings;
 import dev.sensorwatch.view.FleetView;
 import dev.sensorwatch.view.FleetViewHandler;
 import dev.sensorwatch.view.ProcessMetrics;
-import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.PrintWriter;
 import java.net.InetAddress;
@@ -122,10 +121,9 @@ final class RunCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--metrics-port must be -1 (off) or a port, got " + metricsPort);
         }
         checkCluster();
-        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         Map<String, String> commonTags = Map.of("application", applicationId,
                 "instance", InetAddress.getLocalHost().getHostName());
-        commonTags.forEach((key, value) -> registry.config().commonTags(key, value));
+        PrometheusMeterRegistry registry = ProcessMetrics.registry(commonTags);
         AtomicReference<StreamsRunner> started = new AtomicReference<>();
         // bind the endpoints first: a port in use stops start-up before anything else happens
         HttpEndpoints endpoints = metricsPort < 0 ? null : HttpEndpoints.start(metricsHost, metricsPort, registry,

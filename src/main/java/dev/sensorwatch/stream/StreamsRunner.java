@@ -41,12 +41,6 @@ public final class StreamsRunner implements AutoCloseable {
     public StreamsRunner(Topology topology, Properties properties, MeterRegistry registry) {
         this.streams = new KafkaStreams(topology, properties);
         String application = properties.getProperty(StreamsConfig.APPLICATION_ID_CONFIG);
-        // Kafka's consumers report some fetch metrics twice under one name, per client and per topic;
-        // Prometheus needs one set of labels per name, so the per-client ones (the sums of the
-        // per-topic ones) are left out rather than refused one by one with a warning
-        registry.config().meterFilter(MeterFilter.deny(id ->
-                id.getName().startsWith("kafka.consumer.fetch.manager.") && id.getTag("topic") == null
-                        && id.getTag("client.id") != null));
         this.clientMetrics = new KafkaStreamsMetrics(streams, List.of(Tag.of("application", application)));
         clientMetrics.bindTo(registry);
         for (KafkaStreams.State each : KafkaStreams.State.values()) {
@@ -68,6 +62,16 @@ public final class StreamsRunner implements AutoCloseable {
             return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
         });
     }
+
+    /**
+     * The filter a registry that takes the client's metrics needs before its first meter: Kafka's
+     * consumers report some fetch metrics twice under one name, per client and per topic, and
+     * Prometheus needs one set of labels per name, so the per-client ones (the sums of the per-topic
+     * ones) are left out rather than refused one by one with a warning.
+     */
+    public static final MeterFilter KAFKA_METERS = MeterFilter.deny(id ->
+            id.getName().startsWith("kafka.consumer.fetch.manager.") && id.getTag("topic") == null
+                    && id.getTag("client.id") != null);
 
     /**
      * The Kafka Streams settings sensorwatch runs with: exactly-once (v2), no idling for empty

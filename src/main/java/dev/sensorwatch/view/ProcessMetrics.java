@@ -1,5 +1,6 @@
 package dev.sensorwatch.view;
 
+import dev.sensorwatch.stream.StreamsRunner;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
@@ -10,6 +11,9 @@ import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.core.instrument.binder.system.FileDescriptorMetrics;
 import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.util.Map;
 
 /**
  * The JVM and process metrics of a running instance, from Micrometer's binders: memory pools and
@@ -21,6 +25,18 @@ import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 public final class ProcessMetrics {
 
     private ProcessMetrics() {
+    }
+
+    /**
+     * A Prometheus registry for a running instance: every meter labelled with {@code labels}
+     * (application, instance), and Kafka's client meters filtered ({@link StreamsRunner#KAFKA_METERS})
+     * before the first meter is registered.
+     */
+    public static PrometheusMeterRegistry registry(Map<String, String> labels) {
+        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        labels.forEach((key, value) -> registry.config().commonTags(key, value));
+        registry.config().meterFilter(StreamsRunner.KAFKA_METERS);
+        return registry;
     }
 
     /** Registers them in {@code registry}; the GC binders live as long as the process. */
