@@ -2,6 +2,7 @@ package dev.sensorwatch.kafka;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -12,7 +13,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.common.KafkaFuture;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -139,5 +142,17 @@ public final class Topics {
                 admin.describeTopics(topics).allTopicNames().get(10, TimeUnit.SECONDS).values().stream()
                         .flatMap(description -> description.partitions().stream())
                         .allMatch(partition -> partition.leader() != null && !partition.leader().isEmpty()));
+        // a leader in the metadata is not yet a broker that has taken the partition on: it may still
+        // answer NOT_LEADER_OR_FOLLOWER for a moment, and an idempotent producer's first batch then
+        // comes back out of sequence behind later ones and is retried until it times out (two
+        // minutes); a ListOffsets request is answered by the leader only, once it leads
+        Poll.until("the leaders of the topics " + topics + " to answer", TIMEOUT, () -> {
+            Map<TopicPartition, OffsetSpec> ends = new HashMap<>();
+            admin.describeTopics(topics).allTopicNames().get(10, TimeUnit.SECONDS).forEach((topic, description) ->
+                    description.partitions().forEach(p -> ends.put(new TopicPartition(topic, p.partition()),
+                            OffsetSpec.latest())));
+            admin.listOffsets(ends).all().get(10, TimeUnit.SECONDS);
+            return true;
+        });
     }
 }

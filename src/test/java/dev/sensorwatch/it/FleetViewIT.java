@@ -28,6 +28,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Matcher;
@@ -35,6 +36,7 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
@@ -269,11 +271,12 @@ class FleetViewIT {
     }
 
     /** Two channels per sensor, readings a minute apart, a jump in one channel late in each series. */
-    static void publish(Properties client) {
+    static void publish(Properties client) throws Exception {
         Properties props = new Properties();
         props.putAll(client);
         props.put("enable.idempotence", "true");
         long start = START;
+        List<Future<RecordMetadata>> sent = new ArrayList<>();
         try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer())) {
             for (int t = 0; t < READINGS; t++) {
                 for (int s = 0; s < SENSORS; s++) {
@@ -285,10 +288,13 @@ class FleetViewIT {
                     SensorReading reading = SensorReading.newBuilder().setSensorId(sensorId(s))
                             .setEventTime(Instant.ofEpochMilli(start + 60_000L * t)).setValues(List.of(flow, pressure))
                             .setTags(Map.of("channels", "flow,pressure")).build();
-                    producer.send(new ProducerRecord<>("fleet-readings", sensorId(s), READINGS_SERDE.encode(reading)));
+                    sent.add(producer.send(new ProducerRecord<>("fleet-readings", sensorId(s), READINGS_SERDE.encode(reading))));
                 }
             }
             producer.flush();
+            for (Future<RecordMetadata> each : sent) {
+                each.get(); // a reading that was not written fails here, not as a sensor that never catches up
+            }
         }
     }
 
