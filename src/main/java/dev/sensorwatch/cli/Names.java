@@ -1,6 +1,8 @@
 package dev.sensorwatch.cli;
 
 import java.util.Collection;
+import java.util.Comparator;
+import java.util.List;
 import java.util.Locale;
 
 /** The nearest of a set of valid names to a misspelt one, for "did you mean …?" in error messages. */
@@ -49,6 +51,21 @@ final class Names {
             }
         }
         return d[a.length()][b.length()];
+    }
+
+    /**
+     * The up to {@code limit} candidates nearest to {@code wanted}, however far: first those that
+     * one of the two ends as a path ({@code a/b.csv} and {@code b.csv}), then by
+     * {@linkplain #distance distance}, then by name.
+     */
+    static List<String> nearest(String wanted, Collection<String> candidates, int limit) {
+        String lower = wanted.toLowerCase(Locale.ROOT);
+        return candidates.stream()
+                .sorted(Comparator.comparing((String name) -> !name.endsWith("/" + wanted) && !wanted.endsWith("/" + name))
+                        .thenComparingInt(name -> distance(lower, name.toLowerCase(Locale.ROOT)))
+                        .thenComparing(Comparator.naturalOrder()))
+                .limit(limit)
+                .toList();
     }
 
     /** {@code " (did you mean X?)"} for the nearest candidate, or an empty string if none is near. */

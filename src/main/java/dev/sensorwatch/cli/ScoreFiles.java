@@ -174,7 +174,7 @@ final class ScoreFiles {
                 : unknown.size() + " of its " + labelKeys.size() + " keys match").append(" no series scored");
         message.append(unknown.size() == 1 ? "" : ", such as '" + first + "'");
         message.append(" (nearest series: ").append(String.join(", ",
-                Nearest.of(first, names, 3).stream().map(n -> "'" + n + "'").toList())).append(")");
+                Names.nearest(first, names, 3).stream().map(n -> "'" + n + "'").toList())).append(")");
         if (unknown.size() > 1) {
             message.append("; the others: ").append(String.join(", ", unknown.subList(1, Math.min(unknown.size(), 6))))
                     .append(unknown.size() > 6 ? ", ..." : "");
