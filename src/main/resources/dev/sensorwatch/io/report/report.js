@@ -1,6 +1,6 @@
 // Draws the sensorwatch report from the JSON in <script id="data">, with uPlot (inlined before this script).
 // Per series: the channels and predictions, the anomaly score and threshold, flags, events and labelled windows;
-// the two panes of a series share their cursor and their zoom. Charts are drawn when they come near the viewport.
+// the two panes of a series share their cursor and their zoom. Charts are drawn when they come near the viewport, and the rest one at a time while the page is idle.
 (function () {
   'use strict';
   const errors = document.getElementById('errors');
@@ -314,8 +314,9 @@
 
   for (const s of all) { root.append(section(s)); }
 
+  let observer = null;
   if ('IntersectionObserver' in window) {
-    const observer = new IntersectionObserver(entries => {
+    observer = new IntersectionObserver(entries => {
       for (const entry of entries) {
         if (entry.isIntersecting && pending.has(entry.target)) {
           observer.unobserve(entry.target);
@@ -330,6 +331,19 @@
     for (const drawIt of pending.values()) { drawIt(); }
     pending.clear();
   }
+  // the charts not yet in view are drawn one at a time while the page is idle, first to last, so
+  // that every chart is there by the time the reader (or a tool that does not scroll) gets to it
+  function drawNextPending() {
+    const next = pending.keys().next();
+    if (next.done) { return; }
+    const host = next.value;
+    const drawIt = pending.get(host);
+    pending.delete(host);
+    if (observer) { observer.unobserve(host); }
+    drawIt();
+    setTimeout(drawNextPending, 50);
+  }
+  setTimeout(drawNextPending, 200);
 
   let resizing = null;
   window.addEventListener('resize', () => {
