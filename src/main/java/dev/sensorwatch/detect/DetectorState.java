@@ -29,24 +29,35 @@ import dev.sensorwatch.lstm.LstmWeights;
  *                      follows; null without one. With it, the online parts ({@code lastValues},
  *                      {@code lstm}, {@code memberErrors}, {@code memberCounts}, the profiles and
  *                      {@code scorer}) are null: such a sensor has none
+ * @param modelVersion  counts the changes of the model: the parts that change only when the
+ *                      detector learns ({@link #lstm}'s weights and optimiser, the profiles; with
+ *                      a training period the training readings and the trained {@link Model}),
+ *                      as opposed to the per-reading rest. A store that keeps the two apart
+ *                      writes the model only when this changes
  */
 public record DetectorState(int channels, long readings, long lastEventTime, int holdOff, double[] lastValues,
                             Lstm lstm, double[] memberErrors, long[] memberCounts,
                             long[] profileTimes, double[] profileValues, Weekly weekly, Scorer scorer,
-                            History history) {
+                            History history, long modelVersion) {
 
-    /** A state without a training period. */
+    /** A state without a training period, of model version 0. */
     public DetectorState(int channels, long readings, long lastEventTime, int holdOff, double[] lastValues,
                          Lstm lstm, double[] memberErrors, long[] memberCounts,
                          long[] profileTimes, double[] profileValues, Weekly weekly, Scorer scorer) {
         this(channels, readings, lastEventTime, holdOff, lastValues, lstm, memberErrors, memberCounts, profileTimes,
-                profileValues, weekly, scorer, null);
+                profileValues, weekly, scorer, null, 0);
     }
 
-    /** The state of a sensor with a training period: its history detector and nothing online. */
+    /** The state of a sensor with a training period, of model version 0: its history detector and nothing online. */
     public static DetectorState ofHistory(int channels, History history) {
         return new DetectorState(channels, history.readings(), history.lastEventTime(), 0, null, null, null, null,
-                null, null, null, null, history);
+                null, null, null, null, history, 0);
+    }
+
+    /** This state with its model version set to {@code version}. */
+    public DetectorState withModelVersion(long version) {
+        return new DetectorState(channels, readings, lastEventTime, holdOff, lastValues, lstm, memberErrors,
+                memberCounts, profileTimes, profileValues, weekly, scorer, history, version);
     }
 
     /**

@@ -77,6 +77,8 @@ public final class SensorDetector {
     private final double[] learnedValues;
     /** With a training period, the detector that learns from it and judges what follows; else null. */
     private HistoryDetector history;
+    /** Counts the readings that changed the model (see {@link DetectorState#modelVersion}). */
+    private long modelVersion;
 
     private SensorDetector(DetectorConfig config, int channels, LstmMember lstm, DailyProfile profile,
                            WeeklyProfile weekly, AnomalyScorer scorer) {
@@ -119,6 +121,7 @@ public final class SensorDetector {
             // began with one goes on with it (its online parts are not stored)
             SensorDetector detector = fresh(config.withTraining(TrainingPeriod.NONE), d);
             detector.history = HistoryDetector.restore(config, d, state.history());
+            detector.modelVersion = state.modelVersion();
             return detector;
         }
         SensorDetector detector = new SensorDetector(config, d, LstmMember.restore(config, d, state.lstm()),
@@ -132,18 +135,29 @@ public final class SensorDetector {
         detector.ensemble.restoreInPlace(state.memberErrors(), state.memberCounts());
         // a sensor that began without a training period goes on learning online
         detector.history = null;
+        detector.modelVersion = state.modelVersion();
         return detector;
     }
 
     /** Returns everything this detector remembers, as fresh arrays. */
     public DetectorState snapshot() {
         if (history != null) {
-            return DetectorState.ofHistory(channels, history.snapshot());
+            return DetectorState.ofHistory(channels, history.snapshot()).withModelVersion(modelVersion);
         }
         return new DetectorState(channels, readings, lastEventTime, events.holdOff(), lastValue.values().clone(),
                 lstm.snapshot(), ensemble.copyErrors(), ensemble.copyCounts(), profile.copyTimes(), profile.copyValues(),
                 weekly.snapshot(),
-                scorer.snapshot());
+                scorer.snapshot(), null, modelVersion);
+    }
+
+    /**
+     * The version of this detector's model: it changes with every reading that changed the model
+     * (every reading learned online; with a training period, every reading of the period and the
+     * first after it, which trains the model on the period, and none after), so a store can write
+     * the model only then.
+     */
+    public long modelVersion() {
+        return modelVersion;
     }
 
     /** Number of channels of this sensor's readings. */
@@ -198,8 +212,12 @@ public final class SensorDetector {
             throw new IllegalArgumentException("reading at " + eventTime + " rejected: " + rejection.code());
         }
         if (history != null) {
+            if (history.model() == null) {
+                modelVersion++; // a reading of the period is buffered; the first after it trains the model
+            }
             return history.process(eventTime, values);
         }
+        modelVersion++; // the LSTM takes a learning step and the profiles keep the reading
         // 1. the members' predictions of this reading; the ensemble takes the one with the lowest running error
         double[] predicted = ensemble.predict(eventTime);
 

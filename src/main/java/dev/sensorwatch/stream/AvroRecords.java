@@ -1,15 +1,26 @@
 package dev.sensorwatch.stream;
 
 import dev.sensorwatch.avro.AnomalyScore;
+import dev.sensorwatch.avro.DailyProfileState;
 import dev.sensorwatch.avro.DeadLetter;
+import dev.sensorwatch.avro.EnsembleState;
+import dev.sensorwatch.avro.HistoryLiveState;
+import dev.sensorwatch.avro.HistoryModelState;
 import dev.sensorwatch.avro.HistoryState;
 import dev.sensorwatch.avro.LiveState;
+import dev.sensorwatch.avro.LstmLiveState;
+import dev.sensorwatch.avro.OnlineLiveState;
+import dev.sensorwatch.avro.OnlineModelState;
 import dev.sensorwatch.avro.ScoreSignal;
+import dev.sensorwatch.avro.ScorerState;
 import dev.sensorwatch.avro.SensorEvent;
+import dev.sensorwatch.avro.SensorLiveState;
+import dev.sensorwatch.avro.SensorModelState;
 import dev.sensorwatch.avro.SensorReading;
 import dev.sensorwatch.avro.SensorState;
 import dev.sensorwatch.avro.SensorSummary;
 import dev.sensorwatch.avro.TrainedModelState;
+import dev.sensorwatch.avro.WeeklyProfileState;
 import java.util.List;
 import org.apache.avro.util.ClassSecurityValidator;
 
@@ -25,11 +36,13 @@ public final class AvroRecords {
     /** Every record class sensorwatch encodes or decodes. */
     public static final List<Class<?>> CLASSES =
             List.of(SensorReading.class, AnomalyScore.class, DeadLetter.class, SensorState.class,
-                    SensorSummary.class);
+                    SensorLiveState.class, SensorModelState.class, SensorSummary.class);
 
     /** The generated enums and nested records those records hold. */
     static final List<Class<?>> ENUMS = List.of(ScoreSignal.class, HistoryState.class, TrainedModelState.class,
-            LiveState.class, SensorEvent.class);
+            LiveState.class, SensorEvent.class, OnlineLiveState.class, LstmLiveState.class, EnsembleState.class,
+            ScorerState.class, HistoryLiveState.class, OnlineModelState.class, DailyProfileState.class,
+            WeeklyProfileState.class, HistoryModelState.class);
 
     private static boolean registered;
 

@@ -4,6 +4,7 @@ import dev.sensorwatch.avro.AnomalyScore;
 import dev.sensorwatch.avro.ScoreSignal;
 import dev.sensorwatch.avro.SensorReading;
 import dev.sensorwatch.detect.DetectorConfig;
+import dev.sensorwatch.detect.DetectorState;
 import dev.sensorwatch.detect.Rejection;
 import dev.sensorwatch.detect.Score;
 import dev.sensorwatch.detect.SensorDetector;
@@ -22,11 +23,18 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Scores each reading against its sensor's detector: loads the detector from the state store (or
+ * Scores each reading against its sensor's detector: loads the detector from the state stores (or
  * starts a fresh one; a {@link DetectorCache} spares the decode while the stored bytes are the ones
  * this processor wrote last), rejects a reading it cannot score (another channel count, not after the
  * last event time) to the dead-letter topic, otherwise scores, learns, stores the advanced
  * detector and forwards the score, timestamped with the reading's event time.
+ *
+ * <p>A detector is stored in two parts ({@link SensorStateCodec}): what changes with every
+ * reading goes to {@value TopologySettings#STORE} after every reading; the model goes to
+ * {@value TopologySettings#MODEL_STORE} only when the reading changed it (its
+ * {@linkplain SensorDetector#modelVersion() model version} moved) or the store does not hold it
+ * yet (a new sensor, or one whose whole state an earlier release wrote). Both writes belong to the
+ * same transaction, so the two parts always match.
  *
  * <p>The score is written in the topology's {@link OutputFormat}. When the reading names its
  * channels (tag {@value RecordJson#CHANNELS_TAG}), the JSON score keys its channel values by
@@ -48,6 +56,7 @@ final class DetectorProcessor implements Processor<String, byte[], String, Route
     private final DetectorMetrics metrics;
     private ProcessorContext<String, Routed> context;
     private KeyValueStore<String, byte[]> store;
+    private KeyValueStore<String, byte[]> models;
     /** The last channel-name tag seen, and what it gave: most readings repeat their sensor's tag. */
     private String lastNamesTag;
     private int lastNamesCount;
@@ -66,6 +75,7 @@ final class DetectorProcessor implements Processor<String, byte[], String, Route
     public void init(ProcessorContext<String, Routed> context) {
         this.context = context;
         this.store = context.getStateStore(TopologySettings.STORE);
+        this.models = context.getStateStore(TopologySettings.MODEL_STORE);
         cache.clear();
     }
 
@@ -92,8 +102,13 @@ final class DetectorProcessor implements Processor<String, byte[], String, Route
         SensorDetector detector = stored == null ? SensorDetector.fresh(config, values.length) : cache.take(sensorId, stored);
         metrics.detectorLookup(stored != null && detector != null, stored != null);
         if (detector == null) {
-            detector = SensorDetector.restore(config, states.decode(stored));
+            byte[] model = SensorStateCodec.keepsModelApart(stored) ? models.get(sensorId) : null;
+            detector = SensorDetector.restore(config, states.decode(stored, model));
         }
+        // whether the model store holds this detector's model as it stands (not so for a new sensor,
+        // nor for one whose whole state an earlier release wrote)
+        boolean modelStored = stored != null && SensorStateCodec.keepsModelApart(stored);
+        long modelVersion = detector.modelVersion();
         Rejection rejection = detector.check(eventTime, values);
         if (rejection != null) {
             if (stored != null) {
@@ -120,7 +135,11 @@ final class DetectorProcessor implements Processor<String, byte[], String, Route
                     detector.trainedModel().trainingReadings(), (System.nanoTime() - started) / 1_000_000,
                     detector.trainedModel().predictor());
         }
-        byte[] encoded = states.encode(detector.snapshot());
+        DetectorState state = detector.snapshot();
+        if (!modelStored || detector.modelVersion() != modelVersion) {
+            models.put(sensorId, states.encodeModel(state));
+        }
+        byte[] encoded = states.encodeLive(state);
         store.put(sensorId, encoded);
         cache.keep(sensorId, encoded, detector);
 

@@ -24,8 +24,9 @@ import org.apache.kafka.streams.state.Stores;
  *                                                                                             └→ dead letters
  * </pre>
  *
- * <p>{@code detect} keeps one detector per sensor in the persistent, changelogged key-value
- * store {@value TopologySettings#STORE}. Keys on the output topics are sensor ids; dead letters
+ * <p>{@code detect} keeps one detector per sensor in two persistent, changelogged key-value
+ * stores: what changes with every reading in {@value TopologySettings#STORE}, the model in
+ * {@value TopologySettings#MODEL_STORE}, written only when it changes. Keys on the output topics are sensor ids; dead letters
  * keep the original key. {@code fleet view} keeps each sensor's summary and recent scores in the
  * stores of {@link FleetViewStores}, which the fleet view queries. Scores and dead letters are
  * written in the settings'
@@ -42,6 +43,9 @@ public final class DetectorTopology {
         StreamsBuilder builder = new StreamsBuilder();
         builder.addStateStore(Stores.keyValueStoreBuilder(
                 Stores.persistentKeyValueStore(TopologySettings.STORE), Serdes.String(), Serdes.ByteArray())
+                .withCachingEnabled());
+        builder.addStateStore(Stores.keyValueStoreBuilder(
+                Stores.persistentKeyValueStore(TopologySettings.MODEL_STORE), Serdes.String(), Serdes.ByteArray())
                 .withCachingEnabled());
         if (settings.fleetView()) {
             builder.addStateStore(FleetViewStores.summaries());
@@ -72,7 +76,7 @@ public final class DetectorTopology {
         Map<String, KStream<String, Routed>> outcomes = keyed
                 .process(() -> new DetectorProcessor(settings.detector(), settings.detectorCache(),
                         settings.outputFormat(), metrics), Named.as("detect"),
-                        TopologySettings.STORE)
+                        TopologySettings.STORE, TopologySettings.MODEL_STORE)
                 .split(Named.as("detect-"))
                 .branch((key, r) -> r.route() == Routed.Route.DEAD_LETTER, Branched.as("dead"))
                 .defaultBranch(Branched.as("scores"));

@@ -51,8 +51,16 @@ public record TopologySettings(String inputTopic, String scoresTopic, String ano
     public static final int MAX_DETECTOR_CACHE = 1_000_000;
     /** Default format of the output records: Avro. */
     public static final OutputFormat DEFAULT_OUTPUT_FORMAT = OutputFormat.AVRO;
-    /** Name of the state store holding each sensor's detector. */
+    /**
+     * Name of the state store holding what each sensor's detector changes with every reading (and,
+     * as written by releases before the split into two stores, the whole detector).
+     */
     public static final String STORE = "sensor-detectors";
+    /**
+     * Name of the state store holding each sensor's model, what its detector changes only when it
+     * learns; written only when the model changes.
+     */
+    public static final String MODEL_STORE = "sensor-models";
 
     /** The defaults: the topic names above and {@link DetectorConfig#DEFAULTS}. */
     public static final TopologySettings DEFAULTS = new TopologySettings(DEFAULT_INPUT_TOPIC,

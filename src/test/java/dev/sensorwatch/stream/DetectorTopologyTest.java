@@ -10,6 +10,7 @@ import dev.sensorwatch.detect.Score;
 import dev.sensorwatch.detect.SensorDetector;
 import dev.sensorwatch.detect.Signal;
 import dev.sensorwatch.detect.TrainingPeriod;
+import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -170,6 +171,79 @@ class DetectorTopologyTest {
     }
 
     /**
+     * A sensor with a training period writes its model while it trains (every reading of the
+     * period, and the first after it, which trains the model) and never again; every reading
+     * writes its small per-reading part. Counted on the two stores' changelog topics.
+     */
+    @Test
+    void aTrainedSensorWritesItsModelOnlyWhenItChanges() {
+        close();
+        DetectorConfig config = DetectorConfig.DEFAULTS.withTraining(TrainingPeriod.firstReadings(150));
+        startWith(new TopologySettings("in", "out", "flagged", "dlq", config, 8));
+        double[] values = series(400, -1);
+        for (int t = 0; t < values.length; t++) {
+            input.pipeInput(key("pump-1"), reading("pump-1", 1_000L * t, values[t]), 999L);
+        }
+        assertThat(scores.readRecordsToList()).hasSize(values.length);
+        List<TestRecord<String, byte[]>> models = changelog(TopologySettings.MODEL_STORE);
+        List<TestRecord<String, byte[]>> live = changelog(TopologySettings.STORE);
+        assertThat(models).as("model writes").hasSize(151);
+        assertThat(live).as("per-reading writes").hasSize(values.length);
+        assertThat(live.get(values.length - 1).value().length).as("per-reading bytes of a trained sensor, D = 1")
+                .isLessThan(1_000);
+        SensorDetector reference = SensorDetector.fresh(config, 1);
+        SensorDetector.Workspace workspace = new SensorDetector.Workspace();
+        for (int t = 0; t < values.length; t++) {
+            reference.process(1_000L * t, new double[] {values[t]}, workspace);
+        }
+        SensorStateCodec codec = new SensorStateCodec();
+        assertThat(models.get(150).value()).isEqualTo(codec.encodeModel(reference.snapshot()));
+        assertThat(live.get(values.length - 1).value()).isEqualTo(codec.encodeLive(reference.snapshot()));
+    }
+
+    /**
+     * A whole state as the release before stored it (format version 6, no model in its own
+     * store) is read, goes on scoring bit for bit as the detector it holds, and is written back as
+     * the two parts of the current format on the sensor's next reading: a deployment upgrades in
+     * place from its changelog.
+     */
+    @Test
+    void aWholeStateOfTheReleaseBeforeIsUpgradedInPlace() throws IOException {
+        close();
+        DetectorConfig config = SensorStateGoldenTest.CONFIG;
+        startWith(new TopologySettings("in", "out", "flagged", "dlq", config, 8));
+        byte[] v6 = SensorStateGoldenTest.golden(SensorStateGoldenTest.VERSION_6);
+        KeyValueStore<String, byte[]> store = driver.getKeyValueStore(TopologySettings.STORE);
+        KeyValueStore<String, byte[]> models = driver.getKeyValueStore(TopologySettings.MODEL_STORE);
+        store.put("pump-1", v6);
+        SensorStateCodec codec = new SensorStateCodec();
+        SensorDetector reference = SensorDetector.restore(config, codec.decode(v6));
+        SensorDetector.Workspace workspace = new SensorDetector.Workspace();
+        int first = SensorStateGoldenTest.READINGS;
+        for (int t = first; t < first + 200; t++) {
+            double value = t % 7 + (t == first + 150 ? 30 : 0);
+            input.pipeInput(key("pump-1"), reading("pump-1", t * SensorStateGoldenTest.STEP, value), 999L);
+            Score expected = reference.process(t * SensorStateGoldenTest.STEP, new double[] {value}, workspace);
+            AnomalyScore actual = SCORES.decode(scores.readValue());
+            assertThat(Double.doubleToRawLongBits(actual.getAnomalyScore())).as("score bits at %d", t)
+                    .isEqualTo(Double.doubleToRawLongBits(expected.score()));
+            assertThat(actual.getAnomaly()).isEqualTo(expected.anomaly());
+            if (t == first) {
+                assertThat(SensorStateCodec.formatVersion(store.get("pump-1"))).isEqualTo(7);
+                assertThat(models.get("pump-1")).as("the model, written with the first reading").isNotNull();
+            }
+        }
+        assertThat(anomalies.getQueueSize()).as("the jump of 30").isEqualTo(1);
+        assertThat(store.get("pump-1")).isEqualTo(codec.encodeLive(reference.snapshot()));
+        assertThat(models.get("pump-1")).isEqualTo(codec.encodeModel(reference.snapshot()));
+    }
+
+    private List<TestRecord<String, byte[]>> changelog(String store) {
+        return driver.createOutputTopic("topology-test-" + store + "-changelog", new StringDeserializer(),
+                new ByteArrayDeserializer()).readRecordsToList();
+    }
+
+    /**
      * The processor keeps decoded detectors in memory; a state the store holds that the processor
      * did not write last (restored from the changelog, say) must win over the one in memory.
      */
@@ -183,8 +257,10 @@ class DetectorTopologyTest {
             other.process(1_000L * t, new double[] {10 * values[t]}, workspace); // a different history
         }
         KeyValueStore<String, byte[]> store = driver.getKeyValueStore(TopologySettings.STORE);
+        KeyValueStore<String, byte[]> models = driver.getKeyValueStore(TopologySettings.MODEL_STORE);
         SensorStateCodec codec = new SensorStateCodec();
-        store.put("pump-1", codec.encode(other.snapshot()));
+        store.put("pump-1", codec.encodeLive(other.snapshot()));
+        models.put("pump-1", codec.encodeModel(other.snapshot()));
         scores.readRecordsToList();
 
         for (int t = 150; t < 300; t++) {
@@ -199,7 +275,9 @@ class DetectorTopologyTest {
                     .isEqualTo(Double.doubleToRawLongBits(expected.score()));
         }
         assertThat(store.get("pump-1")).as("the store holds the state after the last reading")
-                .isEqualTo(codec.encode(other.snapshot()));
+                .isEqualTo(codec.encodeLive(other.snapshot()));
+        assertThat(models.get("pump-1")).as("and its model")
+                .isEqualTo(codec.encodeModel(other.snapshot()));
         assertThat(metrics.detectorLookups("decoded")).as("the replaced state was decoded once").isEqualTo(1);
         assertThat(metrics.detectorLookups("cached")).isEqualTo(298);
     }

@@ -3,11 +3,13 @@ package dev.sensorwatch.stream;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.sensorwatch.avro.SensorLiveState;
 import dev.sensorwatch.avro.SensorState;
 import dev.sensorwatch.detect.DetectorConfig;
 import dev.sensorwatch.detect.DetectorState;
 import dev.sensorwatch.detect.SensorDetector;
 import dev.sensorwatch.detect.TrainingPeriod;
+import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
 import org.apache.kafka.common.errors.SerializationException;
@@ -39,10 +41,11 @@ class SensorStateCodecTest {
                 DetectorState back = codec.decode(codec.encode(state));
 
                 assertThat(back.lstm().weights()).isEqualTo(state.lstm().weights());
-                assertThat(codec.encode(back)).as("D=%d after %d readings", channels, readings)
-                        .isEqualTo(codec.encode(state));
+                assertThat(SensorStateGoldenTest.hex(codec.encode(back))).as("D=%d after %d readings", channels, readings)
+                        .isEqualTo(SensorStateGoldenTest.hex(codec.encode(state)));
                 assertThat(back.lstm().prediction()).isEqualTo(state.lstm().prediction());
                 assertThat(back.readings()).isEqualTo(readings);
+                assertThat(back.modelVersion()).isEqualTo(readings);
             }
         }
     }
@@ -62,23 +65,43 @@ class SensorStateCodecTest {
     void bytesThatAreNotAStoredStateFailClearly() {
         assertThatThrownBy(() -> codec.decode(new byte[] {1, 2, 3}))
                 .isInstanceOf(SerializationException.class).hasMessageContaining("not a sensorwatch sensor state");
-        byte[] good = codec.encode(trained(1, 10).snapshot());
-        assertThatThrownBy(() -> codec.decode(Arrays.copyOf(good, good.length / 2)))
-                .isInstanceOf(SerializationException.class).hasMessageContaining("not a SensorState");
+        SensorStateCodec.Encoded good = codec.encode(trained(1, 10).snapshot());
+        assertThatThrownBy(() -> codec.decode(Arrays.copyOf(good.live(), good.live().length / 2), good.model()))
+                .isInstanceOf(SerializationException.class).hasMessageContaining("not a SensorLiveState");
+        assertThatThrownBy(() -> codec.decode(good.live(), Arrays.copyOf(good.model(), good.model().length / 2)))
+                .isInstanceOf(SerializationException.class).hasMessageContaining("not a SensorModelState");
     }
 
     @Test
     void anUnknownFormatVersionFailsInsteadOfResetting() {
-        AvroSerde<SensorState> serde = AvroSerde.of(SensorState.class);
-        SensorState record = serde.decode(codec.encode(trained(1, 10).snapshot()));
-        record.put("formatVersion", 7);
+        byte[] live = codec.encodeLive(trained(1, 10).snapshot());
+        live[AvroSerde.HEADER_LENGTH] = 16; // zig-zag varint of formatVersion 8
 
-        assertThatThrownBy(() -> codec.decode(serde.encode(record)))
+        assertThatThrownBy(() -> codec.decode(live, null))
                 .isInstanceOf(SerializationException.class)
-                .hasMessageContaining("format version 7").hasMessageContaining("reads versions 2 to 6");
+                .hasMessageContaining("format version 8").hasMessageContaining("reads versions 2 to 7");
     }
 
-    /** A sensor with a training period: its nested history is checked as the rest is. */
+    /** The per-reading part without its model, or with another version of it, is refused, saying what is wrong. */
+    @Test
+    void partsThatDoNotBelongTogetherAreRefused() {
+        SensorDetector detector = trained(1, 10);
+        SensorStateCodec.Encoded before = codec.encode(detector.snapshot());
+        detector.process(10_000L, new double[] {0.5}, new SensorDetector.Workspace());
+        SensorStateCodec.Encoded after = codec.encode(detector.snapshot());
+
+        assertThatThrownBy(() -> codec.decode(after.live(), null))
+                .isInstanceOf(SerializationException.class).hasMessageContaining("has no model in sensor-models");
+        assertThatThrownBy(() -> codec.decode(after.live(), before.model()))
+                .isInstanceOf(SerializationException.class).hasMessageContaining("inconsistent")
+                .hasMessageContaining("model version 11").hasMessageContaining("model of version 10");
+        SensorStateCodec.Encoded twoChannels = codec.encode(trained(2, 10).snapshot());
+        assertThatThrownBy(() -> codec.decode(before.live(), twoChannels.model()))
+                .isInstanceOf(SerializationException.class).hasMessageContaining("inconsistent")
+                .hasMessageContaining("2 channels");
+    }
+
+    /** A sensor with a training period: its nested history is checked as the rest is; its model changes with the readings of its period and the first after it, which trains it, and then no more. */
     @Test
     void aTrainedStateRoundTripsAndAMalformedHistoryIsInconsistent() {
         DetectorConfig config = DetectorConfig.DEFAULTS
@@ -87,24 +110,26 @@ class SensorStateCodecTest {
         SensorDetector.Workspace workspace = new SensorDetector.Workspace();
         for (int t = 0; t < 150; t++) {
             detector.process(t * 1000L, new double[] {Math.sin(t / 4.0), Math.cos(t / 4.0)}, workspace);
+            assertThat(detector.modelVersion()).as("model version after reading %d", t).isEqualTo(Math.min(t + 1, 101));
         }
-        byte[] bytes = codec.encode(detector.snapshot());
-        assertThat(codec.encode(codec.decode(bytes))).isEqualTo(bytes);
+        SensorStateCodec.Encoded bytes = codec.encode(detector.snapshot());
+        assertThat(SensorStateGoldenTest.hex(codec.encode(codec.decode(bytes))))
+                .isEqualTo(SensorStateGoldenTest.hex(bytes));
         assertThat(codec.decode(bytes).history().model()).isNotNull();
 
-        AvroSerde<SensorState> serde = AvroSerde.of(SensorState.class);
-        SensorState record = serde.decode(bytes);
+        AvroSerde<SensorLiveState> serde = AvroSerde.of(SensorLiveState.class);
+        SensorLiveState record = serde.decode(bytes.live());
         record.getHistory().put("eventRecords", ByteBuffer.wrap(new byte[24]));
-        assertThatThrownBy(() -> codec.decode(serde.encode(record)))
+        assertThatThrownBy(() -> codec.decode(serde.encode(record), bytes.model()))
                 .isInstanceOf(SerializationException.class).hasMessageContaining("inconsistent")
                 .hasMessageContaining("history.eventRecords");
     }
 
-    /** Version 2 had the same layout, but its holdOff was never negative. */
+    /** Version 2 had version 3's layout, but its holdOff was never negative. */
     @Test
-    void aVersion2StateWithANegativeHoldOffIsInconsistent() {
+    void aVersion2StateWithANegativeHoldOffIsInconsistent() throws IOException {
         AvroSerde<SensorState> serde = AvroSerde.of(SensorState.class);
-        SensorState record = serde.decode(codec.encode(trained(1, 10).snapshot()));
+        SensorState record = serde.decode(SensorStateGoldenTest.golden(SensorStateGoldenTest.VERSION_3));
         record.put("formatVersion", 2);
         record.put("holdOff", -5);
         assertThatThrownBy(() -> codec.decode(serde.encode(record)))
@@ -116,27 +141,28 @@ class SensorStateCodecTest {
 
     @Test
     void aWeeklyRecordOfTheWrongLengthIsInconsistent() {
-        assertFieldOfLengthIsInconsistent("weeklyRecords", 8, "weeklyRecords holds 8 bytes, expected 16");
+        assertScorerFieldOfLengthIsInconsistent("weeklyRecords", 8, "weeklyRecords holds 8 bytes, expected 16");
     }
 
     @Test
     void extremesOfTheWrongLengthAreInconsistent() {
-        assertFieldOfLengthIsInconsistent("lowestReadings", 16, "lowestReadings holds 16 bytes, expected 32");
+        assertScorerFieldOfLengthIsInconsistent("lowestReadings", 16, "lowestReadings holds 16 bytes, expected 32");
     }
 
-    /** A two-channel state whose {@code field} holds {@code bytes} bytes fails to decode with {@code message}. */
-    private void assertFieldOfLengthIsInconsistent(String field, int bytes, String message) {
-        AvroSerde<SensorState> serde = AvroSerde.of(SensorState.class);
-        SensorState record = serde.decode(codec.encode(trained(2, 10).snapshot()));
-        record.put(field, ByteBuffer.wrap(new byte[bytes]));
-        assertThatThrownBy(() -> codec.decode(serde.encode(record)))
+    /** A two-channel state whose scorer's {@code field} holds {@code bytes} bytes fails to decode with {@code message}. */
+    private void assertScorerFieldOfLengthIsInconsistent(String field, int bytes, String message) {
+        AvroSerde<SensorLiveState> serde = AvroSerde.of(SensorLiveState.class);
+        SensorStateCodec.Encoded good = codec.encode(trained(2, 10).snapshot());
+        SensorLiveState record = serde.decode(good.live());
+        record.getOnline().getScorer().put(field, ByteBuffer.wrap(new byte[bytes]));
+        assertThatThrownBy(() -> codec.decode(serde.encode(record), good.model()))
                 .isInstanceOf(SerializationException.class).hasMessageContaining("inconsistent")
                 .hasMessageContaining(message);
     }
 
     @Test
     void aVersionOneStateIsRefusedWithWhatToDo() {
-        byte[] bytes = codec.encode(trained(1, 10).snapshot());
+        byte[] bytes = codec.encodeLive(trained(1, 10).snapshot());
         bytes[AvroSerde.HEADER_LENGTH] = 2; // zig-zag varint of formatVersion 1, the first field of every version
 
         assertThatThrownBy(() -> codec.decode(bytes))

@@ -20,27 +20,32 @@ import org.assertj.core.api.Assertions;
 import org.junit.jupiter.api.Test;
 
 /**
- * A stored sensor state written by the current format (version 6), checked in as hex: it must be
- * read back exactly, field by field, and written again byte for byte. The golden value is the
- * state of a small detector after {@value #READINGS} readings of {@code t mod 7}, five minutes
- * apart; most of its fields follow from those readings alone and are checked by hand.
+ * A stored sensor state written by the current format (version 7: a per-reading part and a model,
+ * see {@link SensorStateCodec}), checked in as hex, the two parts separated by a line {@code --}:
+ * it must be read back exactly, field by field, and written again byte for byte. The golden value
+ * is the state of a small detector after {@value #READINGS} readings of {@code t mod 7}, five
+ * minutes apart; most of its fields follow from those readings alone and are checked by hand.
  *
  * <p>After a deliberate change of the learning (not of the stored format), regenerate it with
  * {@code java -cp target/test-classes:target/classes:<classpath> dev.sensorwatch.stream.SensorStateGoldenTest
- * > src/test/resources/dev/sensorwatch/stream/sensor-state-v6.hex} (and with the argument
- * {@code trained}, {@code sensor-state-v6-trained.hex}). After a change of the format, bump
+ * > src/test/resources/dev/sensorwatch/stream/sensor-state-v7.hex} (and with the argument
+ * {@code trained}, {@code sensor-state-v7-trained.hex}). After a change of the format, bump
  * {@link SensorStateCodec#CURRENT_VERSION}, keep this file and make the codec read it, as
- * {@code sensor-state-v5.hex}, {@code sensor-state-v4.hex}, {@code sensor-state-v3.hex} and
- * {@code sensor-state-v2.hex} (the same readings, written by earlier releases) are kept and read.
+ * {@code sensor-state-v6.hex}, {@code sensor-state-v5.hex}, {@code sensor-state-v4.hex},
+ * {@code sensor-state-v3.hex} and {@code sensor-state-v2.hex} (the same readings, written whole
+ * by earlier releases) are kept and read.
  *
- * <p>A second golden value, {@code sensor-state-v6-trained.hex}, holds a sensor with a training
- * period ({@link #TRAINED_CONFIG}) after {@value #TRAINED_READINGS} readings: its trained model
- * and running statistics, in the nested {@code history} record.
+ * <p>A second golden value, {@code sensor-state-v7-trained.hex}, holds a sensor with a training
+ * period ({@link #TRAINED_CONFIG}) after {@value #TRAINED_READINGS} readings: its running
+ * statistics in the per-reading part, its trained model in the model; {@code
+ * sensor-state-v6-trained.hex} is the same sensor as the release before wrote it, whole.
  */
 class SensorStateGoldenTest {
 
-    static final String RESOURCE = "sensor-state-v6.hex";
-    static final String TRAINED = "sensor-state-v6-trained.hex";
+    static final String RESOURCE = "sensor-state-v7.hex";
+    static final String TRAINED = "sensor-state-v7-trained.hex";
+    static final String VERSION_6 = "sensor-state-v6.hex";
+    static final String VERSION_6_TRAINED = "sensor-state-v6-trained.hex";
     static final String VERSION_5 = "sensor-state-v5.hex";
     static final String VERSION_4 = "sensor-state-v4.hex";
     static final String VERSION_3 = "sensor-state-v3.hex";
@@ -84,24 +89,46 @@ class SensorStateGoldenTest {
         return 20.0 + StrictMath.sin(t / 5.0) + (t % 3) * 0.1;
     }
 
-    static byte[] golden() throws IOException {
-        return golden(RESOURCE);
+    static SensorStateCodec.Encoded golden() throws IOException {
+        return goldenParts(RESOURCE);
     }
 
+    /** A golden state of the current version: its two parts. */
+    static SensorStateCodec.Encoded goldenParts(String resource) throws IOException {
+        String[] parts = text(resource).split("--");
+        assertThat(parts).as("the per-reading part and the model of " + resource).hasSize(2);
+        return new SensorStateCodec.Encoded(hex(parts[0]), hex(parts[1]));
+    }
+
+    /** A whole golden state of an earlier version. */
     static byte[] golden(String resource) throws IOException {
+        return hex(text(resource));
+    }
+
+    private static String text(String resource) throws IOException {
         try (InputStream in = SensorStateGoldenTest.class.getResourceAsStream(resource)) {
             assertThat(in).as("test resource " + resource).isNotNull();
-            String hex = new String(in.readAllBytes(), StandardCharsets.US_ASCII).replaceAll("\\s+", "");
-            return HexFormat.of().parseHex(hex);
+            return new String(in.readAllBytes(), StandardCharsets.US_ASCII);
         }
+    }
+
+    private static byte[] hex(String text) {
+        return HexFormat.of().parseHex(text.replaceAll("\\s+", ""));
+    }
+
+    /** The parts as hex, to compare with a message that shows where they differ. */
+    static String hex(SensorStateCodec.Encoded parts) {
+        return HexFormat.of().formatHex(parts.live()) + "\n--\n" + HexFormat.of().formatHex(parts.model());
     }
 
     @Test
     void theGoldenStateIsReadBackFieldByField() throws IOException {
-        byte[] bytes = golden();
-        assertThat(SensorStateCodec.formatVersion(bytes)).isEqualTo(SensorStateCodec.CURRENT_VERSION).isEqualTo(6);
+        SensorStateCodec.Encoded bytes = golden();
+        assertThat(SensorStateCodec.formatVersion(bytes.live())).isEqualTo(SensorStateCodec.CURRENT_VERSION).isEqualTo(7);
+        assertThat(SensorStateCodec.formatVersion(bytes.model())).isEqualTo(7);
         DetectorState state = codec.decode(bytes);
         assertThat(state.history()).as("no training period").isNull();
+        assertThat(state.modelVersion()).as("every reading learned online changes the model").isEqualTo(READINGS);
 
         assertThat(state.channels()).isEqualTo(1);
         assertThat(state.readings()).isEqualTo(READINGS);
@@ -152,23 +179,43 @@ class SensorStateGoldenTest {
 
     @Test
     void theGoldenStateIsWrittenAgainByteForByte() throws IOException {
-        byte[] bytes = golden();
-        assertThat(codec.encode(codec.decode(bytes))).isEqualTo(bytes);
+        SensorStateCodec.Encoded bytes = golden();
+        assertThat(hex(codec.encode(codec.decode(bytes)))).isEqualTo(hex(bytes));
     }
 
     @Test
     void theGoldenStateIsWhatThisDetectorWritesForTheSameReadings() throws IOException {
-        assertThat(HexFormat.of().formatHex(codec.encode(detector().snapshot())))
+        assertThat(hex(codec.encode(detector().snapshot())))
                 .as("the state this detector writes for the golden readings; if only the learning changed, "
                         + "regenerate the golden file (see this class's Javadoc); if the meaning of a stored field "
                         + "changed, bump the format version")
-                .isEqualTo(HexFormat.of().formatHex(golden()));
+                .isEqualTo(hex(golden()));
     }
 
     /**
-     * Version 5, written by the release before for the same readings, is read as the same
-     * detector (one without a training period) and written back as the version-6 golden state
-     * byte for byte; and it goes on scoring and flagging.
+     * Version 6, the whole state the release before wrote for the same readings in the store
+     * that now holds the per-reading part, is read as the same detector and written back as the
+     * two parts of the version-7 golden state byte for byte, once it counts the readings it
+     * learned as its model version (a whole state has none: the processor writes its model
+     * whatever the version); and it goes on scoring and flagging.
+     */
+    @Test
+    void aVersion6StateIsReadAsTheSameDetector() throws IOException {
+        byte[] v6 = golden(VERSION_6);
+        assertThat(SensorStateCodec.formatVersion(v6)).isEqualTo(6);
+        assertThat(SensorStateCodec.keepsModelApart(v6)).isFalse();
+        assertThat(SensorStateCodec.keepsModelApart(golden().live())).isTrue();
+        DetectorState state = codec.decode(v6);
+        assertThat(state.history()).isNull();
+        assertThat(state.modelVersion()).isZero();
+        assertThat(hex(codec.encode(state.withModelVersion(READINGS)))).isEqualTo(hex(golden()));
+        scoresOn(state);
+    }
+
+    /**
+     * Version 5, written two releases before for the same readings, is read as the same
+     * detector (one without a training period) and written back as the golden state byte for
+     * byte; and it goes on scoring and flagging.
      */
     @Test
     void aVersion5StateIsReadAsTheSameDetector() throws IOException {
@@ -176,7 +223,7 @@ class SensorStateGoldenTest {
         assertThat(SensorStateCodec.formatVersion(v5)).isEqualTo(5);
         DetectorState state = codec.decode(v5);
         assertThat(state.history()).isNull();
-        assertThat(HexFormat.of().formatHex(codec.encode(state))).isEqualTo(HexFormat.of().formatHex(golden()));
+        assertThat(hex(codec.encode(state.withModelVersion(READINGS)))).isEqualTo(hex(golden()));
         scoresOn(state);
     }
 
@@ -187,9 +234,11 @@ class SensorStateGoldenTest {
      */
     @Test
     void theTrainedGoldenStateIsReadBackAndScoresOnAsTheDetectorInMemory() throws IOException {
-        byte[] bytes = golden(TRAINED);
-        assertThat(SensorStateCodec.formatVersion(bytes)).isEqualTo(6);
+        SensorStateCodec.Encoded bytes = goldenParts(TRAINED);
+        assertThat(SensorStateCodec.formatVersion(bytes.live())).isEqualTo(7);
         DetectorState state = codec.decode(bytes);
+        assertThat(state.modelVersion()).as("the 100 training readings and the one that trained the model"
+                + " changed it, nothing since").isEqualTo(101);
         DetectorState.History history = state.history();
         assertThat(history).isNotNull();
         assertThat(history.readings()).isEqualTo(TRAINED_READINGS);
@@ -197,8 +246,8 @@ class SensorStateGoldenTest {
         assertThat(history.lastEventTime()).isEqualTo((TRAINED_READINGS - 1) * 120_000L);
         assertThat(history.buffer()).as("the buffer is let go once trained").isEmpty();
         assertThat(state.lstm()).as("no online detector").isNull();
-        assertThat(serde.decode(bytes).getWeights().remaining()).as("online fields stored empty").isZero();
-        assertThat(bytes.length).as("bytes").isLessThan(12_000);
+        assertThat(bytes.live().length).as("per-reading bytes").isLessThan(1_000);
+        assertThat(bytes.model().length).as("model bytes").isLessThan(12_000);
         assertThat(history.model().trainingReadings()).isEqualTo(100);
         double mean = 0.0;
         for (int t = 0; t < 75; t++) { // the normaliser sees the fit part: the first 75 of 100
@@ -206,10 +255,13 @@ class SensorStateGoldenTest {
         }
         assertThat(history.model().mean()[0]).isCloseTo(mean / 75, Assertions.within(1e-12));
         assertThat(history.live().rows()).isEqualTo(10);
-        assertThat(HexFormat.of().formatHex(codec.encode(state))).isEqualTo(HexFormat.of().formatHex(bytes));
-        assertThat(HexFormat.of().formatHex(codec.encode(trainedDetector().snapshot())))
+        assertThat(hex(codec.encode(state))).isEqualTo(hex(bytes));
+        assertThat(hex(codec.encode(trainedDetector().snapshot())))
                 .as("the state this detector writes; regenerate with the argument trained (see this class's Javadoc)")
-                .isEqualTo(HexFormat.of().formatHex(bytes));
+                .isEqualTo(hex(bytes));
+        byte[] v6 = golden(VERSION_6_TRAINED);
+        assertThat(hex(codec.encode(codec.decode(v6).withModelVersion(101))))
+                .as("the same sensor as the release before wrote it").isEqualTo(hex(bytes));
 
         SensorDetector restored = SensorDetector.restore(TRAINED_CONFIG, state);
         SensorDetector kept = trainedDetector();
@@ -237,7 +289,7 @@ class SensorStateGoldenTest {
         DetectorState state = codec.decode(v4);
         assertThat(state.scorer().highest()).containsExactly(6.0, 6.0);
         assertThat(state.scorer().lowest()).containsExactly(0.0, 0.0);
-        assertThat(HexFormat.of().formatHex(codec.encode(state))).isEqualTo(HexFormat.of().formatHex(golden()));
+        assertThat(hex(codec.encode(state.withModelVersion(READINGS)))).isEqualTo(hex(golden()));
         scoresOn(state);
     }
 
@@ -250,7 +302,7 @@ class SensorStateGoldenTest {
     void aVersion3StateIsReadAndScoresOn() throws IOException {
         byte[] v3 = golden(VERSION_3);
         assertThat(SensorStateCodec.formatVersion(v3)).isEqualTo(3);
-        SensorState now = serde.decode(golden());
+        SensorState now = serde.decode(golden(VERSION_6));
         assertThat(withVersionAndNewFieldsOf(now, serde.decode(v3))).as("every field but the weekly ones")
                 .isEqualTo(now);
 
@@ -273,7 +325,7 @@ class SensorStateGoldenTest {
         byte[] v2 = golden(VERSION_2);
         assertThat(SensorStateCodec.formatVersion(v2)).isEqualTo(2);
         SensorState old = serde.decode(v2);
-        SensorState now = serde.decode(golden());
+        SensorState now = serde.decode(golden(VERSION_6));
         assertThat(old.getHoldOff()).as("inside an event").isBetween(1, Tuning.EVENT_QUIET);
         assertThat(now.getHoldOff()).as("after it").isBetween(-Tuning.AFTER_EVENT, -1);
         old.put("holdOff", now.getHoldOff());
@@ -299,7 +351,7 @@ class SensorStateGoldenTest {
     /** Restores {@code state}, checks it is written back in the current format, and scores 300 more readings with a jump. */
     private void scoresOn(DetectorState state) {
         SensorDetector restored = SensorDetector.restore(CONFIG, state);
-        assertThat(SensorStateCodec.formatVersion(codec.encode(restored.snapshot())))
+        assertThat(SensorStateCodec.formatVersion(codec.encodeLive(restored.snapshot())))
                 .as("written back in the current format").isEqualTo(SensorStateCodec.CURRENT_VERSION);
         SensorDetector.Workspace workspace = new SensorDetector.Workspace();
         boolean flagged = false;
@@ -319,10 +371,20 @@ class SensorStateGoldenTest {
         return values;
     }
 
-    /** Prints the golden hex, 64 bytes a line; with the argument {@code trained}, the trained golden state's. */
+    /**
+     * Prints the golden hex, the per-reading part, a line {@code --}, then the model, 64 bytes a
+     * line; with the argument {@code trained}, the trained golden state's.
+     */
     public static void main(String[] args) {
         SensorDetector detector = args.length > 0 && args[0].equals("trained") ? trainedDetector() : detector();
-        String hex = HexFormat.of().formatHex(new SensorStateCodec().encode(detector.snapshot()));
+        SensorStateCodec.Encoded parts = new SensorStateCodec().encode(detector.snapshot());
+        print(parts.live());
+        System.out.println("--");
+        print(parts.model());
+    }
+
+    private static void print(byte[] bytes) {
+        String hex = HexFormat.of().formatHex(bytes);
         for (int i = 0; i < hex.length(); i += 128) {
             System.out.println(hex.substring(i, Math.min(hex.length(), i + 128)));
         }
