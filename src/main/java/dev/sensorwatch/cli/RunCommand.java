@@ -97,9 +97,10 @@ final class RunCommand implements Callable<Integer> {
     boolean stopWhenCaughtUp;
 
     @Option(names = "--detector-cache", paramLabel = "SENSORS", defaultValue = "256",
-            description = "Sensors whose decoded detectors each stream task keeps in memory, so that their readings"
-                    + " skip decoding the stored state (about 40 KB per sensor with one channel, 100 KB with eight);"
-                    + " 0 turns that off. Default: ${DEFAULT-VALUE}.")
+            description = "Sensors whose decoded detectors each stream task keeps in memory (about 25 KB per sensor"
+                    + " with one channel, 70 KB with eight): their readings skip decoding the stored state, and a"
+                    + " detector is encoded and written once per commit however many readings it scored; 0 writes"
+                    + " every reading as it is scored. Default: ${DEFAULT-VALUE}.")
     int detectorCache;
 
     @Option(names = "--fleet-view", negatable = true, defaultValue = "true", fallbackValue = "true",

@@ -4,7 +4,6 @@ import dev.sensorwatch.avro.AnomalyScore;
 import dev.sensorwatch.avro.ScoreSignal;
 import dev.sensorwatch.avro.SensorReading;
 import dev.sensorwatch.detect.DetectorConfig;
-import dev.sensorwatch.detect.DetectorState;
 import dev.sensorwatch.detect.Rejection;
 import dev.sensorwatch.detect.Score;
 import dev.sensorwatch.detect.SensorDetector;
@@ -18,20 +17,20 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
-import org.apache.kafka.streams.state.KeyValueStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Scores each reading against its sensor's detector: loads the detector from the state stores (or
- * starts a fresh one; a {@link DetectorCache} spares the decode while the stored bytes are the ones
- * this processor wrote last), rejects a reading it cannot score (another channel count, not after the
- * last event time) to the dead-letter topic, otherwise scores, learns, stores the advanced
- * detector and forwards the score, timestamped with the reading's event time.
+ * Scores each reading against its sensor's detector: takes the detector from the task's
+ * {@link DetectorStore} (held in memory, or decoded from the state stores, or a fresh one for a new
+ * sensor), rejects a reading it cannot score (another channel count, not after the last event
+ * time) to the dead-letter topic, otherwise scores, learns, hands the advanced detector back to the
+ * store, which writes it before the task commits, and forwards the score, timestamped with the
+ * reading's event time.
  *
  * <p>A detector is stored in two parts ({@link SensorStateCodec}): what changes with every
- * reading goes to {@value TopologySettings#STORE} after every reading; the model goes to
- * {@value TopologySettings#MODEL_STORE} only when the reading changed it (its
+ * reading goes to {@value TopologySettings#STORE}; the model goes to
+ * {@value TopologySettings#MODEL_STORE} only when readings changed it (its
  * {@linkplain SensorDetector#modelVersion() model version} moved) or the store does not hold it
  * yet (a new sensor, or one whose whole state an earlier release wrote). Both writes belong to the
  * same transaction, so the two parts always match.
@@ -47,41 +46,31 @@ final class DetectorProcessor implements Processor<String, byte[], String, Route
 
     private final AvroSerde<SensorReading> readings = AvroSerde.of(SensorReading.class);
     private final AvroSerde<AnomalyScore> scores = AvroSerde.of(AnomalyScore.class);
-    private final SensorStateCodec states = new SensorStateCodec();
     private final DeadLetters deadLetters;
     private final RecordJson json;
     private final SensorDetector.Workspace workspace = new SensorDetector.Workspace();
-    private final DetectorCache cache;
     private final DetectorConfig config;
     private final DetectorMetrics metrics;
     private ProcessorContext<String, Routed> context;
-    private KeyValueStore<String, byte[]> store;
-    private KeyValueStore<String, byte[]> models;
+    private DetectorStore detectors;
     /** The last channel-name tag seen, and what it gave: most readings repeat their sensor's tag. */
     private String lastNamesTag;
     private int lastNamesCount;
     private List<String> lastNames;
     private byte[] lastNamesHeader;
 
-    DetectorProcessor(DetectorConfig config, int cachedDetectors, OutputFormat format, DetectorMetrics metrics) {
+    DetectorProcessor(DetectorConfig config, OutputFormat format, DetectorMetrics metrics) {
         this.config = config;
         this.deadLetters = new DeadLetters(format);
         this.json = format == OutputFormat.JSON ? new RecordJson() : null;
-        this.cache = new DetectorCache(cachedDetectors);
         this.metrics = metrics;
     }
 
     @Override
     public void init(ProcessorContext<String, Routed> context) {
         this.context = context;
-        this.store = context.getStateStore(TopologySettings.STORE);
-        this.models = context.getStateStore(TopologySettings.MODEL_STORE);
-        cache.clear();
-    }
-
-    @Override
-    public void close() {
-        cache.clear();
+        this.detectors = context.getStateStore(TopologySettings.STORE);
+        detectors.attach(context.getStateStore(TopologySettings.MODEL_STORE));
     }
 
     @Override
@@ -98,21 +87,13 @@ final class DetectorProcessor implements Processor<String, byte[], String, Route
         double[] values = toArray(reading.getValues());
         long eventTime = reading.getEventTime().toEpochMilli();
 
-        byte[] stored = store.get(sensorId);
-        SensorDetector detector = stored == null ? SensorDetector.fresh(config, values.length) : cache.take(sensorId, stored);
-        metrics.detectorLookup(stored != null && detector != null, stored != null);
-        if (detector == null) {
-            byte[] model = SensorStateCodec.keepsModelApart(stored) ? models.get(sensorId) : null;
-            detector = SensorDetector.restore(config, states.decode(stored, model));
-        }
-        // whether the model store holds this detector's model as it stands (not so for a new sensor,
-        // nor for one whose whole state an earlier release wrote)
-        boolean modelStored = stored != null && SensorStateCodec.keepsModelApart(stored);
-        long modelVersion = detector.modelVersion();
+        DetectorStore.Held held = detectors.take(sensorId, config);
+        metrics.detectorLookup(held != null && held.fromMemory(), held != null);
+        SensorDetector detector = held != null ? held.detector() : SensorDetector.fresh(config, values.length);
         Rejection rejection = detector.check(eventTime, values);
         if (rejection != null) {
-            if (stored != null) {
-                cache.keep(sensorId, stored, detector); // check changes nothing
+            if (held != null) {
+                detectors.keep(sensorId, held); // check changes nothing
             }
             String detail = switch (rejection) {
                 case CHANNEL_MISMATCH -> "reading has " + values.length + " channels, sensor " + sensorId
@@ -135,13 +116,11 @@ final class DetectorProcessor implements Processor<String, byte[], String, Route
                     detector.trainedModel().trainingReadings(), (System.nanoTime() - started) / 1_000_000,
                     detector.trainedModel().predictor());
         }
-        DetectorState state = detector.snapshot();
-        if (!modelStored || detector.modelVersion() != modelVersion) {
-            models.put(sensorId, states.encodeModel(state));
+        if (held == null) {
+            held = DetectorStore.Held.fresh(detector);
         }
-        byte[] encoded = states.encodeLive(state);
-        store.put(sensorId, encoded);
-        cache.keep(sensorId, encoded, detector);
+        held.changed();
+        detectors.keep(sensorId, held);
 
         AnomalyScore out = AnomalyScore.newBuilder()
                 .setSensorId(sensorId)

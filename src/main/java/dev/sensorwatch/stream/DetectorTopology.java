@@ -11,7 +11,6 @@ import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Produced;
 import org.apache.kafka.streams.kstream.Repartitioned;
-import org.apache.kafka.streams.state.Stores;
 
 /**
  * The sensorwatch topology, as a pure factory:
@@ -26,7 +25,8 @@ import org.apache.kafka.streams.state.Stores;
  *
  * <p>{@code detect} keeps one detector per sensor in two persistent, changelogged key-value
  * stores: what changes with every reading in {@value TopologySettings#STORE}, the model in
- * {@value TopologySettings#MODEL_STORE}, written only when it changes. Keys on the output topics are sensor ids; dead letters
+ * {@value TopologySettings#MODEL_STORE}, written only when it changes; a {@link DetectorStore}
+ * holds the decoded detectors of a task and writes the changed ones once per commit. Keys on the output topics are sensor ids; dead letters
  * keep the original key. {@code fleet view} keeps each sensor's summary and recent scores in the
  * stores of {@link FleetViewStores}, which the fleet view queries. Scores and dead letters are
  * written in the settings'
@@ -41,12 +41,8 @@ public final class DetectorTopology {
     /** Builds the topology for {@code settings}, counting into {@code metrics}. */
     public static Topology build(TopologySettings settings, DetectorMetrics metrics) {
         StreamsBuilder builder = new StreamsBuilder();
-        builder.addStateStore(Stores.keyValueStoreBuilder(
-                Stores.persistentKeyValueStore(TopologySettings.STORE), Serdes.String(), Serdes.ByteArray())
-                .withCachingEnabled());
-        builder.addStateStore(Stores.keyValueStoreBuilder(
-                Stores.persistentKeyValueStore(TopologySettings.MODEL_STORE), Serdes.String(), Serdes.ByteArray())
-                .withCachingEnabled());
+        builder.addStateStore(DetectorStore.builder(settings.detectorCache()));
+        builder.addStateStore(DetectorStore.modelsBuilder());
         if (settings.fleetView()) {
             builder.addStateStore(FleetViewStores.summaries());
             builder.addStateStore(FleetViewStores.recent());
@@ -74,8 +70,8 @@ public final class DetectorTopology {
                 .merge(rekeyed, Named.as("by-sensor"));
 
         Map<String, KStream<String, Routed>> outcomes = keyed
-                .process(() -> new DetectorProcessor(settings.detector(), settings.detectorCache(),
-                        settings.outputFormat(), metrics), Named.as("detect"),
+                .process(() -> new DetectorProcessor(settings.detector(), settings.outputFormat(), metrics),
+                        Named.as("detect"),
                         TopologySettings.STORE, TopologySettings.MODEL_STORE)
                 .split(Named.as("detect-"))
                 .branch((key, r) -> r.route() == Routed.Route.DEAD_LETTER, Branched.as("dead"))

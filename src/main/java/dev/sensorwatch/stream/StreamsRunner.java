@@ -76,7 +76,7 @@ public final class StreamsRunner implements AutoCloseable {
     /**
      * The Kafka Streams settings sensorwatch runs with: exactly-once (v2), no idling for empty
      * co-partitions, the processing exception handler also enabled for global threads (there are
-     * none), the given application id, cluster and state directory, then {@code overrides} (any
+     * none), one stream thread per core ({@link #defaultStreamThreads()}), the given application id, cluster and state directory, then {@code overrides} (any
      * client setting) on top.
      */
     public static Properties properties(String applicationId, String bootstrapServers, Path stateDir,
@@ -93,8 +93,16 @@ public final class StreamsRunner implements AutoCloseable {
         // the topology has no global store, so this changes nothing but ends Kafka Streams' warning
         // that the handler will apply to global threads from Kafka 5.0 on
         props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, "true");
+        // scoring is CPU-bound and tasks are independent: one stream thread per core (Kafka Streams'
+        // default is one per instance); threads beyond the instance's tasks stay idle
+        props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, String.valueOf(defaultStreamThreads()));
         props.putAll(overrides);
         return props;
+    }
+
+    /** The default {@code num.stream.threads}: one per core this JVM may use. */
+    public static int defaultStreamThreads() {
+        return Runtime.getRuntime().availableProcessors();
     }
 
     /**

@@ -19,8 +19,9 @@ import java.util.Objects;
  * @param maxFutureSkew   a reading whose event time is later than its Kafka record's timestamp
  *                        by more than this goes to the dead-letter topic ({@code future_timestamp});
  *                        {@link #NO_FUTURE_LIMIT} turns the check off
- * @param detectorCache   sensors whose decoded detectors each stream task keeps in memory, so
- *                        that their readings skip decoding the stored state; 0 turns that off
+ * @param detectorCache   sensors whose decoded detectors each stream task keeps in memory (see
+ *                        {@link DetectorStore}): their readings skip decoding the stored state,
+ *                        and each is written once per commit; 0 writes every reading as it is scored
  * @param outputFormat    how scores, anomalies and dead letters are written: Avro (the default) or
  *                        JSON; readings are read, and detectors stored, as Avro either way
  * @param fleetView       whether the topology keeps the fleet view's stores ({@link FleetViewStores}):

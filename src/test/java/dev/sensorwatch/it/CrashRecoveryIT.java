@@ -52,29 +52,61 @@ class CrashRecoveryIT {
      */
     @Test
     void aTransactionLeftOpenByAKilledInstanceHidesNothingOnceCaughtUp(ResilienceRig rig) throws Exception {
-        String name = "crash-open-transaction";
+        killWhileATransactionHoldsScores(rig, "crash-open-transaction", 8000, true);
+    }
+
+    /**
+     * An instance killed between readings it scored and the commit that follows them, after an
+     * earlier commit: the detectors it held in memory for that commit were never written, and the
+     * restarted instance (same state directory) goes on from the state and offsets of the last
+     * commit, so the output is still that of the uninterrupted run.
+     */
+    @Test
+    void killedBetweenAReadingAndItsCommitTheOutputEqualsAnUninterruptedRun(ResilienceRig rig) throws Exception {
+        killWhileATransactionHoldsScores(rig, "crash-before-commit", 3000, false);
+    }
+
+    /**
+     * Runs an instance with a long commit interval, kills it once it has committed scores (unless
+     * {@code firstTransaction}) and a transaction holds more, restarts it (after deleting its state
+     * directory if {@code deleteState}) and checks the output against the uninterrupted run.
+     */
+    private void killWhileATransactionHoldsScores(ResilienceRig rig, String name, int commitMillis,
+                                                  boolean deleteState) throws Exception {
         ResilienceRig.RunTopics topics = rig.topics(name, ResilienceRig.INPUT);
         Path state = rig.dir.resolve("state-" + name);
         Set<String> outputs = Set.of(topics.scores(), topics.anomalies(), topics.deadLetters());
         long held;
-        // a long commit interval keeps the first transaction open (with scores in it) until the kill
+        long committed;
+        // a long commit interval keeps a transaction open (with scores in it) until the kill
         try (ConsumerLag lag = new ConsumerLag(rig.clientProperties());
+             ScoreWatcher watcher = new ScoreWatcher(rig.bootstrap(), topics.scores());
              AppProcess first = apps.start(rig, name + "-0",
-                     rig.runArgs(name, state, topics, "--kafka.commit.interval.ms=8000"))) {
+                     rig.runArgs(name, state, topics, "--kafka.commit.interval.ms=" + commitMillis))) {
+            if (!deleteState) {
+                await(name + ": a first commit").atMost(ResilienceRig.RUN_PATIENCE)
+                        .pollInterval(Duration.ofMillis(20))
+                        .failFast(first + " ended by itself", () -> !first.isAlive())
+                        .until(() -> watcher.count() > 0);
+            }
             held = await(name + ": a transaction holds scores").atMost(ResilienceRig.RUN_PATIENCE)
                     .pollInterval(Duration.ofMillis(20))
                     .failFast(first + " ended by itself", () -> !first.isAlive())
                     .until(() -> lag.heldBack(outputs), n -> n > 0);
             first.kill();
+            committed = watcher.count();
         }
-        ResilienceRig.deleteTree(state);
+        if (deleteState) {
+            ResilienceRig.deleteTree(state);
+        }
         long t0 = System.nanoTime();
         AppProcess second = apps.start(rig, name + "-1", rig.runArgs(name, state, topics, "--stop-when-caught-up"));
         ResilienceRig.awaitExit(second, 0);
         ResilienceRig.Outputs result = rig.read(topics);
         rig.assertSameAsReference(result, true);
-        System.out.printf("%s: killed with %,d records in an open transaction; the restarted instance without state"
-                        + " exited after %,d ms with all %,d scores readable%n", name, held,
+        System.out.printf("%s: killed with %,d scores committed and %,d records in an open transaction; the"
+                        + " restarted instance (%s) exited after %,d ms with all %,d scores readable%n", name, committed,
+                held, deleteState ? "without state" : "same state directory",
                 TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0), result.scores().size());
     }
 
