@@ -96,7 +96,7 @@ final class RunCommand implements Callable<Integer> {
                     + " topics are readable to their ends by read-committed consumers (for backfills).")
     boolean stopWhenCaughtUp;
 
-    @Option(names = "--detector-cache", paramLabel = "SENSORS", defaultValue = "256",
+    @Option(names = "--detector-cache", paramLabel = "SENSORS", defaultValue = "" + TopologySettings.DEFAULT_DETECTOR_CACHE,
             description = "Sensors whose decoded detectors each stream task keeps in memory (about 25 KB per sensor"
                     + " with one channel, 70 KB with eight): their readings skip decoding the stored state, and a"
                     + " detector is encoded and written once per commit however many readings it scored; 0 writes"

@@ -46,8 +46,12 @@ public record TopologySettings(String inputTopic, String scoresTopic, String ano
     public static final Duration DEFAULT_MAX_FUTURE_SKEW = Duration.ofDays(1);
     /** A {@code maxFutureSkew} that accepts any event time, however far ahead. */
     public static final Duration NO_FUTURE_LIMIT = ChronoUnit.FOREVER.getDuration();
-    /** Default number of decoded detectors each stream task keeps in memory. */
-    public static final int DEFAULT_DETECTOR_CACHE = 256;
+    /**
+     * Default number of decoded detectors each stream task keeps in memory: about 25 MB of heap per
+     * task for one-channel sensors (70 MB for eight channels), so that a task of up to this many
+     * sensors decodes none of them while it runs.
+     */
+    public static final int DEFAULT_DETECTOR_CACHE = 1024;
     /** Largest {@link #detectorCache}. */
     public static final int MAX_DETECTOR_CACHE = 1_000_000;
     /** Default format of the output records: Avro. */
