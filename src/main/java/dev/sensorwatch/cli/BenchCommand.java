@@ -2,40 +2,21 @@ package dev.sensorwatch.cli;
 
 import dev.sensorwatch.detect.DetectorConfig;
 import dev.sensorwatch.detect.TrainingPeriod;
-import dev.sensorwatch.io.SeriesFile;
 import dev.sensorwatch.io.SeriesFormat;
 import dev.sensorwatch.io.Timestamps;
-import dev.sensorwatch.kafka.EmbeddedKafkaBroker;
-import dev.sensorwatch.kafka.Topics;
 import dev.sensorwatch.nab.EventEvaluation;
 import dev.sensorwatch.nab.FlagEvaluation;
 import dev.sensorwatch.nab.NabEvaluation;
 import dev.sensorwatch.nab.NabScorer;
-import dev.sensorwatch.stream.CatchUp;
-import dev.sensorwatch.stream.DetectorMetrics;
-import dev.sensorwatch.stream.DetectorTopology;
-import dev.sensorwatch.stream.Replayer;
-import dev.sensorwatch.stream.StreamsRunner;
-import dev.sensorwatch.stream.TopologySettings;
-import dev.sensorwatch.view.ProcessMetrics;
-import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.PrintWriter;
 import java.io.Writer;
-import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.Callable;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.streams.KafkaStreams;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -44,11 +25,11 @@ import picocli.CommandLine.ParentCommand;
 /**
  * {@code sensorwatch bench}: measurements of the detector. Each subcommand calls the services the
  * other commands call ({@link ScoreFiles} and {@link dev.sensorwatch.batch.BatchScorer}, the
- * evaluations of {@code dev.sensorwatch.nab}, the stream processor's runner and {@link CatchUp}),
- * in this process.
+ * evaluations of {@code dev.sensorwatch.nab}), in this process; {@code bench stream} is
+ * {@link BenchStream}.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
-        description = "Measures the detector.", subcommands = {BenchCommand.Nab.class, BenchCommand.Smap.class, BenchCommand.Stream.class})
+        description = "Measures the detector.", subcommands = {BenchCommand.Nab.class, BenchCommand.Smap.class, BenchStream.class})
 final class BenchCommand implements Runnable {
 
     @CommandLine.Spec
@@ -268,223 +249,6 @@ final class BenchCommand implements Runnable {
             out.printf("%-75s %-10s %10s %12s %8s %8s%n", "SMAP, test parts", "flags", "found", "false alarms", "F1", "row F1");
             lines.forEach(out::println);
             return 0;
-        }
-    }
-
-    /**
-     * {@code sensorwatch bench stream}: readings per second through a real broker. Starts an
-     * embedded broker, replays the input once, then runs the stream processor over it as {@code run
-     * --stop-when-caught-up} does, once per round and {@code --detector-cache} value, in turns, each
-     * as a new application with its own output topics and state, and prints the wall time of each
-     * run (start-up of the Kafka Streams client included), the medians and their ratios. The runs
-     * share this process and its JVM, warmed up by the warm-up runs; they are built from the same
-     * parts as {@code run}'s ({@link DetectorTopology}, {@link StreamsRunner}, {@link CatchUp}),
-     * without its HTTP endpoints.
-     */
-    @Command(name = "stream", mixinStandardHelpOptions = true,
-            description = {"Replays the NAB sample shipped in the jar (or --input) into an embedded broker, then times"
-                + " the stream processor scoring it, as run --stop-when-caught-up, once per round and --detector-cache"
-                + " value, in turns; prints readings/s, medians and ratios."})
-    static final class Stream implements Callable<Integer> {
-
-        /** The topic the input is replayed to, read by every run. */
-        private static final String READINGS = "readings";
-
-        @ParentCommand
-        BenchCommand bench;
-
-        @Option(names = "--input", paramLabel = "PATH",
-                description = "CSV file or folder to replay (with --format). Default: the NAB sample shipped in the jar.")
-        Path input;
-
-        @Option(names = "--format", paramLabel = "nab|csv", defaultValue = "nab",
-                converter = SeriesOptions.FormatConverter.class,
-                description = "Format of --input. Default: ${DEFAULT-VALUE}.")
-        SeriesFormat format;
-
-        @Option(names = "--rounds", paramLabel = "N", defaultValue = "3",
-                description = "Runs per --detector-cache value. Default: ${DEFAULT-VALUE}.")
-        int rounds;
-
-        @Option(names = "--detector-cache", paramLabel = "SENSORS", split = ",", defaultValue = "256,0",
-                description = "The run --detector-cache values to compare. Default: ${DEFAULT-VALUE}.")
-        List<Integer> caches;
-
-        @Option(names = "--warmup-runs", paramLabel = "N", defaultValue = "1",
-                description = "Untimed runs first (with the first --detector-cache value), so that the timed ones do"
-                        + " not pay for the JIT compiler warming up. Default: ${DEFAULT-VALUE}.")
-        int warmupRuns;
-
-        @Option(names = "--threads", paramLabel = "N", defaultValue = "1",
-                description = "Stream threads (num.stream.threads) of each run. Default: ${DEFAULT-VALUE}.")
-        int threads;
-
-        @Option(names = "--partitions", paramLabel = "N", defaultValue = "1",
-                description = "Partitions of the topics. Default: ${DEFAULT-VALUE}.")
-        int partitions;
-
-        @Override
-        public Integer call() throws Exception {
-            if (rounds < 1 || rounds > 100) {
-                throw new IllegalArgumentException("--rounds must be in [1, 100], got " + rounds);
-            }
-            if (warmupRuns < 0 || warmupRuns > 10) {
-                throw new IllegalArgumentException("--warmup-runs must be in [0, 10], got " + warmupRuns);
-            }
-            if (threads < 1 || partitions < 1) {
-                throw new IllegalArgumentException("--threads and --partitions must be at least 1");
-            }
-            for (int cache : caches) {
-                TopologySettings.DEFAULTS.withDetectorCache(cache); // a value out of range fails here, not in a run
-            }
-            PrintWriter out = bench.spec.commandLine().getOut();
-            Path work = Files.createTempDirectory("sensorwatch-bench-stream");
-            EmbeddedKafkaBroker broker = null;
-            try {
-                Path data = input != null ? input : LocalFiles.extractSample(work.resolve("sample"));
-                List<SeriesFile> series = SeriesOptions.read(data, input != null ? format : SeriesFormat.NAB,
-                        SeriesOptions.defaultCsvOptions());
-                broker = EmbeddedKafkaBroker.start(work.resolve("broker"), 0, Map.of());
-                String bootstrap = broker.bootstrapServers();
-                out.printf("Embedded broker at %s; replaying %s%n", bootstrap, input != null ? data : "the shipped sample");
-                out.flush();
-                Properties client = new Properties();
-                client.put("bootstrap.servers", bootstrap);
-                Topics.ensure(client, Map.of(READINGS, partitions), (short) -1);
-                new Replayer(client, READINGS, Double.POSITIVE_INFINITY).publish(series, sent -> { });
-                long readings = committed(bootstrap, READINGS);
-                out.printf("%,d readings in the input topic; %d warm-up run(s), then %d round(s) of run"
-                        + " --stop-when-caught-up per setting, %d stream thread(s), exactly-once%n%n", readings, warmupRuns,
-                        rounds, threads);
-                out.printf("%-6s %-16s %10s %12s %10s %10s%n", "round", "detector-cache", "wall (s)", "readings/s",
-                        "scores", "dead");
-                for (int w = 1; w <= warmupRuns; w++) {
-                    Timed run = runOnce(client, "bench-warmup-" + w, caches.get(0), work, readings);
-                    if (run == null) {
-                        return 1;
-                    }
-                    out.printf("%-6s %-16d %10.1f %,12.0f %,10d %,10d%n", "warmup", caches.get(0), run.wall(),
-                            readings / run.wall(), run.scores(), run.dead());
-                    out.flush();
-                }
-                Map<Integer, List<Double>> walls = new LinkedHashMap<>();
-                for (int round = 1; round <= rounds; round++) {
-                    for (int cache : caches) {
-                        Timed run = runOnce(client, "bench-" + cache + "-" + round, cache, work, readings);
-                        if (run == null) {
-                            return 1;
-                        }
-                        walls.computeIfAbsent(cache, k -> new ArrayList<>()).add(run.wall());
-                        out.printf("%-6d %-16d %10.1f %,12.0f %,10d %,10d%n", round, cache, run.wall(),
-                                readings / run.wall(), run.scores(), run.dead());
-                        out.flush();
-                    }
-                }
-                out.println();
-                Integer first = caches.get(0);
-                double base = median(walls.get(first));
-                for (var e : walls.entrySet()) {
-                    double m = median(e.getValue());
-                    out.printf("detector-cache %-8d median %6.1f s  %,8.0f readings/s  %s%n", e.getKey(), m, readings / m,
-                            e.getKey().equals(first) ? "" : String.format("(%.2f× the time of detector-cache %d)", m / base, first));
-                }
-                out.printf("on %d cores; start-up of each run included%n", Runtime.getRuntime().availableProcessors());
-                return 0;
-            } finally {
-                if (broker != null) {
-                    broker.stop();
-                }
-                LocalFiles.deleteQuietly(work);
-            }
-        }
-
-        /** One timed run: wall seconds (start-up included), scores and dead letters it committed. */
-        private record Timed(double wall, long scores, long dead) {
-        }
-
-        /**
-         * Runs the stream processor as application {@code id} until it has caught up with the input
-         * topic, as {@code run --stop-when-caught-up --metrics-port -1} does with the default detector;
-         * null (after saying why) if it failed.
-         */
-        private Timed runOnce(Properties client, String id, int cache, Path work, long readings) throws Exception {
-            long started = System.nanoTime();
-            TopologySettings settings = new TopologySettings(READINGS, id + "-scores", id + "-anomalies", id + "-dlq",
-                    DetectorOptions.config(DetectorConfig.DEFAULT_THRESHOLD, DetectorOptions.ALL_MEMBERS,
-                            DetectorOptions.ALL_SIGNALS),
-                    TopologySettings.DEFAULT_MAX_CHANNELS, TopologySettings.DEFAULT_MAX_FUTURE_SKEW)
-                    .withDetectorCache(cache);
-            Map<String, Integer> topics = new LinkedHashMap<>();
-            topics.put(settings.inputTopic(), partitions);
-            topics.put(settings.scoresTopic(), partitions);
-            topics.put(settings.anomaliesTopic(), partitions);
-            topics.put(settings.deadLetterTopic(), 1);
-            Topics.ensure(client, topics, (short) -1);
-            Map<String, String> overrides = Map.of("num.stream.threads", String.valueOf(threads));
-            String bootstrap = client.getProperty("bootstrap.servers");
-            Map<String, String> tags = Map.of("application", id, "instance", InetAddress.getLocalHost().getHostName());
-            PrometheusMeterRegistry registry = ProcessMetrics.registry(tags);
-            KafkaStreams.State end;
-            try (StreamsRunner runner = new StreamsRunner(DetectorTopology.build(settings, new DetectorMetrics(registry, tags)),
-                    StreamsRunner.properties(id, bootstrap, work.resolve("state").resolve(id), overrides), registry)) {
-                runner.exportConsumerLag(registry, tags);
-                ProcessMetrics.bindTo(registry);
-                runner.start();
-                CatchUp.await(runner, client, id, settings, CatchUp.transactionTimeout(overrides),
-                        (records, timeout) -> { }); // what stays held back shows in the counts below
-                runner.close(Duration.ofSeconds(30));
-                end = runner.stopped().join();
-            }
-            double wall = (System.nanoTime() - started) / 1e9;
-            PrintWriter err = bench.spec.commandLine().getErr();
-            if (end == KafkaStreams.State.ERROR) {
-                err.printf("sensorwatch bench stream: run %s failed: Kafka Streams stopped in state ERROR; see the log%n", id);
-                return null;
-            }
-            long scores = committed(bootstrap, settings.scoresTopic());
-            long dead = committed(bootstrap, settings.deadLetterTopic());
-            if (scores + dead != readings) {
-                err.printf("sensorwatch bench stream: %s wrote %,d scores and %,d dead letters for %,d readings%n",
-                        id, scores, dead, readings);
-                return null;
-            }
-            return new Timed(wall, scores, dead);
-        }
-
-        private static double median(List<Double> values) {
-            List<Double> sorted = values.stream().sorted().toList();
-            int n = sorted.size();
-            return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
-        }
-
-        /**
-         * Records committed to {@code topic}, counted by reading it (read committed) to its last
-         * stable offsets: offsets alone would also count the markers of committed transactions.
-         */
-        private static long committed(String bootstrap, String topic) {
-            Properties props = new Properties();
-            props.put("bootstrap.servers", bootstrap);
-            props.put("isolation.level", "read_committed");
-            props.put("enable.auto.commit", "false");
-            props.put("max.poll.records", "10000");
-            try (var consumer = new KafkaConsumer<byte[], byte[]>(props,
-                    new ByteArrayDeserializer(),
-                    new ByteArrayDeserializer())) {
-                List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
-                        .map(p -> new TopicPartition(topic, p.partition())).toList();
-                consumer.assign(partitions);
-                consumer.seekToBeginning(partitions);
-                var ends = consumer.endOffsets(partitions);
-                long count = 0;
-                long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
-                while (partitions.stream().anyMatch(tp -> consumer.position(tp) < ends.get(tp))) {
-                    if (System.nanoTime() > deadline) {
-                        throw new IllegalStateException("could not read " + topic + " to its end within 2 minutes");
-                    }
-                    count += consumer.poll(Duration.ofMillis(200)).count();
-                }
-                return count;
-            }
         }
     }
 }

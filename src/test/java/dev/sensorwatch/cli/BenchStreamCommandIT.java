@@ -2,44 +2,75 @@ package dev.sensorwatch.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-/** {@code bench stream} end to end on a small file: an embedded broker, one replay, timed runs. */
+/**
+ * {@code bench stream} end to end on a tiny synthetic fleet: an embedded broker, one publication,
+ * the product and the model-free topology in turns, in this JVM and as two JVMs each.
+ */
 class BenchStreamCommandIT {
 
-    @TempDir
-    Path dir;
+    /** A row of the table of runs: round, run, wall s, readings/s, first commit s, committed/s, scores, dead, changelog B/r. */
+    private static final Pattern RUN = Pattern.compile("(?m)^1\\s+(product|model-free [0-9,]+ B(?: \\(S\\))?)\\s+"
+            + "([0-9.]+)\\s+([0-9,]+)\\s+([0-9.]+|-)\\s+([0-9,]+|-)\\s+([0-9,]+)\\s+([0-9,]+)\\s+([0-9,]+)$");
 
     @Test
-    void timesEachRunAndChecksThatEveryReadingWasScoredOrDeadLettered() throws IOException {
-        Path folder = Files.createDirectories(dir.resolve("readings"));
-        for (String sensor : new String[] {"pump-1", "pump-2"}) {
-            StringBuilder text = new StringBuilder("timestamp,value\n");
-            for (int i = 0; i < 300; i++) {
-                text.append(String.format("2014-04-01T%02d:%02d:00Z,%s%n", i / 60, i % 60,
-                        i == 150 && sensor.equals("pump-2") ? "NaN" : String.valueOf(Math.sin(i / 9.0))));
-            }
-            Files.writeString(folder.resolve(sensor + ".csv"), text);
-        }
-
-        MainTest.Run run = MainTest.execute("bench", "stream", "--input", folder.toString(), "--format", "csv",
-                "--rounds", "1", "--warmup-runs", "0", "--detector-cache", "16,0");
+    void timesTheProductAndTheModelFreeTopologyInTurnsAndChecksEveryRunScoredEveryReading() {
+        MainTest.Run run = MainTest.execute("bench", "stream", "--sensors", "50", "--readings", "20",
+                "--rounds", "1", "--warmup-runs", "0");
 
         assertThat(run.code()).as(run.all()).isZero();
-        assertThat(run.out()).contains("600 readings in the input topic; 0 warm-up run(s), then 1 round(s)")
-                .containsPattern("1\\s+16\\s+[0-9.]+\\s+[0-9,]+\\s+599\\s+1\\n")
-                .containsPattern("1\\s+0\\s+[0-9.]+\\s+[0-9,]+\\s+599\\s+1\\n")
-                .contains("detector-cache 16", "detector-cache 0", "the time of detector-cache 16");
+        assertThat(run.out()).as(run.all())
+                .contains("publishing a synthetic fleet of 50 sensors × 20 readings × 1 channel(s)",
+                        "1,000 readings in the input topic");
+        List<String> runs = checkRuns(run.out());
+        assertThat(runs).as(run.out()).containsExactly("product", "model-free 128 B", "model-free S");
+        assertThat(run.out()).as(run.out())
+                .containsPattern("(?m)^model-free 128 B\\s+[0-9.]+\\s+[0-9,]+\\s+([0-9,]+|-)\\s+[0-9,]+\\s+[0-9.]+×\\s+([0-9.]+×|-)$")
+                .containsPattern("(?m)^model-free [0-9,]+ B \\(S\\)\\s+[0-9.]+\\s+[0-9,]+\\s+([0-9,]+|-)\\s+[0-9,]+\\s+[0-9.]+×")
+                .containsPattern("S = [0-9,]+ B: the product's stored bytes per reading, measured as the changelog bytes"
+                        + " its first run wrote divided by its readings: bench-1-0-product wrote [0-9,]+ changelog bytes"
+                        + " for 1,000 readings \\(sensor-detectors [0-9,]+ B")
+                .containsPattern("stored bytes per sensor \\(.*\\): [0-9,]+ B with D = 1, [0-9,]+ B with D = 8");
     }
 
     @Test
-    void badRoundsStopBeforeStartingABroker() {
-        MainTest.Run run = MainTest.execute("bench", "stream", "--rounds", "0");
-        assertThat(run.code()).isEqualTo(2);
-        assertThat(run.err()).contains("--rounds", "0");
+    void runsEachRunAsTwoJvmsWithInstances() {
+        MainTest.Run run = MainTest.execute("bench", "stream", "--sensors", "20", "--readings", "10", "--partitions", "2",
+                "--instances", "2", "--model-free-bytes", "128", "--rounds", "1", "--warmup-runs", "0");
+
+        assertThat(run.code()).as(run.all()).isZero();
+        assertThat(run.out()).as(run.all()).contains("200 readings in the input topic (2 partition(s))",
+                "2 JVM(s) per run", "start-up of the JVMs included");
+        assertThat(checkRuns(run.out())).as(run.out()).containsExactly("product", "model-free 128 B");
+    }
+
+    /**
+     * Checks that every run of the table scored every reading (the input is clean: no dead letters),
+     * ran at a positive rate and wrote changelog bytes; the runs, a model-free one with S for its
+     * bytes named so.
+     */
+    private static List<String> checkRuns(String out) {
+        Matcher row = RUN.matcher(out);
+        List<String> runs = new ArrayList<>();
+        long readings = Long.parseLong(out.replaceAll("(?s).*?([0-9,]+) readings in the input topic.*", "$1")
+                .replace(",", ""));
+        while (row.find()) {
+            String name = row.group(1);
+            assertThat(number(row.group(3))).as("readings/s of %s", name).isPositive();
+            assertThat(number(row.group(6))).as("scores of %s", name).isEqualTo(readings);
+            assertThat(number(row.group(7))).as("dead letters of %s", name).isZero();
+            assertThat(number(row.group(8))).as("changelog bytes per reading of %s", name).isPositive();
+            runs.add(name.endsWith("(S)") ? "model-free S" : name);
+        }
+        return runs;
+    }
+
+    private static long number(String text) {
+        return Long.parseLong(text.replace(",", ""));
     }
 }
