@@ -3,6 +3,7 @@ package dev.sensorwatch.cli;
 import dev.sensorwatch.avro.SensorReading;
 import dev.sensorwatch.detect.DetectorConfig;
 import dev.sensorwatch.detect.SensorDetector;
+import dev.sensorwatch.detect.TrainingPeriod;
 import dev.sensorwatch.io.SeriesFile;
 import dev.sensorwatch.io.SeriesFormat;
 import dev.sensorwatch.kafka.EmbeddedKafkaBroker;
@@ -811,26 +812,35 @@ final class BenchStream implements Callable<Integer> {
     }
 
     /**
-     * Prints what the state store keeps per sensor: the encoded state ({@link SensorStateCodec}) of
-     * a detector with the default configuration that has seen {@value #STORED_SIZE_READINGS} synthetic
-     * readings, with one channel and with eight.
+     * Prints what the state stores keep per sensor, as two parts ({@link SensorStateCodec}): the
+     * per-reading part, written with every reading a sensor scores in a commit interval, and the
+     * model, written when it changes; for a detector with the default configuration that has seen
+     * {@value #STORED_SIZE_READINGS} synthetic readings, learning online and with its first 2,000
+     * readings as its training period, with one channel and with eight.
      */
     static void printStoredBytesPerSensor(PrintWriter out) {
-        List<String> sizes = new ArrayList<>();
-        for (int d : new int[] {1, 8}) {
-            SensorDetector detector = SensorDetector.fresh(DetectorConfig.DEFAULTS, d);
-            SensorDetector.Workspace workspace = new SensorDetector.Workspace();
-            Random random = new Random(FLEET_SEED);
-            for (int t = 0; t < STORED_SIZE_READINGS; t++) {
-                double[] values = new double[d];
-                for (int c = 0; c < d; c++) {
-                    values[c] = fleetValue(random, t, 0, c);
+        out.printf("stored bytes per sensor after %,d synthetic readings (per-reading part + model):%n",
+                STORED_SIZE_READINGS);
+        for (boolean trained : new boolean[] {false, true}) {
+            List<String> sizes = new ArrayList<>();
+            for (int d : new int[] {1, 8}) {
+                DetectorConfig config = trained
+                        ? DetectorConfig.DEFAULTS.withTraining(TrainingPeriod.firstReadings(2_000)) : DetectorConfig.DEFAULTS;
+                SensorDetector detector = SensorDetector.fresh(config, d);
+                SensorDetector.Workspace workspace = new SensorDetector.Workspace();
+                Random random = new Random(FLEET_SEED);
+                for (int t = 0; t < STORED_SIZE_READINGS; t++) {
+                    double[] values = new double[d];
+                    for (int c = 0; c < d; c++) {
+                        values[c] = fleetValue(random, t, 0, c);
+                    }
+                    detector.process(FLEET_START.plus(FLEET_STEP.multipliedBy(t)).toEpochMilli(), values, workspace);
                 }
-                detector.process(FLEET_START.plus(FLEET_STEP.multipliedBy(t)).toEpochMilli(), values, workspace);
+                SensorStateCodec.Encoded parts = new SensorStateCodec().encode(detector.snapshot());
+                sizes.add(String.format("D = %d: %,d B + %,d B", d, parts.live().length, parts.model().length));
             }
-            sizes.add(String.format("%,d B with D = %d", new SensorStateCodec().encode(detector.snapshot()).length, d));
+            out.printf("  %-44s %s%n", trained ? "trained (--learn-first 2000), model written once:"
+                    : "online, model written with every reading:", String.join(";  ", sizes));
         }
-        out.printf("stored bytes per sensor (a detector's encoded state after %,d synthetic readings): %s%n",
-                STORED_SIZE_READINGS, String.join(", ", sizes));
     }
 }

@@ -50,7 +50,8 @@ class BenchStreamTest {
     void printsTheStoredBytesPerSensorWithOneAndEightChannels() {
         StringWriter text = new StringWriter();
         BenchStream.printStoredBytesPerSensor(new PrintWriter(text, true));
-        assertThat(text.toString()).containsPattern("after 3,000 synthetic readings\\): [0-9,]{6} B with D = 1,"
-                + " [0-9,]{6} B with D = 8");
+        assertThat(text.toString()).contains("after 3,000 synthetic readings")
+                .containsPattern("online, model written with every reading: +D = 1: [0-9,]+ B \\+ [0-9,]{6} B;  D = 8: ")
+                .containsPattern("trained \\(--learn-first 2000\\), model written once: +D = 1: [0-9]{3} B \\+ [0-9,]+ B");
     }
 }
