@@ -125,6 +125,11 @@ final class BenchStream implements Callable<Integer> {
             description = "Channels of each synthetic sensor (with --sensors). Default: 1.")
     Integer channels;
 
+    @Option(names = "--learn-first", paramLabel = "N|DURATION",
+            description = "Give the product's sensors a training period, as run --learn-first does: their first N"
+                    + " readings (or those within DURATION of their first). Default: none, the detector learns online.")
+    String learnFirst;
+
     @Option(names = "--rounds", paramLabel = "N", defaultValue = "3",
             description = "Rounds; each runs the product and then each --model-free-bytes value once."
                     + " Default: ${DEFAULT-VALUE}.")
@@ -194,6 +199,9 @@ final class BenchStream implements Callable<Integer> {
                     + " round(s) of %s; %s, %d stream thread(s) each, exactly-once%n", readings, partitions, warmupRuns,
                     rounds, settings.stream().map(Setting::label).collect(Collectors.joining(", ")),
                     instances == null ? "in this JVM" : instances + " JVM(s) per run", threads);
+            if (learnFirst != null) {
+                out.printf("the product's sensors learn from their first readings: --learn-first %s%n", learnFirst);
+            }
             if ((instances == null ? 1 : instances) * threads > partitions) {
                 out.printf("(more stream threads than partitions: some of them get no task)%n");
             }
@@ -241,8 +249,14 @@ final class BenchStream implements Callable<Integer> {
 
     // ---------------------------------------------------------------- options
 
+    /** The product's training period: {@code --learn-first}, or none. */
+    TrainingPeriod trainingPeriod() {
+        return learnFirst == null ? TrainingPeriod.NONE : TrainingOptions.parseFirst(learnFirst);
+    }
+
     /** The runs of a round, the product first; checks every option before anything starts. */
     List<Setting> checkedSettings() {
+        trainingPeriod(); // a bad --learn-first fails here, before anything starts
         checkRange("--rounds", rounds, 1, 100);
         checkRange("--warmup-runs", warmupRuns, 0, 10);
         checkRange("--threads", threads, 1, 64);
@@ -423,7 +437,7 @@ final class BenchStream implements Callable<Integer> {
     private Measured measure(Setting setting, String id, String round, boolean timed) throws Exception {
         TopologySettings topology = new TopologySettings(READINGS, id + "-scores", id + "-anomalies", id + "-dlq",
                 DetectorOptions.config(DetectorConfig.DEFAULT_THRESHOLD, DetectorOptions.ALL_MEMBERS,
-                        DetectorOptions.ALL_SIGNALS),
+                        DetectorOptions.ALL_SIGNALS).withTraining(trainingPeriod()),
                 TopologySettings.DEFAULT_MAX_CHANNELS, TopologySettings.DEFAULT_MAX_FUTURE_SKEW);
         Map<String, Integer> topics = new TreeMap<>();
         topics.put(topology.scoresTopic(), partitions);
@@ -548,6 +562,9 @@ final class BenchStream implements Callable<Integer> {
                         "--anomalies-topic", topology.anomaliesTopic(), "--dead-letter-topic", topology.deadLetterTopic(),
                         "--partitions", String.valueOf(partitions), "--stop-when-caught-up", "--metrics-port", "-1",
                         "--kafka.num.stream.threads=" + threads));
+                if (learnFirst != null) {
+                    command.addAll(List.of("--learn-first", learnFirst));
+                }
             } else {
                 command.addAll(List.of(ModelFreeInstance.class.getName(), bootstrap, id, stateDir.toString(),
                         topology.scoresTopic(), topology.anomaliesTopic(), topology.deadLetterTopic(),

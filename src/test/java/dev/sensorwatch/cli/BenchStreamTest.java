@@ -28,6 +28,7 @@ class BenchStreamTest {
         "--sensors 1000000 --readings 1000           | at most 100,000,000 readings",
         "--model-free-bytes 4                        | --model-free-bytes must be in [8, 1,048,576], got 4",
         "--model-free-bytes 128,big                  | --model-free-bytes takes byte counts or S",
+        "--learn-first soon                          | --learn-first: expected a number of readings",
     })
     void refusesABadOptionBeforeStartingABroker(String options, String message) {
         String[] args = ("bench stream " + options.trim()).split("\\s+");
