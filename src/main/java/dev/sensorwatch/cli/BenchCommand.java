@@ -48,7 +48,7 @@ import picocli.CommandLine.ParentCommand;
  * in this process.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
-        description = "Measures the detector.", subcommands = {BenchCommand.Nab.class, BenchCommand.Smap.class, BenchCommand.Stream.class})
+        description = "Measures the detector.", subcommands = {BenchCommand.Nab.class, BenchCommand.Smap.class, BenchCommand.Stream.class, BenchLatency.class})
 final class BenchCommand implements Runnable {
 
     @CommandLine.Spec
