@@ -47,6 +47,8 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.streams.CloseOptions;
+import org.apache.kafka.streams.CloseOptions.GroupMembershipOperation;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 import org.slf4j.Logger;
@@ -158,7 +160,7 @@ final class BenchLatency implements Callable<Integer> {
                             + " for an embedded broker");
                 }
                 client = kafka.connect(main.settings, bootstrap);
-                out.printf("Cluster at %s; each run's topics are deleted after it%n", bootstrap);
+                out.printf("Cluster at %s; each run's topics and group are deleted after it%n", bootstrap);
             }
             out.printf("%,d readings/s from %,d sensors of %d channel(s) (one reading per sensor every %s s), %d"
                     + " partition(s)%n", rate, sensors, channels, seconds((double) sensors / rate), partitions);
@@ -378,6 +380,9 @@ final class BenchLatency implements Callable<Integer> {
                 }
                 latencies = reader.latencies(late);
             }
+            // leaving the group at once lets it be deleted from a cluster after the run
+            runner.streams().close(CloseOptions.groupMembershipOperation(GroupMembershipOperation.LEAVE_GROUP)
+                    .withTimeout(Duration.ofSeconds(30)));
             runner.close(Duration.ofSeconds(30));
             end = runner.stopped().join();
         }
