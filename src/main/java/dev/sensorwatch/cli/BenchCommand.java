@@ -29,7 +29,8 @@ import picocli.CommandLine.ParentCommand;
  * {@link BenchStream}.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
-        description = "Measures the detector.", subcommands = {BenchCommand.Nab.class, BenchCommand.Smap.class, BenchStream.class})
+        description = "Measures the detector.", subcommands = {BenchCommand.Nab.class, BenchCommand.Smap.class, BenchStream.class,
+                BenchLatency.class})
 final class BenchCommand implements Runnable {
 
     @CommandLine.Spec
