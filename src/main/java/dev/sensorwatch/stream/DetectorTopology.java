@@ -48,26 +48,7 @@ public final class DetectorTopology {
             builder.addStateStore(FleetViewStores.recent());
         }
 
-        KStream<String, Routed> routed = builder
-                .stream(settings.inputTopic(), Consumed.with(Serdes.ByteArray(), Serdes.ByteArray())
-                        .withTimestampExtractor(new ReadingTimestampExtractor(settings.maxFutureSkewMillis()))
-                        .withName("readings"))
-                .process(() -> new RoutingProcessor(metrics, settings.maxChannels(), settings.maxFutureSkewMillis(),
-                        settings.outputFormat()),
-                        Named.as("route"));
-
-        Map<String, KStream<String, Routed>> routes = routed.split(Named.as("route-"))
-                .branch((key, r) -> r.route() == Routed.Route.DEAD_LETTER, Branched.as("dead"))
-                .branch((key, r) -> r.route() == Routed.Route.REKEY, Branched.as("rekey"))
-                .defaultBranch(Branched.as("direct"));
-        toDeadLetters(routes.get("route-dead"), settings, "route-dead-letters");
-
-        KStream<String, byte[]> rekeyed = routes.get("route-rekey")
-                .mapValues(Routed::payload, Named.as("rekey-payload"))
-                .repartition(Repartitioned.with(Serdes.String(), Serdes.ByteArray()).withName("readings-by-sensor"));
-        KStream<String, byte[]> keyed = routes.get("route-direct")
-                .mapValues(Routed::payload, Named.as("direct-payload"))
-                .merge(rekeyed, Named.as("by-sensor"));
+        KStream<String, byte[]> keyed = readingsBySensor(builder, settings, metrics);
 
         Map<String, KStream<String, Routed>> outcomes = keyed
                 .process(() -> new DetectorProcessor(settings.detector(), settings.outputFormat(), metrics),
@@ -91,6 +72,36 @@ public final class DetectorTopology {
                             FleetViewStores.SUMMARIES, FleetViewStores.RECENT);
         }
         return builder.build();
+    }
+
+    /**
+     * The readings of the settings' input topic keyed by sensor id: those keyed otherwise go
+     * through the repartition topic {@code readings-by-sensor}, those that cannot be scored to the
+     * dead-letter topic. {@link ModelFreeTopology} routes its readings here too, so that the two
+     * topologies process the same keys on the same partitions.
+     */
+    static KStream<String, byte[]> readingsBySensor(StreamsBuilder builder, TopologySettings settings,
+                                                    DetectorMetrics metrics) {
+        KStream<String, Routed> routed = builder
+                .stream(settings.inputTopic(), Consumed.with(Serdes.ByteArray(), Serdes.ByteArray())
+                        .withTimestampExtractor(new ReadingTimestampExtractor(settings.maxFutureSkewMillis()))
+                        .withName("readings"))
+                .process(() -> new RoutingProcessor(metrics, settings.maxChannels(), settings.maxFutureSkewMillis(),
+                        settings.outputFormat()),
+                        Named.as("route"));
+
+        Map<String, KStream<String, Routed>> routes = routed.split(Named.as("route-"))
+                .branch((key, r) -> r.route() == Routed.Route.DEAD_LETTER, Branched.as("dead"))
+                .branch((key, r) -> r.route() == Routed.Route.REKEY, Branched.as("rekey"))
+                .defaultBranch(Branched.as("direct"));
+        toDeadLetters(routes.get("route-dead"), settings, "route-dead-letters");
+
+        KStream<String, byte[]> rekeyed = routes.get("route-rekey")
+                .mapValues(Routed::payload, Named.as("rekey-payload"))
+                .repartition(Repartitioned.with(Serdes.String(), Serdes.ByteArray()).withName("readings-by-sensor"));
+        return routes.get("route-direct")
+                .mapValues(Routed::payload, Named.as("direct-payload"))
+                .merge(rekeyed, Named.as("by-sensor"));
     }
 
     private static void toDeadLetters(KStream<String, Routed> stream, TopologySettings settings, String name) {

@@ -2,18 +2,12 @@ package dev.sensorwatch.stream;
 
 import java.nio.ByteBuffer;
 import java.util.Arrays;
-import java.util.Map;
 import java.util.SplittableRandom;
 import org.apache.kafka.common.serialization.Serdes;
-import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.Topology;
-import org.apache.kafka.streams.kstream.Branched;
-import org.apache.kafka.streams.kstream.Consumed;
-import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Produced;
-import org.apache.kafka.streams.kstream.Repartitioned;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -30,8 +24,9 @@ import org.apache.kafka.streams.state.Stores;
  *                                          └─ not scoreable ─────────────────→ dead letters
  * </pre>
  *
- * <p>It reads the same input topic through the same routing as {@link DetectorTopology} (the same
- * {@link RoutingProcessor}, dead-letter branch and repartition topic, so records are keyed by sensor
+ * <p>It reads the same input topic through the same routing as {@link DetectorTopology} (its
+ * {@link DetectorTopology#readingsBySensor}: the same {@link RoutingProcessor}, dead-letter branch
+ * and repartition topic, so records are keyed by sensor
  * id and land on the same partitions), and then, per reading, does one {@code get} and one {@code put}
  * of a value of {@code valueBytes} bytes on a persistent, changelogged key-value store
  * ({@value #STORE}) and writes one record to the scores topic, keyed by sensor id: the reading's own
@@ -69,27 +64,7 @@ public final class ModelFreeTopology {
         builder.addStateStore(Stores.keyValueStoreBuilder(
                 Stores.persistentKeyValueStore(STORE), Serdes.String(), Serdes.ByteArray()));
 
-        KStream<String, Routed> routed = builder
-                .stream(settings.inputTopic(), Consumed.with(Serdes.ByteArray(), Serdes.ByteArray())
-                        .withTimestampExtractor(new ReadingTimestampExtractor(settings.maxFutureSkewMillis()))
-                        .withName("readings"))
-                .process(() -> new RoutingProcessor(metrics, settings.maxChannels(), settings.maxFutureSkewMillis(),
-                        settings.outputFormat()),
-                        Named.as("route"));
-        Map<String, KStream<String, Routed>> routes = routed.split(Named.as("route-"))
-                .branch((key, r) -> r.route() == Routed.Route.DEAD_LETTER, Branched.as("dead"))
-                .branch((key, r) -> r.route() == Routed.Route.REKEY, Branched.as("rekey"))
-                .defaultBranch(Branched.as("direct"));
-        routes.get("route-dead")
-                .map((key, r) -> KeyValue.pair(r.deadKey(), r.payload()), Named.as("route-dead-letters"))
-                .to(settings.deadLetterTopic(), Produced.with(Serdes.ByteArray(), Serdes.ByteArray())
-                        .withName("route-dead-letters-sink"));
-        KStream<String, byte[]> rekeyed = routes.get("route-rekey")
-                .mapValues(Routed::payload, Named.as("rekey-payload"))
-                .repartition(Repartitioned.with(Serdes.String(), Serdes.ByteArray()).withName("readings-by-sensor"));
-        routes.get("route-direct")
-                .mapValues(Routed::payload, Named.as("direct-payload"))
-                .merge(rekeyed, Named.as("by-sensor"))
+        DetectorTopology.readingsBySensor(builder, settings, metrics)
                 .process(() -> new GetPut(valueBytes), Named.as("get-put"), STORE)
                 .to(settings.scoresTopic(), Produced.with(Serdes.String(), Serdes.ByteArray()).withName("scores"));
         return builder.build();
