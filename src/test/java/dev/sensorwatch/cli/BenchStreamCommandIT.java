@@ -35,7 +35,9 @@ class BenchStreamCommandIT {
                 .containsPattern("S = [0-9,]+ B: the product's stored bytes per reading, measured as the changelog bytes"
                         + " its first run wrote divided by its readings: bench-1-0-product wrote [0-9,]+ changelog bytes"
                         + " for 1,000 readings \\(sensor-detectors [0-9,]+ B")
-                .containsPattern("stored bytes per sensor \\(.*\\): [0-9,]+ B with D = 1, [0-9,]+ B with D = 8");
+                .containsPattern("stored bytes per sensor after 3,000 synthetic readings \\(per-reading part \\+ model\\)")
+                .containsPattern("online, model written with every reading: +D = 1: [0-9,]+ B \\+ [0-9,]+ B;  D = 8: ")
+                .containsPattern("trained \\(--learn-first 2000\\), model written once: +D = 1: [0-9,]+ B \\+ [0-9,]+ B;");
     }
 
     @Test
