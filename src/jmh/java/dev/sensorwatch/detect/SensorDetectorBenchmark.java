@@ -1,6 +1,8 @@
 package dev.sensorwatch.detect;
 
+import dev.sensorwatch.stream.ReadingJournal;
 import dev.sensorwatch.stream.SensorStateCodec;
+import dev.sensorwatch.stream.TopologySettings;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -28,6 +30,11 @@ import org.openjdk.jmh.annotations.Warmup;
  *       reading per commit interval): process, snapshot and encode as above. A held detector
  *       that scores several readings per commit is encoded once for all of them, so it costs
  *       {@link #process} per reading plus this difference once per commit.
+ *   <li>{@link #processAndJournal}: what it does for a held detector of a sensor that scores one
+ *       reading per commit interval, as in a fleet, with the default checkpoint interval: process
+ *       and encode the reading's journal entry, and on every
+ *       {@value TopologySettings#DEFAULT_CHECKPOINT_EVERY}th reading snapshot and encode the
+ *       checkpoint as {@link #processAndWrite} does; the average over the readings.
  * </ul>
  *
  * <p>Each detector first learns 2,000 readings of a noisy daily-ish wave (one reading a minute),
@@ -64,6 +71,10 @@ public class SensorDetectorBenchmark {
     private SensorStateCodec.Encoded stored;
     private double[] reading;
     private long t;
+    private int sinceCheckpoint;
+    private long checkpointVersion;
+    /** The last journal entry encoded, kept so that the encoding is not optimised away. */
+    public byte[] journalEntry;
 
     @Setup
     public void setUp() {
@@ -75,6 +86,7 @@ public class SensorDetectorBenchmark {
             detector.process(next(), nextReading(), workspace);
         }
         stored = codec.encode(detector.snapshot());
+        checkpointVersion = detector.modelVersion();
     }
 
     private long next() {
@@ -100,6 +112,21 @@ public class SensorDetectorBenchmark {
         long version = restored.modelVersion();
         Score score = restored.process(next(), nextReading(), workspace);
         stored = write(restored, version, stored.model());
+        return score;
+    }
+
+    @Benchmark
+    public Score processAndJournal() {
+        long time = next();
+        double[] values = nextReading();
+        Score score = detector.process(time, values, workspace);
+        if (++sinceCheckpoint == TopologySettings.DEFAULT_CHECKPOINT_EVERY) {
+            stored = write(detector, checkpointVersion, stored.model());
+            checkpointVersion = detector.modelVersion();
+            sinceCheckpoint = 0;
+        } else {
+            journalEntry = ReadingJournal.encode(new ReadingJournal.Entry(detector.readings(), time, values.clone()));
+        }
         return score;
     }
 

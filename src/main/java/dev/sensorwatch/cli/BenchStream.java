@@ -13,6 +13,7 @@ import dev.sensorwatch.stream.CatchUp;
 import dev.sensorwatch.stream.DetectorMetrics;
 import dev.sensorwatch.stream.DetectorTopology;
 import dev.sensorwatch.stream.ModelFreeTopology;
+import dev.sensorwatch.stream.ReadingJournal;
 import dev.sensorwatch.stream.Replayer;
 import dev.sensorwatch.stream.SensorStateCodec;
 import dev.sensorwatch.stream.StreamsRunner;
@@ -145,6 +146,13 @@ final class BenchStream implements Callable<Integer> {
                     + " per reading, measured in this bench as the changelog bytes its first run wrote divided by its"
                     + " readings. Default: ${DEFAULT-VALUE}.")
     List<String> modelFreeBytes;
+
+    @Option(names = "--checkpoint-every", paramLabel = "READINGS", split = ",",
+            defaultValue = "" + TopologySettings.DEFAULT_CHECKPOINT_EVERY,
+            description = "The product's checkpoint interval (run --checkpoint-every); several, comma-separated, run the"
+                    + " product once with each in every round, the first one the reference of the ratios."
+                    + " Default: ${DEFAULT-VALUE}.")
+    List<Integer> checkpointEvery;
 
     @Option(names = "--threads", paramLabel = "N", defaultValue = "1",
             description = "Stream threads (num.stream.threads) of each instance. Default: ${DEFAULT-VALUE}.")
@@ -282,7 +290,13 @@ final class BenchStream implements Callable<Integer> {
             }
         }
         List<Setting> runs = new ArrayList<>();
-        runs.add(new Setting(true, false, 0));
+        if (checkpointEvery == null || checkpointEvery.isEmpty()) {
+            throw new IllegalArgumentException("--checkpoint-every needs at least one value");
+        }
+        for (int every : checkpointEvery) {
+            checkRange("--checkpoint-every", every, 1, TopologySettings.MAX_CHECKPOINT_EVERY);
+            runs.add(new Setting(true, false, 0, every, checkpointEvery.size() > 1));
+        }
         if (modelFreeBytes == null || modelFreeBytes.isEmpty()) {
             throw new IllegalArgumentException("--model-free-bytes needs at least one value");
         }
@@ -324,12 +338,21 @@ final class BenchStream implements Callable<Integer> {
         private final boolean product;
         private final boolean stored;
         private int bytes;
+        /** The product's checkpoint interval, and whether its label names it. */
+        private final int checkpointEvery;
+        private final boolean named;
         private final List<Measured> runs = new ArrayList<>();
 
-        Setting(boolean product, boolean stored, int bytes) {
+        Setting(boolean product, boolean stored, int bytes, int checkpointEvery, boolean named) {
             this.product = product;
             this.stored = stored;
             this.bytes = bytes;
+            this.checkpointEvery = checkpointEvery;
+            this.named = named;
+        }
+
+        Setting(boolean product, boolean stored, int bytes) {
+            this(product, stored, bytes, TopologySettings.DEFAULT_CHECKPOINT_EVERY, false);
         }
 
         boolean product() {
@@ -338,7 +361,7 @@ final class BenchStream implements Callable<Integer> {
 
         String label() {
             if (product) {
-                return "product";
+                return named ? "product k=" + checkpointEvery : "product";
             }
             return "model-free " + (bytes == 0 ? STORED : String.format("%,d B", bytes)) + (stored && bytes > 0
                     ? " (" + STORED + ")" : "");
@@ -438,7 +461,8 @@ final class BenchStream implements Callable<Integer> {
         TopologySettings topology = new TopologySettings(READINGS, id + "-scores", id + "-anomalies", id + "-dlq",
                 DetectorOptions.config(DetectorConfig.DEFAULT_THRESHOLD, DetectorOptions.ALL_MEMBERS,
                         DetectorOptions.ALL_SIGNALS).withTraining(trainingPeriod()),
-                TopologySettings.DEFAULT_MAX_CHANNELS, TopologySettings.DEFAULT_MAX_FUTURE_SKEW);
+                TopologySettings.DEFAULT_MAX_CHANNELS, TopologySettings.DEFAULT_MAX_FUTURE_SKEW)
+                .withCheckpointEvery(setting.checkpointEvery);
         Map<String, Integer> topics = new TreeMap<>();
         topics.put(topology.scoresTopic(), partitions);
         topics.put(topology.anomaliesTopic(), partitions);
@@ -561,7 +585,8 @@ final class BenchStream implements Callable<Integer> {
                         "--input-topic", READINGS, "--output-topic", topology.scoresTopic(),
                         "--anomalies-topic", topology.anomaliesTopic(), "--dead-letter-topic", topology.deadLetterTopic(),
                         "--partitions", String.valueOf(partitions), "--stop-when-caught-up", "--metrics-port", "-1",
-                        "--kafka.num.stream.threads=" + threads));
+                        "--kafka.num.stream.threads=" + threads,
+                        "--checkpoint-every", String.valueOf(setting.checkpointEvery)));
                 if (learnFirst != null) {
                     command.addAll(List.of("--learn-first", learnFirst));
                 }
@@ -807,8 +832,8 @@ final class BenchStream implements Callable<Integer> {
             double wall = median(setting.runs.stream().map(Measured::wall).toList());
             double rate = median(setting.runs.stream().map(Measured::committedRate).toList());
             double changelog = median(setting.runs.stream().map(r -> (double) r.changelogTotal()).toList());
-            String wallRatio = setting.product() ? "" : String.format("%.2f×", wall / productWall);
-            String rateRatio = setting.product() ? ""
+            String wallRatio = setting == product ? "" : String.format("%.2f×", wall / productWall);
+            String rateRatio = setting == product ? ""
                     : Double.isNaN(rate) || Double.isNaN(productRate) ? "-" : String.format("%.2f×", productRate / rate);
             out.print(String.format(SUMMARY, setting.label(), String.format("%.1f", wall),
                     String.format("%,.0f", readings / wall), rate(rate), perReading((long) changelog), wallRatio, rateRatio)
@@ -830,8 +855,8 @@ final class BenchStream implements Callable<Integer> {
 
     /**
      * Prints what the state stores keep per sensor, as two parts ({@link SensorStateCodec}): the
-     * per-reading part, written with every reading a sensor scores in a commit interval, and the
-     * model, written when it changes; for a detector with the default configuration that has seen
+     * per-reading part and the model, written at a checkpoint, the model only when it changed; and
+     * the size of a {@link ReadingJournal} entry, written for each reading between checkpoints; for a detector with the default configuration that has seen
      * {@value #STORED_SIZE_READINGS} synthetic readings, learning online and with its first 2,000
      * readings as its training period, with one channel and with eight.
      */
@@ -856,8 +881,11 @@ final class BenchStream implements Callable<Integer> {
                 SensorStateCodec.Encoded parts = new SensorStateCodec().encode(detector.snapshot());
                 sizes.add(String.format("D = %d: %,d B + %,d B", d, parts.live().length, parts.model().length));
             }
-            out.printf("  %-44s %s%n", trained ? "trained (--learn-first 2000), model written once:"
-                    : "online, model written with every reading:", String.join(";  ", sizes));
+            out.printf("  %-50s %s%n", trained ? "trained (--learn-first 2000), model written once:"
+                    : "online, model changed by every reading:", String.join(";  ", sizes));
         }
+        out.printf("  %-50s D = 1: %,d B;  D = 8: %,d B (value; the key adds the sensor id and 8 B)%n",
+                "journal entry, per reading between checkpoints:", ReadingJournal.entryBytes(1),
+                ReadingJournal.entryBytes(8));
     }
 }

@@ -103,6 +103,15 @@ final class RunCommand implements Callable<Integer> {
                     + " every reading as it is scored. Default: ${DEFAULT-VALUE}.")
     int detectorCache;
 
+    @Option(names = "--checkpoint-every", paramLabel = "READINGS",
+            defaultValue = "" + TopologySettings.DEFAULT_CHECKPOINT_EVERY,
+            description = "Readings after which a sensor's whole detector is written again; at a commit in between, the"
+                    + " readings it scored since its last write are written instead, a few dozen bytes each, and scored"
+                    + " again when the detector is next decoded (after a restart or a move: at most READINGS - 1 per"
+                    + " sensor). 1 writes the whole detector at every commit in which the sensor scored."
+                    + " Default: ${DEFAULT-VALUE}.")
+    int checkpointEvery;
+
     @Option(names = "--fleet-view", negatable = true, defaultValue = "true", fallbackValue = "true",
             description = "Keep each sensor's latest scores and events in two state stores and serve the fleet view"
                     + " on the --metrics-port; --no-fleet-view saves their writes (one summary and one ring entry per"
@@ -116,7 +125,8 @@ final class RunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        TopologySettings settings = common.topology().withDetectorCache(detectorCache).withFleetView(fleetView);
+        TopologySettings settings = common.topology().withDetectorCache(detectorCache).withFleetView(fleetView)
+                .withCheckpointEvery(checkpointEvery);
         Map<String, String> overrides = kafka.settings(main.settings);
         if (metricsPort < -1 || metricsPort > 65535) {
             throw new IllegalArgumentException("--metrics-port must be -1 (off) or a port, got " + metricsPort);

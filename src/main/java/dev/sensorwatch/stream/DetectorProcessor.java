@@ -70,7 +70,8 @@ final class DetectorProcessor implements Processor<String, byte[], String, Route
     public void init(ProcessorContext<String, Routed> context) {
         this.context = context;
         this.detectors = context.getStateStore(TopologySettings.STORE);
-        detectors.attach(context.getStateStore(TopologySettings.MODEL_STORE));
+        detectors.attach(context.getStateStore(TopologySettings.MODEL_STORE),
+                context.getStateStore(TopologySettings.JOURNAL_STORE));
     }
 
     @Override
@@ -119,7 +120,7 @@ final class DetectorProcessor implements Processor<String, byte[], String, Route
         if (held == null) {
             held = DetectorStore.Held.fresh(detector);
         }
-        held.changed();
+        held.changed(eventTime, values);
         detectors.keep(sensorId, held);
 
         AnomalyScore out = AnomalyScore.newBuilder()

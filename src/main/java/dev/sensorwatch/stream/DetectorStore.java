@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.processor.StateStore;
 import org.apache.kafka.streams.processor.StateStoreContext;
 import org.apache.kafka.streams.query.Position;
@@ -24,17 +25,31 @@ import org.apache.kafka.streams.state.internals.CachedStateStore;
  * of the sensors the task scored last, held in memory and written back once per commit.
  *
  * <p>A reading takes its sensor's detector ({@link #take}): the one held in memory, or else the
- * one decoded from the stores (the model from {@value TopologySettings#MODEL_STORE}), or none for
- * a new sensor; the processor advances it and hands it back ({@link #keep}), marked changed. Kafka
- * Streams flushes a task's stores before it commits (on every commit interval, and before a task
- * is suspended or closed cleanly); this store then encodes each changed detector once and writes
- * it: the per-reading part every time, the model only when its
- * {@linkplain SensorDetector#modelVersion() version} moved since it was last written. The writes
+ * one decoded from the stores, or none for a new sensor; the processor advances it and hands it
+ * back ({@link #keep}), marked changed with the reading it scored. Kafka Streams flushes a task's
+ * stores before it commits (on every commit interval, and before a task is suspended or closed
+ * cleanly); this store then writes each changed detector once, in one of two ways:
+ * <ul>
+ *   <li>a <b>checkpoint</b>: the whole detector, its per-reading part to
+ *       {@value TopologySettings#STORE} and its model to {@value TopologySettings#MODEL_STORE}, the
+ *       model only when its {@linkplain SensorDetector#modelVersion() version} moved since it was
+ *       last written. A detector is checkpointed when it has scored {@code checkpointEvery}
+ *       readings or more since its last checkpoint (so a sensor that scores many readings per
+ *       commit is written whole once per commit), when it is new, when it finished its training
+ *       period, when it was decoded with journal entries, and when it leaves the memory;</li>
+ *   <li>otherwise, the readings it scored since the last flush, each as a small entry of the
+ *       {@linkplain ReadingJournal reading journal}, {@value TopologySettings#JOURNAL_STORE}.</li>
+ * </ul>
+ * A detector decoded from the stores is its checkpoint with the journal's readings since scored
+ * again; the detector is deterministic, so it is bit for bit the one that scored them. The writes
  * go through the stores' changelogging layers into the transaction being committed, so state and
  * offsets are committed together: a sensor that saw 40 readings in a commit interval is encoded
- * and written once, not 40 times, and its scores stay bit-identical to a run that wrote every
+ * and written once, not 40 times; a sensor of a fleet that scores one reading per commit interval
+ * writes a journal entry of a few dozen bytes per reading and its whole detector once in
+ * {@code checkpointEvery} readings; and its scores stay bit-identical to a run that wrote every
  * reading. At most {@code capacity} sensors are held; the least recently used one leaves first,
- * written then if it changed. A capacity of 0 writes every reading as it is scored.
+ * checkpointed then if anything of it is not. A capacity of 0 checkpoints every reading as it is
+ * scored.
  *
  * <p>What is held in memory is never more than the task's uncommitted work: it is dropped, never
  * written, when Kafka Streams clears the task's caches, and when the store is closed or opened
@@ -66,17 +81,24 @@ public final class DetectorStore implements StateStore, CachedStateStore<String,
         /** Whether the model store holds this detector's model at {@link #modelWritten}. */
         private boolean modelStored;
         private long modelWritten;
+        /** Whether the stores hold a checkpoint of this detector, taken after its reading {@link #checkpoint}. */
+        private boolean checkpointStored;
+        private long checkpoint;
+        /** Whether the checkpoint stored holds a trained model. */
+        private boolean checkpointTrained;
+        /** Whether the next write must be a checkpoint, whatever the readings since. */
+        private boolean checkpointDue;
+        /** The readings scored since the last write, while they may go to the journal. */
+        private final List<ReadingJournal.Entry> unwritten = new ArrayList<>();
 
-        private Held(SensorDetector detector, boolean fromMemory, boolean modelStored, long modelWritten) {
+        private Held(SensorDetector detector, boolean fromMemory) {
             this.detector = detector;
             this.fromMemory = fromMemory;
-            this.modelStored = modelStored;
-            this.modelWritten = modelWritten;
         }
 
         /** A new sensor's detector, nothing of it stored yet. */
         public static Held fresh(SensorDetector detector) {
-            return new Held(detector, false, false, 0);
+            return new Held(detector, false);
         }
 
         /** The detector. */
@@ -89,35 +111,55 @@ public final class DetectorStore implements StateStore, CachedStateStore<String,
             return fromMemory;
         }
 
-        /** Marks the detector as changed by a reading: it is written at the next flush. */
-        public void changed() {
+        /**
+         * Marks the detector as changed by the reading at {@code eventTime} with {@code values}, which
+         * it has just scored: it is written at the next flush.
+         */
+        public void changed(long eventTime, double[] values) {
             changed = true;
+            unwritten.add(new ReadingJournal.Entry(detector.readings(), eventTime, values.clone()));
+        }
+
+        /** Readings scored since the last checkpoint stored, or -1 without one. */
+        private long sinceCheckpoint() {
+            return checkpointStored ? detector.readings() - checkpoint : -1;
         }
     }
 
     private final KeyValueStore<String, byte[]> live;
     private final int capacity;
+    private final int checkpointEvery;
     private final SensorStateCodec codec = new SensorStateCodec();
+    private final SensorDetector.Workspace workspace = new SensorDetector.Workspace();
     private final LinkedHashMap<String, Held> held = new LinkedHashMap<>(16, 0.75f, true);
     private KeyValueStore<String, byte[]> models;
-    private long writes;
+    private KeyValueStore<Bytes, byte[]> journal;
+    private long checkpoints;
     private long modelWrites;
+    private long journalWrites;
+    private long replayed;
 
-    DetectorStore(KeyValueStore<String, byte[]> live, int capacity) {
+    DetectorStore(KeyValueStore<String, byte[]> live, int capacity, int checkpointEvery) {
         if (capacity < 0) {
             throw new IllegalArgumentException("the detector cache capacity must not be negative, got " + capacity);
         }
+        if (checkpointEvery < 1) {
+            throw new IllegalArgumentException("the checkpoint interval must be at least 1 reading, got "
+                    + checkpointEvery);
+        }
         this.live = live;
         this.capacity = capacity;
+        this.checkpointEvery = checkpointEvery;
     }
 
     /**
      * The builder of the store {@value TopologySettings#STORE}: persistent, changelogged, without
-     * a record cache, holding up to {@code capacity} decoded detectors per task.
+     * a record cache, holding up to {@code capacity} decoded detectors per task and writing each
+     * whole once in {@code checkpointEvery} readings.
      */
-    public static StoreBuilder<DetectorStore> builder(int capacity) {
+    public static StoreBuilder<DetectorStore> builder(int capacity, int checkpointEvery) {
         return new Builder(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(TopologySettings.STORE),
-                Serdes.String(), Serdes.ByteArray()).withCachingDisabled(), capacity);
+                Serdes.String(), Serdes.ByteArray()).withCachingDisabled(), capacity, checkpointEvery);
     }
 
     /**
@@ -130,15 +172,25 @@ public final class DetectorStore implements StateStore, CachedStateStore<String,
                 Serdes.String(), Serdes.ByteArray()).withCachingDisabled();
     }
 
-    /** Gives the store the task's model store, {@value TopologySettings#MODEL_STORE}; before the first {@link #take}. */
-    void attach(KeyValueStore<String, byte[]> modelStore) {
+    /** The builder of the store {@value TopologySettings#JOURNAL_STORE}, likewise without a record cache. */
+    public static StoreBuilder<KeyValueStore<Bytes, byte[]>> journalBuilder() {
+        return ReadingJournal.builder();
+    }
+
+    /**
+     * Gives the store the task's model store, {@value TopologySettings#MODEL_STORE}, and reading
+     * journal, {@value TopologySettings#JOURNAL_STORE}; before the first {@link #take}.
+     */
+    void attach(KeyValueStore<String, byte[]> modelStore, KeyValueStore<Bytes, byte[]> journalStore) {
         this.models = modelStore;
+        this.journal = journalStore;
     }
 
     /**
      * Removes and returns the detector of {@code sensorId}: the one held in memory, or else the one
-     * the stores hold, decoded with {@code config}; null for a sensor the stores do not know. The
-     * caller owns it until it {@linkplain #keep keeps} it again.
+     * the stores hold, decoded with {@code config} and advanced by the journal's readings since its
+     * checkpoint; null for a sensor the stores do not know. The caller owns it until it
+     * {@linkplain #keep keeps} it again.
      *
      * @throws org.apache.kafka.common.errors.SerializationException if the stored state cannot be read
      */
@@ -155,42 +207,71 @@ public final class DetectorStore implements StateStore, CachedStateStore<String,
         boolean apart = SensorStateCodec.keepsModelApart(stored);
         byte[] model = apart ? models.get(sensorId) : null;
         SensorDetector detector = SensorDetector.restore(config, codec.decode(stored, model));
+        entry = new Held(detector, false);
         // a whole state of an earlier release keeps no model apart: the first write writes one
-        return new Held(detector, false, apart, detector.modelVersion());
+        entry.modelStored = apart;
+        entry.modelWritten = detector.modelVersion();
+        entry.checkpointStored = true;
+        entry.checkpoint = detector.readings();
+        entry.checkpointTrained = detector.trainedModel() != null;
+        List<ReadingJournal.Entry> since = ReadingJournal.since(journal, sensorId, entry.checkpoint);
+        for (ReadingJournal.Entry reading : since) {
+            detector.process(reading.eventTime(), reading.values(), workspace);
+        }
+        replayed += since.size();
+        // scored again once, or stored whole by an earlier release: the next write is a checkpoint
+        entry.checkpointDue = !since.isEmpty() || !apart;
+        return entry;
     }
 
     /**
      * Holds {@code entry} again as the detector of {@code sensorId}; one it displaces, or this one
-     * when the capacity is 0, is written first if it changed.
+     * when the capacity is 0, is checkpointed first if anything of it is not.
      */
     void keep(String sensorId, Held entry) {
+        if (entry.sinceCheckpoint() >= checkpointEvery || entry.checkpointTrained != (entry.detector.trainedModel() != null)) {
+            entry.checkpointDue = true;
+        }
+        if (entry.checkpointDue || !entry.checkpointStored) {
+            entry.unwritten.clear(); // a checkpoint will hold them
+        }
         if (capacity == 0) {
-            write(sensorId, entry);
+            checkpoint(sensorId, entry);
             return;
         }
         held.put(sensorId, entry);
         if (held.size() > capacity) {
             var eldest = held.entrySet().iterator().next();
             held.remove(eldest.getKey());
-            write(eldest.getKey(), eldest.getValue());
+            checkpoint(eldest.getKey(), eldest.getValue());
         }
     }
 
-    /** Writes every changed detector held: its per-reading part, and its model if that moved. */
+    /** Writes every changed detector held: a checkpoint, or the readings it scored since the last write. */
     void writeChanged() {
-        List<Map.Entry<String, Held>> changed = new ArrayList<>();
         for (Map.Entry<String, Held> e : held.entrySet()) {
-            if (e.getValue().changed) {
-                changed.add(e);
+            Held entry = e.getValue();
+            if (!entry.changed) {
+                continue;
+            }
+            if (entry.checkpointDue || !entry.checkpointStored) {
+                checkpoint(e.getKey(), entry);
+            } else {
+                for (ReadingJournal.Entry reading : entry.unwritten) {
+                    journal.put(ReadingJournal.key(e.getKey(), reading.readings(), checkpointEvery),
+                            ReadingJournal.encode(reading));
+                    journalWrites++;
+                }
+                entry.unwritten.clear();
+                entry.changed = false;
             }
         }
-        for (Map.Entry<String, Held> e : changed) {
-            write(e.getKey(), e.getValue());
-        }
     }
 
-    private void write(String sensorId, Held entry) {
-        if (!entry.changed) {
+    /** Writes {@code entry} whole, unless the stores hold it whole already. */
+    private void checkpoint(String sensorId, Held entry) {
+        if (entry.checkpointStored && entry.sinceCheckpoint() == 0 && !entry.checkpointDue) {
+            entry.changed = false;
             return;
         }
         DetectorState state = entry.detector.snapshot();
@@ -202,8 +283,13 @@ public final class DetectorStore implements StateStore, CachedStateStore<String,
             entry.modelWritten = version;
         }
         live.put(sensorId, codec.encodeLive(state));
+        checkpoints++;
+        entry.checkpointStored = true;
+        entry.checkpoint = entry.detector.readings();
+        entry.checkpointTrained = entry.detector.trainedModel() != null;
+        entry.checkpointDue = false;
+        entry.unwritten.clear();
         entry.changed = false;
-        writes++;
     }
 
     /** Detectors held in memory. */
@@ -211,9 +297,19 @@ public final class DetectorStore implements StateStore, CachedStateStore<String,
         return held.size();
     }
 
-    /** Detectors written to the stores since the store was built. */
-    long writes() {
-        return writes;
+    /** Checkpoints (whole detectors) written since the store was built. */
+    long checkpoints() {
+        return checkpoints;
+    }
+
+    /** Journal entries written since the store was built. */
+    long journalWrites() {
+        return journalWrites;
+    }
+
+    /** Readings scored again from the journal while decoding detectors, since the store was built. */
+    long replayed() {
+        return replayed;
     }
 
     /** Models written since the store was built. */
@@ -305,10 +401,12 @@ public final class DetectorStore implements StateStore, CachedStateStore<String,
 
         private StoreBuilder<KeyValueStore<String, byte[]>> inner;
         private final int capacity;
+        private final int checkpointEvery;
 
-        Builder(StoreBuilder<KeyValueStore<String, byte[]>> inner, int capacity) {
+        Builder(StoreBuilder<KeyValueStore<String, byte[]>> inner, int capacity, int checkpointEvery) {
             this.inner = inner;
             this.capacity = capacity;
+            this.checkpointEvery = checkpointEvery;
         }
 
         @Override
@@ -335,7 +433,7 @@ public final class DetectorStore implements StateStore, CachedStateStore<String,
 
         @Override
         public DetectorStore build() {
-            return new DetectorStore(inner.build(), capacity);
+            return new DetectorStore(inner.build(), capacity, checkpointEvery);
         }
 
         @Override

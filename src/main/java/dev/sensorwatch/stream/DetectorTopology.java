@@ -41,8 +41,9 @@ public final class DetectorTopology {
     /** Builds the topology for {@code settings}, counting into {@code metrics}. */
     public static Topology build(TopologySettings settings, DetectorMetrics metrics) {
         StreamsBuilder builder = new StreamsBuilder();
-        builder.addStateStore(DetectorStore.builder(settings.detectorCache()));
+        builder.addStateStore(DetectorStore.builder(settings.detectorCache(), settings.checkpointEvery()));
         builder.addStateStore(DetectorStore.modelsBuilder());
+        builder.addStateStore(DetectorStore.journalBuilder());
         if (settings.fleetView()) {
             builder.addStateStore(FleetViewStores.summaries());
             builder.addStateStore(FleetViewStores.recent());
@@ -53,7 +54,7 @@ public final class DetectorTopology {
         Map<String, KStream<String, Routed>> outcomes = keyed
                 .process(() -> new DetectorProcessor(settings.detector(), settings.outputFormat(), metrics),
                         Named.as("detect"),
-                        TopologySettings.STORE, TopologySettings.MODEL_STORE)
+                        TopologySettings.STORE, TopologySettings.MODEL_STORE, TopologySettings.JOURNAL_STORE)
                 .split(Named.as("detect-"))
                 .branch((key, r) -> r.route() == Routed.Route.DEAD_LETTER, Branched.as("dead"))
                 .defaultBranch(Branched.as("scores"));

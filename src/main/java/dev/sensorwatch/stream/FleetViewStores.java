@@ -2,8 +2,6 @@ package dev.sensorwatch.stream;
 
 import dev.sensorwatch.avro.AnomalyScore;
 import dev.sensorwatch.avro.SensorSummary;
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -66,14 +64,7 @@ public final class FleetViewStores {
      * bytes, then the slot, so that one sensor's entries share a prefix no other sensor's have.
      */
     static Bytes recentKey(String sensorId, long scored) {
-        byte[] prefix = prefix(sensorId);
-        return Bytes.wrap(ByteBuffer.allocate(prefix.length + Integer.BYTES).put(prefix)
-                .putInt((int) (scored % RECENT_SCORES)).array());
-    }
-
-    private static byte[] prefix(String sensorId) {
-        byte[] id = sensorId.getBytes(StandardCharsets.UTF_8);
-        return ByteBuffer.allocate(Integer.BYTES + id.length).putInt(id.length).put(id).array();
+        return SlotKeys.key(sensorId, (int) (scored % RECENT_SCORES));
     }
 
     /** Decodes a stored summary. */
@@ -112,11 +103,6 @@ public final class FleetViewStores {
 
     /** For tests: every ring entry of {@code sensorId}, in key order. */
     static List<KeyValue<Bytes, byte[]>> ring(ReadOnlyKeyValueStore<Bytes, byte[]> recent, String sensorId) {
-        List<KeyValue<Bytes, byte[]>> entries = new ArrayList<>();
-        try (KeyValueIterator<Bytes, byte[]> it = recent.prefixScan(Bytes.wrap(prefix(sensorId)),
-                Serdes.Bytes().serializer())) {
-            it.forEachRemaining(entries::add);
-        }
-        return entries;
+        return SlotKeys.all(recent, sensorId);
     }
 }

@@ -29,6 +29,7 @@ class BenchStreamTest {
         "--model-free-bytes 4                        | --model-free-bytes must be in [8, 1,048,576], got 4",
         "--model-free-bytes 128,big                  | --model-free-bytes takes byte counts or S",
         "--learn-first soon                          | --learn-first: expected a number of readings",
+        "--checkpoint-every 64,0                     | --checkpoint-every must be in [1, 4,096], got 0",
     })
     void refusesABadOptionBeforeStartingABroker(String options, String message) {
         String[] args = ("bench stream " + options.trim()).split("\\s+");
@@ -52,7 +53,8 @@ class BenchStreamTest {
         StringWriter text = new StringWriter();
         BenchStream.printStoredBytesPerSensor(new PrintWriter(text, true));
         assertThat(text.toString()).contains("after 3,000 synthetic readings")
-                .containsPattern("online, model written with every reading: +D = 1: [0-9,]+ B \\+ [0-9,]{6} B;  D = 8: ")
-                .containsPattern("trained \\(--learn-first 2000\\), model written once: +D = 1: [0-9]{3} B \\+ [0-9,]+ B");
+                .containsPattern("online, model changed by every reading: +D = 1: [0-9,]+ B \\+ [0-9,]{6} B;  D = 8: ")
+                .containsPattern("trained \\(--learn-first 2000\\), model written once: +D = 1: [0-9]{3} B \\+ [0-9,]+ B")
+                .containsPattern("journal entry, per reading between checkpoints: +D = 1: 25 B;  D = 8: 81 B");
     }
 }

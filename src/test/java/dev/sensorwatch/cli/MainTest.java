@@ -201,6 +201,14 @@ class MainTest {
     }
 
     @Test
+    void aCheckpointIntervalOutOfRangeStopsRunBeforeContactingKafka() {
+        Run run = assertTimeoutPreemptively(Duration.ofSeconds(10), () -> execute(
+                "run", "--bootstrap-server", "127.0.0.1:1", "--metrics-port", "-1", "--checkpoint-every", "0"));
+        assertThat(run.code()).isEqualTo(2);
+        assertThat(run.err()).contains("--checkpoint-every must be in [1, 4096] readings, got 0");
+    }
+
+    @Test
     void badFormatIsAUsageError() throws IOException {
         Run score = execute("score", "--input", smallCsv().toString(), "--output", dir.resolve("out").toString(),
                 "--format", "xml");

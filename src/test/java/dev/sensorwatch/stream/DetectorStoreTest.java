@@ -1,11 +1,15 @@
 package dev.sensorwatch.stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.sensorwatch.detect.DetectorConfig;
+import dev.sensorwatch.detect.Score;
 import dev.sensorwatch.detect.SensorDetector;
 import dev.sensorwatch.detect.TrainingPeriod;
+import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.processor.api.MockProcessorContext;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.Stores;
@@ -14,8 +18,10 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The detector store holds decoded detectors and writes the changed ones when Kafka Streams
- * flushes it before a commit: once per flush however many readings they scored, the model only when
- * it moved, a displaced detector when it leaves, nothing that a cleared cache dropped.
+ * flushes it before a commit: whole (a checkpoint) once per flush however many readings they
+ * scored, or the few readings since the last write as journal entries; the model only when it
+ * moved, a displaced detector when it leaves, nothing that a cleared cache dropped; a detector
+ * decoded from a checkpoint and its journal is bit for bit the one that scored the readings.
  */
 class DetectorStoreTest {
 
@@ -23,19 +29,28 @@ class DetectorStoreTest {
 
     final SensorStateCodec codec = new SensorStateCodec();
     KeyValueStore<String, byte[]> models;
+    KeyValueStore<Bytes, byte[]> journal;
 
     DetectorStore store(int capacity) {
+        return store(capacity, 1);
+    }
+
+    DetectorStore store(int capacity, int checkpointEvery) {
         KeyValueStore<String, byte[]> live = Stores.keyValueStoreBuilder(
                 Stores.inMemoryKeyValueStore(TopologySettings.STORE), Serdes.String(), Serdes.ByteArray())
                 .withLoggingDisabled().withCachingDisabled().build();
         models = Stores.keyValueStoreBuilder(
                 Stores.inMemoryKeyValueStore(TopologySettings.MODEL_STORE), Serdes.String(), Serdes.ByteArray())
                 .withLoggingDisabled().withCachingDisabled().build();
+        journal = Stores.keyValueStoreBuilder(
+                Stores.inMemoryKeyValueStore(TopologySettings.JOURNAL_STORE), Serdes.Bytes(), Serdes.ByteArray())
+                .withLoggingDisabled().withCachingDisabled().build();
         MockProcessorContext<String, Routed> context = new MockProcessorContext<>();
-        DetectorStore store = new DetectorStore(live, capacity);
+        DetectorStore store = new DetectorStore(live, capacity, checkpointEvery);
         store.init(context.getStateStoreContext(), store);
         models.init(context.getStateStoreContext(), models);
-        store.attach(models);
+        journal.init(context.getStateStoreContext(), journal);
+        store.attach(models, journal);
         return store;
     }
 
@@ -52,7 +67,7 @@ class DetectorStoreTest {
             if (held == null) {
                 held = DetectorStore.Held.fresh(detector);
             }
-            held.changed();
+            held.changed(60_000L * t, values);
             store.keep(sensor, held);
         }
     }
@@ -68,18 +83,18 @@ class DetectorStoreTest {
         SensorDetector reference = SensorDetector.fresh(CONFIG, 1);
         score(store, CONFIG, "pump-1", 0, 40, reference);
         assertThat(store.inner().get("pump-1")).as("nothing written before the flush").isNull();
-        assertThat(store.writes()).isZero();
+        assertThat(store.checkpoints()).isZero();
 
         store.flushCache();
-        assertThat(store.writes()).as("40 readings, one write").isEqualTo(1);
+        assertThat(store.checkpoints()).as("40 readings, one write").isEqualTo(1);
         assertThat(store.inner().get("pump-1")).isEqualTo(codec.encodeLive(reference.snapshot()));
         assertThat(models.get("pump-1")).isEqualTo(codec.encodeModel(reference.snapshot()));
         store.flushCache();
-        assertThat(store.writes()).as("nothing changed since").isEqualTo(1);
+        assertThat(store.checkpoints()).as("nothing changed since").isEqualTo(1);
 
         score(store, CONFIG, "pump-1", 40, 10, reference);
         store.flushCache();
-        assertThat(store.writes()).isEqualTo(2);
+        assertThat(store.checkpoints()).isEqualTo(2);
         assertThat(store.inner().get("pump-1")).isEqualTo(codec.encodeLive(reference.snapshot()));
         assertThat(store.modelWrites()).as("the online model moves with every reading").isEqualTo(2);
     }
@@ -95,7 +110,7 @@ class DetectorStoreTest {
             score(store, config, "pump-1", 150 + 10 * round, 10, reference);
             store.flushCache();
         }
-        assertThat(store.writes()).isEqualTo(6);
+        assertThat(store.checkpoints()).isEqualTo(6);
         assertThat(store.modelWrites()).as("written with the flush after training, never again").isEqualTo(1);
         assertThat(models.get("pump-1")).isEqualTo(codec.encodeModel(reference.snapshot()));
         assertThat(store.inner().get("pump-1")).isEqualTo(codec.encodeLive(reference.snapshot()));
@@ -127,7 +142,7 @@ class DetectorStoreTest {
         DetectorStore store = store(0);
         SensorDetector reference = SensorDetector.fresh(CONFIG, 1);
         score(store, CONFIG, "pump-1", 0, 25, reference);
-        assertThat(store.writes()).isEqualTo(25);
+        assertThat(store.checkpoints()).isEqualTo(25);
         assertThat(store.held()).isZero();
         assertThat(store.inner().get("pump-1")).isEqualTo(codec.encodeLive(reference.snapshot()));
     }
@@ -148,5 +163,85 @@ class DetectorStoreTest {
         DetectorStore.Held held = store.take("pump-1", CONFIG);
         assertThat(held.fromMemory()).isFalse();
         assertThat(codec.encodeLive(held.detector().snapshot())).isEqualTo(codec.encodeLive(reference.snapshot()));
+    }
+
+    /**
+     * With a checkpoint interval of 16, a sensor that scores one reading per commit is written whole
+     * at its first flush and then once in 16 readings; in between, one journal entry per reading.
+     * Decoded at any point, after a cleared cache as after a crash, the checkpoint and the journal
+     * give the detector that scored the readings, bit for bit, and it goes on scoring the same.
+     */
+    @Test
+    void betweenCheckpointsTheReadingsAreJournaledAndScoredAgainOnDecoding() {
+        DetectorStore store = store(16, 16);
+        SensorDetector reference = SensorDetector.fresh(CONFIG, 1);
+        for (int t = 0; t < 100; t++) {
+            score(store, CONFIG, "pump-1", t, 1, reference);
+            store.flushCache();
+        }
+        // checkpoints after readings 1, 17, 33, 49, 65, 81, 97; journal entries for the 93 others
+        assertThat(store.checkpoints()).isEqualTo(7);
+        assertThat(store.journalWrites()).isEqualTo(93);
+        assertThat(ReadingJournal.since(journal, "pump-1", 97)).extracting(ReadingJournal.Entry::readings)
+                .containsExactly(98L, 99L, 100L);
+        assertThat(SlotKeys.all(journal, "pump-1")).as("one entry per slot, but the checkpoints' slot 1").hasSize(15);
+
+        store.clearCache();
+        DetectorStore.Held held = store.take("pump-1", CONFIG);
+        assertThat(held.fromMemory()).isFalse();
+        assertThat(store.replayed()).isEqualTo(3);
+        assertThat(codec.encode(held.detector().snapshot())).usingRecursiveComparison()
+                .isEqualTo(codec.encode(reference.snapshot()));
+        store.keep("pump-1", held);
+        SensorDetector.Workspace workspace = new SensorDetector.Workspace();
+        for (int t = 100; t < 160; t++) {
+            DetectorStore.Held h = store.take("pump-1", CONFIG);
+            double[] values = {Math.sin(t / 9.0) + 0.01 * (t % 5) + (t == 130 ? 5 : 0)};
+            Score actual = h.detector().process(60_000L * t, values, workspace);
+            Score expected = reference.process(60_000L * t, values, workspace);
+            assertThat(Double.doubleToRawLongBits(actual.score())).as("score bits at %d", t)
+                    .isEqualTo(Double.doubleToRawLongBits(expected.score()));
+            h.changed(60_000L * t, values);
+            store.keep("pump-1", h);
+            store.flushCache();
+        }
+        assertThat(store.checkpoints()).as("a detector scored again from its journal is checkpointed at its next write")
+                .isEqualTo(7 + 1 + 3);
+    }
+
+    /** The reading that ends a training period is checkpointed with the model it trained: replay never trains. */
+    @Test
+    void theReadingThatTrainsIsCheckpointed() {
+        DetectorConfig config = CONFIG.withTraining(TrainingPeriod.firstReadings(100));
+        DetectorStore store = store(16, 128);
+        SensorDetector reference = SensorDetector.fresh(config, 1);
+        for (int t = 0; t < 110; t++) {
+            score(store, config, "pump-1", t, 1, reference);
+            store.flushCache();
+        }
+        assertThat(store.checkpoints()).as("the first reading and the one that trained").isEqualTo(2);
+        assertThat(ReadingJournal.since(journal, "pump-1", 101)).hasSize(9);
+        store.clearCache();
+        DetectorStore.Held held = store.take("pump-1", config);
+        assertThat(held.detector().trainedModel()).isNotNull();
+        assertThat(store.replayed()).isEqualTo(9);
+        assertThat(codec.encode(held.detector().snapshot())).usingRecursiveComparison()
+                .isEqualTo(codec.encode(reference.snapshot()));
+    }
+
+    /** A journal with a reading missing after the checkpoint is refused with what to do. */
+    @Test
+    void aJournalWithAGapIsRefused() {
+        DetectorStore store = store(16, 16);
+        SensorDetector reference = SensorDetector.fresh(CONFIG, 1);
+        for (int t = 0; t < 5; t++) {
+            score(store, CONFIG, "pump-1", t, 1, reference);
+            store.flushCache();
+        }
+        journal.delete(ReadingJournal.key("pump-1", 3, 16));
+        store.clearCache();
+        assertThatThrownBy(() -> store.take("pump-1", CONFIG)).isInstanceOf(SerializationException.class)
+                .hasMessageContaining("misses reading 3 after its checkpoint at reading 1")
+                .hasMessageContaining("run --reset");
     }
 }

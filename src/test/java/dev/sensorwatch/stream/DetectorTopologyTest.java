@@ -25,6 +25,7 @@ import java.util.Properties;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
@@ -171,15 +172,17 @@ class DetectorTopologyTest {
     }
 
     /**
-     * A sensor with a training period writes its model while it trains (every reading of the
-     * period, and the first after it, which trains the model) and never again; every reading
-     * writes its small per-reading part. Counted on the two stores' changelog topics.
+     * A sensor that scores one reading per commit (the test driver commits after every record)
+     * writes its whole detector at its first reading, once in 64 readings after, and with the
+     * reading that ends its training period; in between, one journal entry per reading. Its model
+     * is written with those checkpoints while it trains, and never after the one that trained it.
+     * Counted on the three stores' changelog topics.
      */
     @Test
     void aTrainedSensorWritesItsModelOnlyWhenItChanges() {
         close();
         DetectorConfig config = DetectorConfig.DEFAULTS.withTraining(TrainingPeriod.firstReadings(150));
-        startWith(new TopologySettings("in", "out", "flagged", "dlq", config, 8));
+        startWith(new TopologySettings("in", "out", "flagged", "dlq", config, 8).withCheckpointEvery(64));
         double[] values = series(400, -1);
         for (int t = 0; t < values.length; t++) {
             input.pipeInput(key("pump-1"), reading("pump-1", 1_000L * t, values[t]), 999L);
@@ -187,18 +190,44 @@ class DetectorTopologyTest {
         assertThat(scores.readRecordsToList()).hasSize(values.length);
         List<TestRecord<String, byte[]>> models = changelog(TopologySettings.MODEL_STORE);
         List<TestRecord<String, byte[]>> live = changelog(TopologySettings.STORE);
-        assertThat(models).as("model writes").hasSize(151);
-        assertThat(live).as("per-reading writes").hasSize(values.length);
-        assertThat(live.get(values.length - 1).value().length).as("per-reading bytes of a trained sensor, D = 1")
-                .isLessThan(1_000);
+        List<TestRecord<byte[], byte[]>> journal = driver.createOutputTopic(
+                "topology-test-" + TopologySettings.JOURNAL_STORE + "-changelog", new ByteArrayDeserializer(),
+                new ByteArrayDeserializer()).readRecordsToList();
+        // checkpoints after readings 1, 65, 129, 151 (the reading that trained), 215, 279, 343
+        assertThat(live).as("checkpoints").hasSize(7);
+        assertThat(models).as("model writes: the checkpoints up to the one that trained").hasSize(4);
+        assertThat(journal).as("journal entries").hasSize(values.length - 7);
+        assertThat(journal).allSatisfy(entry -> assertThat(entry.value()).hasSize(ReadingJournal.entryBytes(1)));
+        assertThat(live.get(6).value().length).as("per-reading part of a trained sensor, D = 1").isLessThan(1_000);
         SensorDetector reference = SensorDetector.fresh(config, 1);
         SensorDetector.Workspace workspace = new SensorDetector.Workspace();
         for (int t = 0; t < values.length; t++) {
             reference.process(1_000L * t, new double[] {values[t]}, workspace);
+            if (t == 150) {
+                assertThat(models.get(3).value()).as("the model trained on the period")
+                        .isEqualTo(new SensorStateCodec().encodeModel(reference.snapshot()));
+            }
         }
+        assertThat(storedDetector("pump-1", config)).usingRecursiveComparison()
+                .isEqualTo(new SensorStateCodec().encode(reference.snapshot()));
+    }
+
+    /**
+     * The detector the stores hold for {@code sensorId}, encoded: its checkpoint decoded and
+     * advanced by the readings of its journal.
+     */
+    SensorStateCodec.Encoded storedDetector(String sensorId, DetectorConfig config) {
+        DetectorStore detectors = (DetectorStore) driver.getStateStore(TopologySettings.STORE);
+        KeyValueStore<String, byte[]> models = driver.getKeyValueStore(TopologySettings.MODEL_STORE);
+        KeyValueStore<Bytes, byte[]> journal = driver.getKeyValueStore(TopologySettings.JOURNAL_STORE);
         SensorStateCodec codec = new SensorStateCodec();
-        assertThat(models.get(150).value()).isEqualTo(codec.encodeModel(reference.snapshot()));
-        assertThat(live.get(values.length - 1).value()).isEqualTo(codec.encodeLive(reference.snapshot()));
+        SensorDetector detector = SensorDetector.restore(config,
+                codec.decode(detectors.inner().get(sensorId), models.get(sensorId)));
+        SensorDetector.Workspace workspace = new SensorDetector.Workspace();
+        for (ReadingJournal.Entry entry : ReadingJournal.since(journal, sensorId, detector.readings())) {
+            detector.process(entry.eventTime(), entry.values(), workspace);
+        }
+        return codec.encode(detector.snapshot());
     }
 
     /**
@@ -235,8 +264,8 @@ class DetectorTopologyTest {
             }
         }
         assertThat(anomalies.getQueueSize()).as("the jump of 30").isEqualTo(1);
-        assertThat(store.get("pump-1")).isEqualTo(codec.encodeLive(reference.snapshot()));
-        assertThat(models.get("pump-1")).isEqualTo(codec.encodeModel(reference.snapshot()));
+        assertThat(storedDetector("pump-1", config)).usingRecursiveComparison()
+                .isEqualTo(codec.encode(reference.snapshot()));
     }
 
     private List<TestRecord<String, byte[]>> changelog(String store) {
@@ -245,25 +274,22 @@ class DetectorTopologyTest {
     }
 
     /**
-     * The processor keeps decoded detectors in memory and the store writes them back before every
+     * The processor keeps decoded detectors in memory and the store writes them before every
      * commit (the test driver commits after every record): after each reading the stores hold
-     * exactly the detector that scored it, and it was decoded from them never.
+     * exactly the detector that scored it, as a checkpoint and the journal's readings since, and it
+     * was decoded from them never.
      */
     @Test
     void theStoresHoldTheDetectorAfterEveryCommit() {
         double[] values = series(150, -1);
-        DetectorStore detectors = (DetectorStore) driver.getStateStore(TopologySettings.STORE);
-        KeyValueStore<String, byte[]> models = driver.getKeyValueStore(TopologySettings.MODEL_STORE);
         SensorDetector reference = SensorDetector.fresh(SETTINGS.detector(), 1);
         SensorDetector.Workspace workspace = new SensorDetector.Workspace();
         SensorStateCodec codec = new SensorStateCodec();
         for (int t = 0; t < values.length; t++) {
             input.pipeInput(key("pump-1"), reading("pump-1", 1_000L * t, values[t]), 999L);
             reference.process(1_000L * t, new double[] {values[t]}, workspace);
-            assertThat(detectors.inner().get("pump-1")).as("per-reading part after reading %d", t)
-                    .isEqualTo(codec.encodeLive(reference.snapshot()));
-            assertThat(models.get("pump-1")).as("model after reading %d", t)
-                    .isEqualTo(codec.encodeModel(reference.snapshot()));
+            assertThat(storedDetector("pump-1", SETTINGS.detector())).as("stored detector after reading %d", t)
+                    .usingRecursiveComparison().isEqualTo(codec.encode(reference.snapshot()));
         }
         assertThat(scores.readRecordsToList()).hasSize(values.length);
         assertThat(metrics.detectorLookups("new")).isEqualTo(1);

@@ -75,7 +75,8 @@ class FleetViewRecorderTest {
         props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.resolve("off").toString());
         driver = new TopologyTestDriver(DetectorTopology.build(TopologySettings.DEFAULTS.withFleetView(false),
                 DetectorMetrics.inMemory()), props);
-        assertThat(driver.getAllStateStores()).containsOnlyKeys(TopologySettings.STORE, TopologySettings.MODEL_STORE);
+        assertThat(driver.getAllStateStores()).containsOnlyKeys(TopologySettings.STORE, TopologySettings.MODEL_STORE,
+                TopologySettings.JOURNAL_STORE);
         input = driver.createInputTopic(TopologySettings.DEFAULT_INPUT_TOPIC, new ByteArraySerializer(), new ByteArraySerializer());
         scores = driver.createOutputTopic(TopologySettings.DEFAULT_SCORES_TOPIC, new StringDeserializer(),
                 new ByteArrayDeserializer());
