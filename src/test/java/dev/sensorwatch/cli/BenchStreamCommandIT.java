@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 class BenchStreamCommandIT {
 
     /** A row of the table of runs: round, run, wall s, readings/s, first commit s, committed/s, scores, dead, changelog B/r. */
-    private static final Pattern RUN = Pattern.compile("(?m)^1\\s+(product|model-free [0-9,]+ B(?: \\(S\\))?)\\s+"
+    private static final Pattern RUN = Pattern.compile("(?m)^1\\s+(product(?: k=[0-9]+)?|model-free [0-9,]+ B(?: \\(S\\))?)\\s+"
             + "([0-9.]+)\\s+([0-9,]+)\\s+([0-9.]+|-)\\s+([0-9,]+|-)\\s+([0-9,]+)\\s+([0-9,]+)\\s+([0-9,]+)$");
 
     @Test
@@ -36,19 +36,22 @@ class BenchStreamCommandIT {
                         + " its first run wrote divided by its readings: bench-1-0-product wrote [0-9,]+ changelog bytes"
                         + " for 1,000 readings \\(sensor-detectors [0-9,]+ B")
                 .containsPattern("stored bytes per sensor after 3,000 synthetic readings \\(per-reading part \\+ model\\)")
-                .containsPattern("online, model written with every reading: +D = 1: [0-9,]+ B \\+ [0-9,]+ B;  D = 8: ")
-                .containsPattern("trained \\(--learn-first 2000\\), model written once: +D = 1: [0-9,]+ B \\+ [0-9,]+ B;");
+                .containsPattern("online, model changed by every reading: +D = 1: [0-9,]+ B \\+ [0-9,]+ B;  D = 8: ")
+                .containsPattern("trained \\(--learn-first 2000\\), model written once: +D = 1: [0-9,]+ B \\+ [0-9,]+ B;")
+                .containsPattern("journal entry, per reading between checkpoints: +D = 1: 25 B;  D = 8: 81 B");
     }
 
     @Test
-    void runsEachRunAsTwoJvmsWithInstances() {
+    void runsEachRunAsTwoJvmsWithInstancesAndTheProductWithEachCheckpointInterval() {
         MainTest.Run run = MainTest.execute("bench", "stream", "--sensors", "20", "--readings", "10", "--partitions", "2",
-                "--instances", "2", "--model-free-bytes", "128", "--rounds", "1", "--warmup-runs", "0");
+                "--instances", "2", "--model-free-bytes", "128", "--rounds", "1", "--warmup-runs", "0",
+                "--checkpoint-every", "4,1");
 
         assertThat(run.code()).as(run.all()).isZero();
         assertThat(run.out()).as(run.all()).contains("200 readings in the input topic (2 partition(s))",
                 "2 JVM(s) per run", "start-up of the JVMs included");
-        assertThat(checkRuns(run.out())).as(run.out()).containsExactly("product", "model-free 128 B");
+        assertThat(checkRuns(run.out())).as(run.out()).containsExactly("product k=4", "product k=1", "model-free 128 B");
+        assertThat(run.out()).containsPattern("(?m)^product k=1 .*[0-9.]+×\\s+([0-9.]+×|-)$");
     }
 
     /**
