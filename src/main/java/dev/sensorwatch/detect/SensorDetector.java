@@ -183,6 +183,11 @@ public final class SensorDetector {
         return history == null ? null : history.model();
     }
 
+    /** Whether this detector has a training period and is still in it, buffering its readings. */
+    public boolean inTrainingPeriod() {
+        return history != null && history.model() == null;
+    }
+
     /**
      * Says why a reading cannot be scored by this detector, or {@code null} if it can.
      */

@@ -10,6 +10,7 @@ import java.util.Map;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.StateStore;
 import org.apache.kafka.streams.processor.StateStoreContext;
 import org.apache.kafka.streams.query.Position;
@@ -35,8 +36,11 @@ import org.apache.kafka.streams.state.internals.CachedStateStore;
  *       model only when its {@linkplain SensorDetector#modelVersion() version} moved since it was
  *       last written. A detector is checkpointed when it has scored {@code checkpointEvery}
  *       readings or more since its last checkpoint (so a sensor that scores many readings per
- *       commit is written whole once per commit), when it is new, when it finished its training
- *       period, when it was decoded with journal entries, and when it leaves the memory;</li>
+ *       commit is written whole once per commit; in a training period, whose checkpoints rewrite
+ *       the buffered training readings, when its readings have doubled since, see
+ *       {@link #interval}), when it is new, when it finished its training period (its training
+ *       journal is then deleted), when it was decoded with journal entries, and when it leaves
+ *       the memory;</li>
  *   <li>otherwise, the readings it scored since the last flush, each as a small entry of the
  *       {@linkplain ReadingJournal reading journal}, {@value TopologySettings#JOURNAL_STORE}.</li>
  * </ul>
@@ -125,6 +129,12 @@ public final class DetectorStore implements StateStore, CachedStateStore<String,
             return checkpointStored ? detector.readings() - checkpoint : -1;
         }
     }
+
+    /**
+     * Slots of the journal of a sensor in its training period, more than the readings it may have
+     * between two checkpoints there (see {@link #interval}).
+     */
+    static final int TRAINING_SLOTS = 32_768;
 
     private final KeyValueStore<String, byte[]> live;
     private final int capacity;
@@ -229,7 +239,8 @@ public final class DetectorStore implements StateStore, CachedStateStore<String,
      * when the capacity is 0, is checkpointed first if anything of it is not.
      */
     void keep(String sensorId, Held entry) {
-        if (entry.sinceCheckpoint() >= checkpointEvery || entry.checkpointTrained != (entry.detector.trainedModel() != null)) {
+        if (entry.sinceCheckpoint() >= interval(entry)
+                || entry.checkpointTrained != (entry.detector.trainedModel() != null)) {
             entry.checkpointDue = true;
         }
         if (entry.checkpointDue || !entry.checkpointStored) {
@@ -247,6 +258,26 @@ public final class DetectorStore implements StateStore, CachedStateStore<String,
         }
     }
 
+    /**
+     * The readings after which {@code entry} is checkpointed again: {@code checkpointEvery}; but
+     * while its sensor is in its training period, as many as it had at its last checkpoint, up to
+     * {@value #TRAINING_SLOTS} - 1. There a checkpoint rewrites the training readings buffered so
+     * far (its model), while scoring the journal again only buffers them: with the interval
+     * doubling, the checkpoints of a training period write about twice its final buffer in all,
+     * rather than a buffer every {@code checkpointEvery} readings.
+     */
+    private int interval(Held entry) {
+        if (!entry.detector.inTrainingPeriod()) {
+            return checkpointEvery;
+        }
+        return (int) Math.min(TRAINING_SLOTS - 1, Math.max(checkpointEvery, entry.checkpoint));
+    }
+
+    /** The slots of {@code entry}'s journal: more than its {@link #interval}. */
+    private int slots(Held entry) {
+        return entry.detector.inTrainingPeriod() ? TRAINING_SLOTS : checkpointEvery;
+    }
+
     /** Writes every changed detector held: a checkpoint, or the readings it scored since the last write. */
     void writeChanged() {
         for (Map.Entry<String, Held> e : held.entrySet()) {
@@ -258,7 +289,7 @@ public final class DetectorStore implements StateStore, CachedStateStore<String,
                 checkpoint(e.getKey(), entry);
             } else {
                 for (ReadingJournal.Entry reading : entry.unwritten) {
-                    journal.put(ReadingJournal.key(e.getKey(), reading.readings(), checkpointEvery),
+                    journal.put(ReadingJournal.key(e.getKey(), reading.readings(), slots(entry)),
                             ReadingJournal.encode(reading));
                     journalWrites++;
                 }
@@ -284,6 +315,13 @@ public final class DetectorStore implements StateStore, CachedStateStore<String,
         }
         live.put(sensorId, codec.encodeLive(state));
         checkpoints++;
+        if (!entry.checkpointTrained && entry.detector.trainedModel() != null) {
+            // the first checkpoint with the trained model: the journal of the training period, in
+            // slots a trained sensor no longer uses, is stale from now on
+            for (KeyValue<Bytes, byte[]> stale : SlotKeys.all(journal, sensorId)) {
+                journal.delete(stale.key);
+            }
+        }
         entry.checkpointStored = true;
         entry.checkpoint = entry.detector.readings();
         entry.checkpointTrained = entry.detector.trainedModel() != null;

@@ -229,6 +229,42 @@ class DetectorStoreTest {
                 .isEqualTo(codec.encode(reference.snapshot()));
     }
 
+    /**
+     * In a training period a checkpoint rewrites the buffered readings, so the interval doubles:
+     * a 2,000-reading period scored one reading per flush is checkpointed at its readings 1, 17,
+     * 34, 68, ..., 1,088 and with the reading that trains (2,001), not 125 times; decoded in the
+     * middle, the checkpoint and its long journal give the detector that buffered the readings;
+     * once trained, the training journal is deleted and the interval is 16 again.
+     */
+    @Test
+    void aTrainingPeriodIsCheckpointedAtDoublingIntervalsAndItsJournalDeletedOnceTrained() {
+        DetectorConfig config = CONFIG.withTraining(TrainingPeriod.firstReadings(2_000));
+        DetectorStore store = store(16, 16);
+        SensorDetector reference = SensorDetector.fresh(config, 1);
+        for (int t = 0; t < 1_500; t++) {
+            score(store, config, "pump-1", t, 1, reference);
+            store.flushCache();
+        }
+        // readings 1, 17, 34, 68, 136, 272, 544, 1,088
+        assertThat(store.checkpoints()).isEqualTo(8);
+        assertThat(ReadingJournal.since(journal, "pump-1", 1_088)).hasSize(412);
+        store.clearCache();
+        DetectorStore.Held held = store.take("pump-1", config);
+        assertThat(store.replayed()).isEqualTo(412);
+        assertThat(codec.encode(held.detector().snapshot())).usingRecursiveComparison()
+                .isEqualTo(codec.encode(reference.snapshot()));
+        store.keep("pump-1", held);
+        for (int t = 1_500; t < 2_100; t++) {
+            score(store, config, "pump-1", t, 1, reference);
+            store.flushCache();
+        }
+        // 1,501 (decoded with a journal), 2,001 (trained), then every 16: 2,017, ..., 2,097
+        assertThat(store.checkpoints()).isEqualTo(8 + 2 + 6);
+        assertThat(reference.trainedModel()).isNotNull();
+        assertThat(SlotKeys.all(journal, "pump-1")).as("the training journal is gone").hasSizeLessThanOrEqualTo(16);
+        assertThat(ReadingJournal.since(journal, "pump-1", 2_097)).hasSize(3);
+    }
+
     /** A journal with a reading missing after the checkpoint is refused with what to do. */
     @Test
     void aJournalWithAGapIsRefused() {
