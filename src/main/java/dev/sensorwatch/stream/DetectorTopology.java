@@ -69,7 +69,7 @@ public final class DetectorTopology {
                 .to(settings.anomaliesTopic(), Produced.with(Serdes.String(), Serdes.ByteArray()).withName("anomalies"));
         if (settings.fleetView()) {
             outcomes.get("detect-scores")
-                    .process(() -> new FleetViewRecorder(metrics), Named.as("fleet-view"),
+                    .process(() -> new FleetViewRecorder(metrics, settings.outputFormat()), Named.as("fleet-view"),
                             FleetViewStores.SUMMARIES, FleetViewStores.RECENT);
         }
         return builder.build();

@@ -7,8 +7,10 @@ import dev.sensorwatch.detect.Signal;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -23,24 +25,46 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * {@code inEvent} set after one without, extending it while {@code inEvent} stays set and closing
  * it at the first score without. Counts events opened and open now into {@link DetectorMetrics};
  * the open count of a task's sensors is taken from its store when the task starts here and handed
- * back when it leaves.
+ * back when it leaves. A ring entry is the score as the scores topic has it when that is Avro; the
+ * summaries a task wrote last are kept decoded, and reused while the store's record cache hands
+ * back the very bytes they were written as.
  */
 final class FleetViewRecorder implements Processor<String, Routed, Void, Void> {
 
+    /** Sensors whose decoded summary a task keeps, with the bytes it was last written as. */
+    static final int DECODED_SUMMARIES = 1024;
+
     private final DetectorMetrics metrics;
+    private final boolean avroScores;
     private KeyValueStore<String, byte[]> summaries;
     private KeyValueStore<Bytes, byte[]> recent;
     /** Sensors of this task whose latest score is in an event. */
     private long open;
+    /**
+     * The summaries this task wrote last, decoded, with the very array each was written as: when
+     * the store hands that array back (its record cache holds it), the summary is taken from here
+     * instead of being decoded again.
+     */
+    private final LinkedHashMap<String, Written> written = new LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Written> eldest) {
+            return size() > DECODED_SUMMARIES;
+        }
+    };
 
-    FleetViewRecorder(DetectorMetrics metrics) {
+    private record Written(byte[] bytes, SensorSummary summary) {
+    }
+
+    FleetViewRecorder(DetectorMetrics metrics, OutputFormat format) {
         this.metrics = metrics;
+        this.avroScores = format == OutputFormat.AVRO;
     }
 
     @Override
     public void init(ProcessorContext<Void, Void> context) {
         summaries = context.getStateStore(FleetViewStores.SUMMARIES);
         recent = context.getStateStore(FleetViewStores.RECENT);
+        written.clear();
         open = 0;
         try (KeyValueIterator<String, byte[]> it = summaries.all()) {
             while (it.hasNext()) {
@@ -56,6 +80,7 @@ final class FleetViewRecorder implements Processor<String, Routed, Void, Void> {
     public void close() {
         metrics.eventsOpenChanged(-open);
         open = 0;
+        written.clear();
     }
 
     @Override
@@ -63,20 +88,33 @@ final class FleetViewRecorder implements Processor<String, Routed, Void, Void> {
         AnomalyScore score = record.value().score();
         String sensorId = record.key();
         byte[] stored = summaries.get(sensorId);
-        SensorSummary summary = stored == null ? fresh(sensorId) : FleetViewStores.decodeSummary(stored);
-        recent.put(FleetViewStores.recentKey(sensorId, summary.getScored()), FleetViewStores.SCORE_SERDE.encode(score));
-        summary = advance(summary, score);
-        Header names = record.headers().lastHeader(RecordJson.CHANNELS_HEADER);
-        if (names != null) {
-            List<String> named = List.of(new String(names.value(), StandardCharsets.UTF_8).split(",", -1));
-            if (!named.equals(summary.getChannelNames())) {
-                summary = SensorSummary.newBuilder(summary).setChannelNames(named).build();
-            }
-        }
-        summaries.put(sensorId, FleetViewStores.SUMMARY_SERDE.encode(summary));
+        Written last = written.get(sensorId);
+        SensorSummary summary = stored == null ? fresh(sensorId)
+                : last != null && last.bytes() == stored ? last.summary() : FleetViewStores.decodeSummary(stored);
+        // the score as the ring keeps it: Avro, as the scores topic has it already unless that is JSON
+        byte[] ring = avroScores ? record.value().payload() : FleetViewStores.SCORE_SERDE.encode(score);
+        recent.put(FleetViewStores.recentKey(sensorId, summary.getScored()), ring);
+        summary = advance(summary, score, channelNames(record, summary));
+        byte[] bytes = FleetViewStores.SUMMARY_SERDE.encode(summary);
+        summaries.put(sensorId, bytes);
+        written.put(sensorId, new Written(bytes, summary));
     }
 
-    private SensorSummary advance(SensorSummary summary, AnomalyScore score) {
+    /** The channel names of the record's header if it has one, else those of {@code summary}. */
+    private static List<String> channelNames(Record<String, Routed> record, SensorSummary summary) {
+        Header names = record.headers().lastHeader(RecordJson.CHANNELS_HEADER);
+        if (names == null) {
+            return summary.getChannelNames();
+        }
+        List<String> named = List.of(new String(names.value(), StandardCharsets.UTF_8).split(",", -1));
+        return named.equals(summary.getChannelNames()) ? summary.getChannelNames() : named;
+    }
+
+    /**
+     * {@code summary} advanced by {@code score}: a new summary, built field by field rather than
+     * with a builder, which would copy every event deeply first.
+     */
+    private SensorSummary advance(SensorSummary summary, AnomalyScore score, List<String> channelNames) {
         boolean wasInEvent = summary.getInEvent();
         Instant time = score.getEventTime();
         String signal = score.getSignal().name().toLowerCase(Locale.ROOT);
@@ -90,14 +128,14 @@ final class FleetViewRecorder implements Processor<String, Routed, Void, Void> {
             open++;
             metrics.eventsOpenChanged(1);
         } else if (score.getInEvent()) {
-            SensorEvent.Builder extended = SensorEvent.newBuilder(last).setEnd(time).setReadings(last.getReadings() + 1);
-            if (score.getAnomalyScore() > last.getPeakScore()) {
-                extended.setPeakScore(score.getAnomalyScore()).setTopChannel(topChannel(score));
-            }
-            events.set(events.size() - 1, extended.build());
+            boolean peak = score.getAnomalyScore() > last.getPeakScore();
+            events.set(events.size() - 1, new SensorEvent(last.getStart(), time, last.getReadings() + 1, last.getOpen(),
+                    last.getSignal(), peak ? score.getAnomalyScore() : last.getPeakScore(),
+                    peak ? topChannel(score) : last.getTopChannel()));
         } else if (wasInEvent) {
             if (last != null) {
-                events.set(events.size() - 1, SensorEvent.newBuilder(last).setOpen(false).build());
+                events.set(events.size() - 1, new SensorEvent(last.getStart(), last.getEnd(), last.getReadings(), false,
+                        last.getSignal(), last.getPeakScore(), last.getTopChannel()));
             }
             open--;
             metrics.eventsOpenChanged(-1);
@@ -105,16 +143,8 @@ final class FleetViewRecorder implements Processor<String, Routed, Void, Void> {
         while (events.size() > FleetViewStores.EVENTS) {
             events.remove(0);
         }
-        return SensorSummary.newBuilder(summary)
-                .setEvents(events)
-                .setEventsTotal(eventsTotal)
-                .setScored(summary.getScored() + 1)
-                .setLastEventTime(time)
-                .setLastScore(score.getAnomalyScore())
-                .setLastSignal(signal)
-                .setInEvent(score.getInEvent())
-                .setChannels(score.getObserved().size())
-                .build();
+        return new SensorSummary(summary.getSensorId(), summary.getScored() + 1, time, score.getAnomalyScore(), signal,
+                score.getInEvent(), score.getObserved().size(), channelNames, eventsTotal, events);
     }
 
     private static SensorSummary fresh(String sensorId) {

@@ -6,6 +6,7 @@ import dev.sensorwatch.avro.AnomalyScore;
 import dev.sensorwatch.avro.SensorEvent;
 import dev.sensorwatch.avro.SensorSummary;
 import dev.sensorwatch.detect.Signal;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -145,5 +146,34 @@ class FleetViewRecorderTest {
         assertThat(metrics.eventsOpen()).isEqualTo(openNow);
         assertThat(opened).isEqualTo(FleetViewStores.all(summaries()).stream()
                 .mapToLong(SensorSummary::getEventsTotal).sum());
+    }
+
+    /** With JSON scores the ring still holds Avro scores, the same ones the JSON records describe. */
+    @Test
+    void withJsonScoresTheRingHoldsTheScoresAsAvro() {
+        driver.close();
+        Properties props = new Properties();
+        props.put(StreamsConfig.APPLICATION_ID_CONFIG, "fleet-view-json-test");
+        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+        props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.resolve("json").toString());
+        driver = new TopologyTestDriver(DetectorTopology.build(
+                TopologySettings.DEFAULTS.withOutputFormat(OutputFormat.JSON), DetectorMetrics.inMemory()), props);
+        input = driver.createInputTopic(TopologySettings.DEFAULT_INPUT_TOPIC, new ByteArraySerializer(),
+                new ByteArraySerializer());
+        scores = driver.createOutputTopic(TopologySettings.DEFAULT_SCORES_TOPIC, new StringDeserializer(),
+                new ByteArrayDeserializer());
+        for (int i = 0; i < 30; i++) {
+            input.pipeInput(DetectorTopologyTest.key("pump-1"), DetectorTopologyTest.reading("pump-1", 60_000L * i, i % 4));
+        }
+        List<String> json = scores.readValuesToList().stream().map(b -> new String(b, StandardCharsets.UTF_8)).toList();
+        assertThat(json).hasSize(30).allSatisfy(record -> assertThat(record).startsWith("{"));
+        SensorSummary pump = FleetViewStores.summary(summaries(), "pump-1").orElseThrow();
+        List<AnomalyScore> ring = FleetViewStores.recentScores(recent(), pump);
+        assertThat(ring).hasSize(30);
+        for (int i = 0; i < 30; i++) {
+            assertThat(ring.get(i).getEventTime().toEpochMilli()).isEqualTo(60_000L * i);
+            assertThat(json.get(i)).contains("\"anomalyScore\":" + ring.get(i).getAnomalyScore(),
+                    "\"eventTimeMillis\":" + 60_000L * i);
+        }
     }
 }
