@@ -72,6 +72,29 @@ class DetectorStoreTest {
         }
     }
 
+    /** Scores {@code readings} readings of {@code sensor}, one per flush, as a fleet's sensor scores them. */
+    static void scoreOnePerFlush(DetectorStore store, DetectorConfig config, String sensor, int from, int readings,
+                                 SensorDetector reference) {
+        for (int t = from; t < from + readings; t++) {
+            score(store, config, sensor, t, 1, reference);
+            store.flushCache();
+        }
+    }
+
+    /**
+     * Drops what {@code store} holds, as a crash would, and decodes pump-1 again: it must have scored
+     * {@code replayed} journal readings in all and equal {@code reference} bit for bit.
+     */
+    DetectorStore.Held decodedAgain(DetectorStore store, DetectorConfig config, SensorDetector reference, long replayed) {
+        store.clearCache();
+        DetectorStore.Held held = store.take("pump-1", config);
+        assertThat(held.fromMemory()).isFalse();
+        assertThat(store.replayed()).isEqualTo(replayed);
+        assertThat(codec.encode(held.detector().snapshot())).usingRecursiveComparison()
+                .isEqualTo(codec.encode(reference.snapshot()));
+        return held;
+    }
+
     @Test
     void theStoreIsACacheKafkaStreamsFlushesBeforeEveryCommit() {
         assertThat(store(4)).isInstanceOf(CachedStateStore.class);
@@ -175,10 +198,7 @@ class DetectorStoreTest {
     void betweenCheckpointsTheReadingsAreJournaledAndScoredAgainOnDecoding() {
         DetectorStore store = store(16, 16);
         SensorDetector reference = SensorDetector.fresh(CONFIG, 1);
-        for (int t = 0; t < 100; t++) {
-            score(store, CONFIG, "pump-1", t, 1, reference);
-            store.flushCache();
-        }
+        scoreOnePerFlush(store, CONFIG, "pump-1", 0, 100, reference);
         // checkpoints after readings 1, 17, 33, 49, 65, 81, 97; journal entries for the 93 others
         assertThat(store.checkpoints()).isEqualTo(7);
         assertThat(store.journalWrites()).isEqualTo(93);
@@ -186,12 +206,7 @@ class DetectorStoreTest {
                 .containsExactly(98L, 99L, 100L);
         assertThat(SlotKeys.all(journal, "pump-1")).as("one entry per slot, but the checkpoints' slot 1").hasSize(15);
 
-        store.clearCache();
-        DetectorStore.Held held = store.take("pump-1", CONFIG);
-        assertThat(held.fromMemory()).isFalse();
-        assertThat(store.replayed()).isEqualTo(3);
-        assertThat(codec.encode(held.detector().snapshot())).usingRecursiveComparison()
-                .isEqualTo(codec.encode(reference.snapshot()));
+        DetectorStore.Held held = decodedAgain(store, CONFIG, reference, 3);
         store.keep("pump-1", held);
         SensorDetector.Workspace workspace = new SensorDetector.Workspace();
         for (int t = 100; t < 160; t++) {
@@ -215,18 +230,10 @@ class DetectorStoreTest {
         DetectorConfig config = CONFIG.withTraining(TrainingPeriod.firstReadings(100));
         DetectorStore store = store(16, 128);
         SensorDetector reference = SensorDetector.fresh(config, 1);
-        for (int t = 0; t < 110; t++) {
-            score(store, config, "pump-1", t, 1, reference);
-            store.flushCache();
-        }
+        scoreOnePerFlush(store, config, "pump-1", 0, 110, reference);
         assertThat(store.checkpoints()).as("the first reading and the one that trained").isEqualTo(2);
         assertThat(ReadingJournal.since(journal, "pump-1", 101)).hasSize(9);
-        store.clearCache();
-        DetectorStore.Held held = store.take("pump-1", config);
-        assertThat(held.detector().trainedModel()).isNotNull();
-        assertThat(store.replayed()).isEqualTo(9);
-        assertThat(codec.encode(held.detector().snapshot())).usingRecursiveComparison()
-                .isEqualTo(codec.encode(reference.snapshot()));
+        assertThat(decodedAgain(store, config, reference, 9).detector().trainedModel()).isNotNull();
     }
 
     /**
@@ -241,23 +248,13 @@ class DetectorStoreTest {
         DetectorConfig config = CONFIG.withTraining(TrainingPeriod.firstReadings(2_000));
         DetectorStore store = store(16, 16);
         SensorDetector reference = SensorDetector.fresh(config, 1);
-        for (int t = 0; t < 1_500; t++) {
-            score(store, config, "pump-1", t, 1, reference);
-            store.flushCache();
-        }
+        scoreOnePerFlush(store, config, "pump-1", 0, 1_500, reference);
         // readings 1, 17, 34, 68, 136, 272, 544, 1,088
         assertThat(store.checkpoints()).isEqualTo(8);
         assertThat(ReadingJournal.since(journal, "pump-1", 1_088)).hasSize(412);
-        store.clearCache();
-        DetectorStore.Held held = store.take("pump-1", config);
-        assertThat(store.replayed()).isEqualTo(412);
-        assertThat(codec.encode(held.detector().snapshot())).usingRecursiveComparison()
-                .isEqualTo(codec.encode(reference.snapshot()));
+        DetectorStore.Held held = decodedAgain(store, config, reference, 412);
         store.keep("pump-1", held);
-        for (int t = 1_500; t < 2_100; t++) {
-            score(store, config, "pump-1", t, 1, reference);
-            store.flushCache();
-        }
+        scoreOnePerFlush(store, config, "pump-1", 1_500, 600, reference);
         // 1,501 (decoded with a journal), 2,001 (trained), then every 16: 2,017, ..., 2,097
         assertThat(store.checkpoints()).isEqualTo(8 + 2 + 6);
         assertThat(reference.trainedModel()).isNotNull();
@@ -270,10 +267,7 @@ class DetectorStoreTest {
     void aJournalWithAGapIsRefused() {
         DetectorStore store = store(16, 16);
         SensorDetector reference = SensorDetector.fresh(CONFIG, 1);
-        for (int t = 0; t < 5; t++) {
-            score(store, CONFIG, "pump-1", t, 1, reference);
-            store.flushCache();
-        }
+        scoreOnePerFlush(store, CONFIG, "pump-1", 0, 5, reference);
         journal.delete(ReadingJournal.key("pump-1", 3, 16));
         store.clearCache();
         assertThatThrownBy(() -> store.take("pump-1", CONFIG)).isInstanceOf(SerializationException.class)
