@@ -38,6 +38,7 @@ public final class DetectorMetrics {
     private final Counter detectorsCached;
     private final Counter detectorsDecoded;
     private final Counter detectorsNew;
+    private final Counter journalReadings;
     private final Map<Signal, Counter> eventsOpened = new EnumMap<>(Signal.class);
     private final AtomicLong eventsOpen = new AtomicLong();
 
@@ -116,6 +117,10 @@ public final class DetectorMetrics {
         detectorsCached = lookups("cached", registry);
         detectorsDecoded = lookups("decoded", registry);
         detectorsNew = lookups("new", registry);
+        journalReadings = Counter.builder("sensorwatch.detector.journal.readings")
+                .description("Readings scored again from the reading journal while decoding detectors (after a"
+                        + " restart, a move of a task, or a sensor that left the detector cache unwritten)")
+                .register(registry);
         Gauge.builder("sensorwatch.event.delay", latestEventTime, t -> t.get() == Long.MIN_VALUE
                         ? Double.NaN : (System.currentTimeMillis() - t.get()) / 1000.0)
                 .description("Wall clock minus the event time of the latest reading processed")
@@ -148,6 +153,16 @@ public final class DetectorMetrics {
     /** Counts one detector lookup: {@code cached}, {@code decoded} or {@code new}. */
     void detectorLookup(boolean cached, boolean stored) {
         (cached ? detectorsCached : stored ? detectorsDecoded : detectorsNew).increment();
+    }
+
+    /** Counts {@code readings} readings scored again from a detector's journal as it was decoded. */
+    void journalReadings(long readings) {
+        journalReadings.increment(readings);
+    }
+
+    /** Readings scored again from reading journals so far. */
+    public double journalReadings() {
+        return journalReadings.count();
     }
 
     /** Detector lookups so far with {@code result} {@code cached}, {@code decoded} or {@code new}. */

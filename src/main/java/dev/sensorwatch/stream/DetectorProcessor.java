@@ -90,6 +90,9 @@ final class DetectorProcessor implements Processor<String, byte[], String, Route
 
         DetectorStore.Held held = detectors.take(sensorId, config);
         metrics.detectorLookup(held != null && held.fromMemory(), held != null);
+        if (held != null && held.replayed() > 0) {
+            metrics.journalReadings(held.replayed());
+        }
         SensorDetector detector = held != null ? held.detector() : SensorDetector.fresh(config, values.length);
         Rejection rejection = detector.check(eventTime, values);
         if (rejection != null) {

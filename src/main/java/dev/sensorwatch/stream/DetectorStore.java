@@ -92,6 +92,8 @@ public final class DetectorStore implements StateStore, CachedStateStore<String,
         private boolean checkpointTrained;
         /** Whether the next write must be a checkpoint, whatever the readings since. */
         private boolean checkpointDue;
+        /** Readings of the journal scored again when this detector was decoded. */
+        private int replayed;
         /** The readings scored since the last write, while they may go to the journal. */
         private final List<ReadingJournal.Entry> unwritten = new ArrayList<>();
 
@@ -113,6 +115,11 @@ public final class DetectorStore implements StateStore, CachedStateStore<String,
         /** Whether it was held in memory, rather than decoded from the stores. */
         public boolean fromMemory() {
             return fromMemory;
+        }
+
+        /** Readings of its journal the detector scored again as it was decoded; 0 if it was held. */
+        public int replayed() {
+            return fromMemory ? 0 : replayed;
         }
 
         /**
@@ -229,6 +236,7 @@ public final class DetectorStore implements StateStore, CachedStateStore<String,
             detector.process(reading.eventTime(), reading.values(), workspace);
         }
         replayed += since.size();
+        entry.replayed = since.size();
         // scored again once, or stored whole by an earlier release: the next write is a checkpoint
         entry.checkpointDue = !since.isEmpty() || !apart;
         return entry;

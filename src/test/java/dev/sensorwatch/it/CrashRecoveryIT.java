@@ -12,6 +12,7 @@ import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -34,6 +35,17 @@ class CrashRecoveryIT {
     @Test
     void killedTwiceOnceWithoutStateTheOutputEqualsAnUninterruptedRun(ResilienceRig rig) throws Exception {
         crashAndRecover(rig, "crash", 2);
+    }
+
+    /**
+     * With a checkpoint interval of 4,096 readings (the largest), a sensor's state between
+     * checkpoints is its checkpoint and a long reading journal: every restart, from the state
+     * directory or from the changelog topics, decodes the detectors by scoring their journals again,
+     * and the output is still that of the uninterrupted run.
+     */
+    @Test
+    void killedTwiceWithLongReadingJournalsTheOutputEqualsAnUninterruptedRun(ResilienceRig rig) throws Exception {
+        crashAndRecover(rig, "crash-journal", 2, "--checkpoint-every", "4096");
     }
 
     /** {@code ./mvnw -Psoak verify -Dsoak.kills=20 -Dsoak.readings=10000 -Dsoak.sensors=6}. */
@@ -105,7 +117,8 @@ class CrashRecoveryIT {
                 TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0), result.scores().size());
     }
 
-    private void crashAndRecover(ResilienceRig rig, String name, int kills) throws Exception {
+    private void crashAndRecover(ResilienceRig rig, String name, int kills, String... options) throws Exception {
+        String[] runOptions = Stream.concat(Stream.of("--stop-when-caught-up"), Stream.of(options)).toArray(String[]::new);
         long seed = ResilienceRig.seed(name);
         Random random = new Random(seed);
         ResilienceRig.RunTopics topics = rig.topics(name, ResilienceRig.INPUT);
@@ -137,7 +150,7 @@ class CrashRecoveryIT {
         List<String> log = new ArrayList<>();
         int performed = 0;
         try (ScoreWatcher watcher = new ScoreWatcher(rig.bootstrap(), topics.scores())) {
-            AppProcess app = apps.start(rig, name + "-0", rig.runArgs(name, state, topics, "--stop-when-caught-up"));
+            AppProcess app = apps.start(rig, name + "-0", rig.runArgs(name, state, topics, runOptions));
             for (int k = 0; k < kills; k++) {
                 AppProcess current = app;
                 String what;
@@ -172,7 +185,7 @@ class CrashRecoveryIT {
                 if (wipe[k]) {
                     ResilienceRig.deleteTree(state);
                 }
-                app = apps.start(rig, name + "-" + (k + 1), rig.runArgs(name, state, topics, "--stop-when-caught-up"));
+                app = apps.start(rig, name + "-" + (k + 1), rig.runArgs(name, state, topics, runOptions));
             }
             ResilienceRig.awaitExit(app, 0);
         }

@@ -302,6 +302,32 @@ class DetectorTopologyTest {
         assertThat(metrics.detectorLookups("decoded")).isZero();
     }
 
+    /**
+     * When the task's held detectors are dropped, as after a crash, the next reading decodes its
+     * sensor from the checkpoint and scores the journal's readings since again: the scores go on
+     * bit for bit, and the metric counts the readings scored again.
+     */
+    @Test
+    void aDetectorDecodedFromItsCheckpointAndJournalScoresOnBitForBit() {
+        double[] values = series(300, 250);
+        SensorDetector reference = SensorDetector.fresh(SETTINGS.detector(), 1);
+        SensorDetector.Workspace workspace = new SensorDetector.Workspace();
+        for (int t = 0; t < values.length; t++) {
+            if (t == 100) {
+                // checkpoints after readings 1 and 65: readings 66 to 100 are in the journal
+                ((DetectorStore) driver.getStateStore(TopologySettings.STORE)).clearCache();
+            }
+            input.pipeInput(key("pump-1"), reading("pump-1", 1_000L * t, values[t]), 999L);
+            Score expected = reference.process(1_000L * t, new double[] {values[t]}, workspace);
+            AnomalyScore actual = SCORES.decode(scores.readValue());
+            assertThat(Double.doubleToRawLongBits(actual.getAnomalyScore())).as("score bits at %d", t)
+                    .isEqualTo(Double.doubleToRawLongBits(expected.score()));
+        }
+        assertThat(metrics.detectorLookups("decoded")).isEqualTo(1);
+        assertThat(metrics.journalReadings()).isEqualTo(35);
+        assertThat(anomalies.getQueueSize()).as("the spike at 250").isPositive();
+    }
+
     @Test
     void flaggedScoresAlsoGoToTheAnomaliesTopic() {
         double[] values = series(400, 300);
