@@ -164,15 +164,17 @@ final class BenchCommand implements Runnable {
         new Lesion("without the last value", "lstm,daily", DetectorOptions.ALL_SIGNALS),
         new Lesion("without the daily profile", "lstm,last", DetectorOptions.ALL_SIGNALS),
         new Lesion("without prediction_error", DetectorOptions.ALL_MEMBERS,
-                "sustained_error,level_shift,weekly_shift,new_territory"),
+                "sustained_error,level_shift,weekly_shift,new_territory,flat_line"),
         new Lesion("without sustained_error", DetectorOptions.ALL_MEMBERS,
-                "prediction_error,level_shift,weekly_shift,new_territory"),
+                "prediction_error,level_shift,weekly_shift,new_territory,flat_line"),
         new Lesion("without level_shift", DetectorOptions.ALL_MEMBERS,
-                "prediction_error,sustained_error,weekly_shift,new_territory"),
+                "prediction_error,sustained_error,weekly_shift,new_territory,flat_line"),
         new Lesion("without weekly_shift", DetectorOptions.ALL_MEMBERS,
-                "prediction_error,sustained_error,level_shift,new_territory"),
+                "prediction_error,sustained_error,level_shift,new_territory,flat_line"),
         new Lesion("without new_territory", DetectorOptions.ALL_MEMBERS,
-                "prediction_error,sustained_error,level_shift,weekly_shift"));
+                "prediction_error,sustained_error,level_shift,weekly_shift,flat_line"),
+        new Lesion("without flat_line", DetectorOptions.ALL_MEMBERS,
+                "prediction_error,sustained_error,level_shift,weekly_shift,new_territory"));
 
     /**
      * What {@code score --format nab --input data --output results} does with {@code config}, and

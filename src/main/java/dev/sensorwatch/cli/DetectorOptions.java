@@ -15,7 +15,8 @@ final class DetectorOptions {
     static final String ALL_MEMBERS = "lstm,last,daily";
 
     /** {@code --signals} by default: every signal. */
-    static final String ALL_SIGNALS = "prediction_error,sustained_error,level_shift,weekly_shift,new_territory,state_distance";
+    static final String ALL_SIGNALS = "prediction_error,sustained_error,level_shift,weekly_shift,new_territory,flat_line,"
+            + "state_distance";
 
     @Option(names = "--threshold", paramLabel = "SCORE", defaultValue = DetectorConfig.DEFAULT_THRESHOLD_TEXT,
             description = "Anomaly score in (0, 1] at or above which a reading is flagged; a flag opens an event that ends after 20 readings in a row below it, and raises one alarm. Default: ${DEFAULT-VALUE} (0.5 = as unusual as the sensor's recent record).")
@@ -27,7 +28,7 @@ final class DetectorOptions {
 
     @Option(names = "--signals", paramLabel = "LIST",
             defaultValue = ALL_SIGNALS,
-            description = "Signals that may give a score, comma-separated: prediction_error, sustained_error, level_shift, weekly_shift, new_territory (online), state_distance (with a training period the detector uses only sustained_error and state_distance). Switching some off shows what each contributes. Default: all.")
+            description = "Signals that may give a score, comma-separated: prediction_error, sustained_error, level_shift, weekly_shift, new_territory, flat_line (online), state_distance (with a training period the detector uses only sustained_error and state_distance). Switching some off shows what each contributes. Default: all.")
     String signals;
 
     @Mixin

@@ -42,7 +42,9 @@ import java.util.stream.Stream;
  * warm-up is over. Each signal is its own class behind {@link ScoringSignal}, asked in this order
  * (a later one gives the score only with a larger ratio): {@link PredictionErrorSignal},
  * {@link SustainedErrorSignal}, {@link LevelShiftSignal}, {@link WeeklyShiftSignal},
- * {@link NewTerritorySignal}; what they share of each channel lives in {@link ChannelStatistics}.
+ * {@link NewTerritorySignal}, {@link FlatLineSignal} (a channel stuck at one value, judged against
+ * the rarity its own history gives, not a record); what they share of each channel lives in
+ * {@link ChannelStatistics}.
  * This class holds every tuning constant of the online scorer. Mutable, one thread at a time.
  */
 final class AnomalyScorer {
@@ -66,6 +68,7 @@ final class AnomalyScorer {
     private final SustainedErrorSignal sustainedError;
     private final LevelShiftSignal levelShift;
     private final WeeklyShiftSignal weeklyShift;
+    private final FlatLineSignal flatLine;
     /**
      * The enabled signals, in the order they are asked. A signal switched off is not asked and
      * keeps no memory (its fields stay as new, and are stored so).
@@ -83,8 +86,9 @@ final class AnomalyScorer {
         this.sustainedError = new SustainedErrorSignal(records);
         this.levelShift = new LevelShiftSignal(records, channels);
         this.weeklyShift = new WeeklyShiftSignal(records, channels);
+        this.flatLine = new FlatLineSignal(channels);
         this.signals = Stream.of(predictionError, sustainedError, levelShift, weeklyShift,
-                        new NewTerritorySignal())
+                        new NewTerritorySignal(), flatLine)
                 .filter(s -> config.signals().contains(s.signal())).toArray(ScoringSignal[]::new);
     }
 
@@ -113,6 +117,7 @@ final class AnomalyScorer {
         copy("held weekly ratios", state.heldRatios(), weekly.heldRatios);
         copy("highest readings", state.highest(), s.highest);
         copy("lowest readings", state.lowest(), s.lowest);
+        scorer.flatLine.restore(state.flatRuns(), state.flatLast());
         return scorer;
     }
 
@@ -123,7 +128,8 @@ final class AnomalyScorer {
                 s.valueMin.clone(), s.valueMax.clone(), predictionError.record, sustainedError.record,
                 levelShift.levelRecords.clone(), sustainedError.rows, sustainedError.recent.clone(), levelShift.rows,
                 levelShift.recent.clone(), weekly.start, weekly.rows, weekly.recent.clone(), weekly.weeklyRecords.clone(),
-                weekly.heldRows, weekly.heldRatios.clone(), s.highest.clone(), s.lowest.clone());
+                weekly.heldRows, weekly.heldRatios.clone(), s.highest.clone(), s.lowest.clone(),
+                flatLine.runs.clone(), flatLine.last.clone());
     }
 
     /** What the detector learns of reading number {@code seen}, into {@code learned} ({@link ChannelStatistics#learnable}). */
@@ -165,6 +171,13 @@ final class AnomalyScorer {
             }
         }
         statistics.learnReading(seen, values, learned);
+        if (signal == Signal.FLAT_LINE) {
+            // the channels that carry a flat line are the stuck ones, not those the prediction missed
+            double sum = Arrays.stream(flatLine.ratios).sum();
+            for (int d = 0; d < channels; d++) {
+                shares[d] = flatLine.ratios[d] / sum;
+            }
+        }
         boolean scored = seen > warmup && ratio > 0.0;
         return new Result(scored ? ratio : 0.0, scored ? signal : Signal.NONE, jointError, shares);
     }

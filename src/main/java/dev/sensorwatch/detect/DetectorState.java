@@ -60,6 +60,12 @@ public record DetectorState(int channels, long readings, long lastEventTime, int
                 memberCounts, profileTimes, profileValues, weekly, scorer, history, version);
     }
 
+    /** This state with another {@code scorer}. */
+    public DetectorState withScorer(Scorer other) {
+        return new DetectorState(channels, readings, lastEventTime, holdOff, lastValues, lstm, memberErrors,
+                memberCounts, profileTimes, profileValues, weekly, other, history, modelVersion);
+    }
+
     /**
      * The detector of a sensor with a training period ({@link HistoryDetector}).
      *
@@ -96,10 +102,26 @@ public record DetectorState(int channels, long readings, long lastEventTime, int
      * @param levels           calibrated levels of the sustained error and the state distance
      * @param trainingReadings readings trained on
      * @param heldBackErrors   held-back mean squared error of the best LSTM and of the last value
+     * @param flatLevels       per channel, the flat line's level, 0 for a channel not judged; empty
+     *                         for a model written before the flat line: no channel judged
      */
     public record Model(double[] mean, double[] sd, double[] changeMean, double[] changeSd, LstmWeights weights,
                         double[] errorMean, double[] errorPrecision, double[] stateMean, double[] statePrecision,
-                        double[] levels, int trainingReadings, double[] heldBackErrors) {
+                        double[] levels, int trainingReadings, double[] heldBackErrors, double[] flatLevels) {
+
+        /** A model as one written before the flat line holds it: no channel judged for a flat line. */
+        public Model(double[] mean, double[] sd, double[] changeMean, double[] changeSd, LstmWeights weights,
+                     double[] errorMean, double[] errorPrecision, double[] stateMean, double[] statePrecision,
+                     double[] levels, int trainingReadings, double[] heldBackErrors) {
+            this(mean, sd, changeMean, changeSd, weights, errorMean, errorPrecision, stateMean, statePrecision, levels,
+                    trainingReadings, heldBackErrors, new double[0]);
+        }
+
+        /** This model with the flat line's {@code levels}. */
+        public Model withFlatLevels(double[] flat) {
+            return new Model(mean, sd, changeMean, changeSd, weights, errorMean, errorPrecision, stateMean,
+                    statePrecision, levels, trainingReadings, heldBackErrors, flat);
+        }
     }
 
     /**
@@ -189,13 +211,40 @@ public record DetectorState(int channels, long readings, long lastEventTime, int
      *                        (before clamping), 2 × D values; −∞ where none yet
      * @param lowest          per channel, the smallest and second smallest reading seen as it
      *                        came, 2 × D values; +∞ where none yet
+     * @param flatRuns        per channel, the readings in a row that repeated the one before
+     *                        exactly, ending with the latest, or {@value FlatLineSignal#NOT_JUDGED}
+     *                        for a channel the flat line no longer judges ({@link FlatLineSignal});
+     *                        empty for a state written before the flat line: no channel judged
+     * @param flatLast        per channel, the latest reading as it came (NaN before the first);
+     *                        empty with an empty {@code flatRuns}
      */
     public record Scorer(long errorCount, double[] errorScale, double[] valueMean, double[] valueVar,
                          double[] valueMin, double[] valueMax, double errorRecord, double meanErrorRecord,
                          double[] levelRecords, int recentErrorRows, double[] recentErrors,
                          int recentValueRows, double[] recentValues, long weeklyStart, int recentShiftRows,
                          double[] recentShifts, double[] weeklyRecords, int heldRows, double[] heldRatios,
-                         double[] highest, double[] lowest) {
+                         double[] highest, double[] lowest, long[] flatRuns, double[] flatLast) {
+
+        /** A scorer as a state written before the flat line holds it: no channel judged for a flat line. */
+        public Scorer(long errorCount, double[] errorScale, double[] valueMean, double[] valueVar,
+                      double[] valueMin, double[] valueMax, double errorRecord, double meanErrorRecord,
+                      double[] levelRecords, int recentErrorRows, double[] recentErrors,
+                      int recentValueRows, double[] recentValues, long weeklyStart, int recentShiftRows,
+                      double[] recentShifts, double[] weeklyRecords, int heldRows, double[] heldRatios,
+                      double[] highest, double[] lowest) {
+            this(errorCount, errorScale, valueMean, valueVar, valueMin, valueMax, errorRecord, meanErrorRecord,
+                    levelRecords, recentErrorRows, recentErrors, recentValueRows, recentValues, weeklyStart,
+                    recentShiftRows, recentShifts, weeklyRecords, heldRows, heldRatios, highest, lowest, new long[0],
+                    new double[0]);
+        }
+
+        /** This scorer with the flat line's state {@code runs} and {@code last}. */
+        public Scorer withFlatLine(long[] runs, double[] last) {
+            return new Scorer(errorCount, errorScale, valueMean, valueVar, valueMin, valueMax, errorRecord,
+                    meanErrorRecord, levelRecords, recentErrorRows, recentErrors, recentValueRows, recentValues,
+                    weeklyStart, recentShiftRows, recentShifts, weeklyRecords, heldRows, heldRatios, highest, lowest,
+                    runs, last);
+        }
 
         /**
          * This scorer as one that has compared nothing with the week before: how a state written

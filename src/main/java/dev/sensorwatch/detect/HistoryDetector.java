@@ -69,7 +69,7 @@ final class HistoryDetector {
     private int eventKind;
     /** Per statistic, the largest ratio it reached in the sensor's events that it opened, decaying with the record half-life. */
     private final double[] eventRecords = new double[2];
-    private static final Signal[] SIGNALS = {Signal.SUSTAINED_ERROR, Signal.STATE_DISTANCE};
+    private static final Signal[] SIGNALS = {Signal.SUSTAINED_ERROR, Signal.STATE_DISTANCE, Signal.FLAT_LINE};
     private final double decay;
     /** Which of {@link #SIGNALS} may give a score. */
     private final boolean[] enabled;
@@ -111,10 +111,10 @@ final class HistoryDetector {
             throw new IllegalArgumentException("stored event kind " + state.eventKind() + " is outside [0, "
                     + (SIGNALS.length - 1) + "]");
         }
-        TrainedModel.check("eventRecords", state.eventRecords(), SIGNALS.length);
+        TrainedModel.check("eventRecords", state.eventRecords(), detector.eventRecords.length);
         detector.events.restoreInPlace(state.holdOff());
         detector.eventKind = state.eventKind();
-        System.arraycopy(state.eventRecords(), 0, detector.eventRecords, 0, SIGNALS.length);
+        System.arraycopy(state.eventRecords(), 0, detector.eventRecords, 0, detector.eventRecords.length);
         if ((state.model() == null) != (state.live() == null)) {
             throw new IllegalArgumentException("a stored trained model comes with its running state, and only then");
         }
@@ -218,7 +218,8 @@ final class HistoryDetector {
         // sensor's past events that it opened (decaying): a flag needs something rarer than what
         // lately happened in an event of the same kind, so a pattern that recurs raises one alarm,
         // while an event of another kind (a level shift after a spike) is flagged as ever
-        double[] raw = {ratio(s.sustained, model.sustainedLevel), ratio(s.state, model.stateLevel)};
+        // the flat line keeps no record: every time a sensor sticks is a fault
+        double[] raw = {ratio(s.sustained, model.sustainedLevel), ratio(s.state, model.stateLevel), s.flat};
         for (int k = 0; k < raw.length; k++) {
             raw[k] = enabled[k] ? raw[k] : 0.0;
         }
@@ -226,25 +227,32 @@ final class HistoryDetector {
         double ratio = 0.0;
         int kind = 0;
         for (int k = 0; k < raw.length; k++) {
-            eventRecords[k] *= decay;
+            double r = raw[k];
+            if (k < eventRecords.length) {
+                eventRecords[k] *= decay;
+                r /= Math.max(1.0, eventRecords[k]);
+            }
             rawLargest = Math.max(rawLargest, raw[k]);
-            double r = raw[k] / Math.max(1.0, eventRecords[k]);
             if (r > ratio) {
                 ratio = r;
                 kind = k;
             }
         }
         Signal signal = SIGNALS[kind];
-        double[] parts = kind == 0 ? s.sustainedParts : s.stateParts;
+        double[] parts = kind == 0 ? s.sustainedParts : kind == 1 ? s.stateParts : s.flatParts;
         double score = AnomalyScorer.scoreOf(ratio);
         EventRule.Phase phase = events.stepInPlace(score >= config.threshold(), rawLargest >= 1.0 || score >= config.threshold());
         boolean opens = phase == EventRule.Phase.OPENS;
         boolean inEvent = phase != EventRule.Phase.OUTSIDE;
         if (phase == EventRule.Phase.INSIDE) {
-            eventRecords[eventKind] = Math.max(eventRecords[eventKind], raw[eventKind]);
+            if (eventKind < eventRecords.length) {
+                eventRecords[eventKind] = Math.max(eventRecords[eventKind], raw[eventKind]);
+            }
         } else if (opens) {
             eventKind = kind;
-            eventRecords[kind] = Math.max(eventRecords[kind], raw[kind]);
+            if (kind < eventRecords.length) {
+                eventRecords[kind] = Math.max(eventRecords[kind], raw[kind]);
+            }
         }
         s.predictNext();
         return new Score(eventTime, values.clone(), predicted, Math.sqrt(s.error), score, opens, shares(parts),
@@ -312,10 +320,17 @@ final class HistoryDetector {
         final double[] errorParts;
         final double[] sustainedParts;
         final double[] stateParts;
+        /** Per channel, the run of repeats over its flat line level; 0 for a channel not judged. */
+        final double[] flatParts;
         /** The statistics of the last reading observed. */
         double error;
         double sustained;
         double state;
+        /**
+         * The flat line: the largest over the channels of the readings in a row that repeated the
+         * one before exactly (as far back as the recent readings go) over the channel's level.
+         */
+        double flat;
 
         Statistics(TrainedModel model) {
             this.model = model;
@@ -329,6 +344,7 @@ final class HistoryDetector {
             this.errorParts = new double[d];
             this.sustainedParts = new double[d];
             this.stateParts = new double[d];
+            this.flatParts = new double[d];
         }
 
         /** Computes the statistics of the raw reading at {@code values[offset..]}. */
@@ -359,6 +375,23 @@ final class HistoryDetector {
                 stateMean[c] /= rows;
             }
             state = TrainedModel.mahalanobis(stateMean, 0, model.stateMean, model.statePrecision, d, stateParts);
+            flat = 0.0;
+            for (int c = 0; c < d; c++) {
+                flatParts[c] = 0.0;
+                if (model.flatLevels[c] > 0.0) {
+                    int run = 0;
+                    double latest = recentStates[slot * d + c];
+                    for (int back = 1; back < rows; back++) {
+                        int r = (slot - back + Tuning.SMOOTHING) % Tuning.SMOOTHING;
+                        if (recentStates[r * d + c] != latest) {
+                            break;
+                        }
+                        run++;
+                    }
+                    flatParts[c] = run / model.flatLevels[c];
+                    flat = Math.max(flat, flatParts[c]);
+                }
+            }
         }
 
         DetectorState.Live snapshot() {

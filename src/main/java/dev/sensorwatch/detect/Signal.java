@@ -31,7 +31,12 @@ public enum Signal {
      */
     STATE_DISTANCE("state_distance"),
     /** No score: the reading belongs to the sensor's training period, learned as normal and never flagged. */
-    TRAINING("training");
+    TRAINING("training"),
+    /**
+     * A channel that never repeated a value exactly has repeated the one before for more readings
+     * in a row than its history makes likely: a stuck sensor ({@link FlatLineSignal}).
+     */
+    FLAT_LINE("flat_line");
 
     private final String code;
 

@@ -67,12 +67,17 @@ public final class TrainedModel {
     final int trainingReadings;
     final double lstmHeldBackError;
     final double lastValueHeldBackError;
+    /**
+     * Per channel, the flat line's level ({@link #flatLevels}): the run of repeats a continuous
+     * channel reaches with probability {@value Tuning#TAIL_PROBABILITY}; 0 for a channel not judged.
+     */
+    final double[] flatLevels;
 
     private TrainedModel(int channels, double[] mean, double[] sd, double[] changeMean, double[] changeSd,
                          Predictor predictor, LstmWeights weights,
                          double[] errorMean, double[] errorPrecision, double[] stateMean, double[] statePrecision,
                          double sustainedLevel, double stateLevel, int trainingReadings, double lstmHeldBackError,
-                         double lastValueHeldBackError) {
+                         double lastValueHeldBackError, double[] flatLevels) {
         this.channels = channels;
         this.mean = mean;
         this.sd = sd;
@@ -89,6 +94,26 @@ public final class TrainedModel {
         this.trainingReadings = trainingReadings;
         this.lstmHeldBackError = lstmHeldBackError;
         this.lastValueHeldBackError = lastValueHeldBackError;
+        this.flatLevels = flatLevels;
+    }
+
+    /**
+     * Per channel of the {@code rows} readings, the flat line's level ({@link FlatLineSignal}): for
+     * a channel none of whose readings repeated the one before exactly (a continuous measurement),
+     * the run of repeats it reaches with probability {@value Tuning#TAIL_PROBABILITY} after
+     * {@code rows - 1} readings without one; 0 for a channel that repeated values, which the flat
+     * line does not judge.
+     */
+    static double[] flatLevels(double[] readings, int rows, int d) {
+        double[] levels = new double[d];
+        for (int c = 0; c < d; c++) {
+            boolean repeats = false;
+            for (int t = 1; t < rows && !repeats; t++) {
+                repeats = readings[t * d + c] == readings[(t - 1) * d + c];
+            }
+            levels[c] = repeats ? 0.0 : FlatLineSignal.level(rows - 1);
+        }
+        return levels;
     }
 
     /** This model as plain values, for storing. */
@@ -96,7 +121,7 @@ public final class TrainedModel {
         return new DetectorState.Model(mean.clone(), sd.clone(), changeMean.clone(), changeSd.clone(), weights,
                 errorMean.clone(), errorPrecision.clone(), stateMean.clone(), statePrecision.clone(),
                 new double[] {sustainedLevel, stateLevel}, trainingReadings,
-                new double[] {lstmHeldBackError, lastValueHeldBackError});
+                new double[] {lstmHeldBackError, lastValueHeldBackError}, flatLevels.clone());
     }
 
     /**
@@ -116,6 +141,8 @@ public final class TrainedModel {
         check("statePrecision", m.statePrecision(), d * d);
         check("levels", m.levels(), 2);
         check("heldBackErrors", m.heldBackErrors(), 2);
+        double[] flat = m.flatLevels().length == 0 ? new double[d] : m.flatLevels();
+        check("flatLevels", flat, d);
         if (m.weights() != null && m.weights().shape().inputSize() != d) {
             throw new IllegalArgumentException("trained weights are for " + m.weights().shape() + ", the sensor has "
                     + d + " channels");
@@ -123,7 +150,7 @@ public final class TrainedModel {
         return new TrainedModel(d, m.mean(), m.sd(), m.changeMean(), m.changeSd(),
                 m.weights() == null ? Predictor.LAST_VALUE : Predictor.LSTM, m.weights(), m.errorMean(),
                 m.errorPrecision(), m.stateMean(), m.statePrecision(), m.levels()[0], m.levels()[1],
-                m.trainingReadings(), m.heldBackErrors()[0], m.heldBackErrors()[1]);
+                m.trainingReadings(), m.heldBackErrors()[0], m.heldBackErrors()[1], flat);
     }
 
     static void check(String field, double[] values, int expected) {
@@ -273,7 +300,7 @@ public final class TrainedModel {
         //    the first Tuning.SMOOTHING (the predictor has seen the fit part, so its errors there are
         //    smaller; but a quiet held-back part must not make ordinary behaviour of the rest look rare)
         TrainedModel uncalibrated = new TrainedModel(d, mean, sd, changeMean, changeSd, predictor, weights, errorMean, errorPrecision,
-                stateMean, statePrecision, 1.0, 1.0, rows, bestError, lastValueError);
+                stateMean, statePrecision, 1.0, 1.0, rows, bestError, lastValueError, new double[d]);
         int burnIn = Tuning.SMOOTHING;
         double[][] all = new double[2][rows - burnIn];
         HistoryDetector.Statistics live = new HistoryDetector.Statistics(uncalibrated);
@@ -292,7 +319,7 @@ public final class TrainedModel {
         }
         return new TrainedModel(d, mean, sd, changeMean, changeSd, predictor, weights, errorMean, errorPrecision, stateMean,
                 statePrecision, levels[0], levels[1], rows, bestError,
-                lastValueError);
+                lastValueError, flatLevels(readings, rows, d));
     }
 
     /**

@@ -132,6 +132,8 @@ public final class SensorStateCodec {
                         .setHeldWeeklyRatios(pack(scorer.heldRatios()))
                         .setHighestReadings(pack(scorer.highest()))
                         .setLowestReadings(pack(scorer.lowest()))
+                        .setFlatRuns(pack(scorer.flatRuns()))
+                        .setFlatLast(pack(scorer.flatLast()))
                         .build())
                 .build()).build());
     }
@@ -309,7 +311,9 @@ public final class SensorStateCodec {
                 sc.getHeldWeeklyRows(),
                 unpack(sc.getHeldWeeklyRatios(), -1, "heldWeeklyRatios"),
                 unpack(sc.getHighestReadings(), 2 * d, "highestReadings"),
-                unpack(sc.getLowestReadings(), 2 * d, "lowestReadings"));
+                unpack(sc.getLowestReadings(), 2 * d, "lowestReadings"),
+                unpackLongs(sc.getFlatRuns(), "flatRuns"),
+                unpack(sc.getFlatLast(), -1, "flatLast"));
         WeeklyProfileState w = m.getWeekly();
         DetectorState.Weekly weekly = new DetectorState.Weekly(unpackLongs(w.getHours(), "weekly.hours"),
                 unpack(w.getSums(), -1, "weekly.sums"), unpackLongs(w.getCounts(), "weekly.counts"));
@@ -427,6 +431,7 @@ public final class SensorStateCodec {
                 .setLevels(pack(m.levels()))
                 .setTrainingReadings(m.trainingReadings())
                 .setHeldBackErrors(pack(m.heldBackErrors()))
+                .setFlatLevels(pack(m.flatLevels()))
                 .build();
     }
 
@@ -451,7 +456,8 @@ public final class SensorStateCodec {
                 unpack(m.getStatePrecision(), -1, "history.model.statePrecision"),
                 unpack(m.getLevels(), 2, "history.model.levels"),
                 m.getTrainingReadings(),
-                unpack(m.getHeldBackErrors(), 2, "history.model.heldBackErrors"));
+                unpack(m.getHeldBackErrors(), 2, "history.model.heldBackErrors"),
+                unpack(m.getFlatLevels(), -1, "history.model.flatLevels"));
     }
 
     private static DetectorState.Live decode(LiveState l) {

@@ -108,7 +108,7 @@ class AvroSerdeTest {
     @Test
     void anEarlierVersionOfARecordIsReadWithItsNewFieldsDefaulted() throws Exception {
         List<Schema> history = AvroSerde.history(AnomalyScore.class);
-        assertThat(history).hasSize(3);
+        assertThat(history).hasSize(4);
         Schema v1 = history.get(0);
         assertThat(v1.getField("signal")).isNull();
         GenericRecord old = new GenericRecordBuilder(v1)
@@ -175,6 +175,24 @@ class AvroSerdeTest {
         assertThat(decoded.getSignal()).isEqualTo(ScoreSignal.LEVEL_SHIFT);
         assertThat(decoded.getInEvent()).isTrue();
         assertThatThrownBy(() -> READINGS.decode(oldBytes)).hasMessageContaining("it is a AnomalyScore (version 2)");
+    }
+
+    /** Version 5 added the signal {@code FLAT_LINE}; a consumer still reading with version 4 sees it as NONE. */
+    @Test
+    void theFlatLineSignalIsReadByVersion4ReadersAsNone() throws Exception {
+        Schema v4 = AvroSerde.history(AnomalyScore.class).get(3);
+        assertThat(v4.getField("signal").schema().getEnumSymbols()).contains("STATE_DISTANCE", "TRAINING")
+                .doesNotContain("FLAT_LINE");
+        AnomalyScore now = AnomalyScore.newBuilder().setSensorId("pump-3").setEventTime(Instant.ofEpochMilli(1_000L))
+                .setObserved(List.of(2.5)).setPredicted(List.of(2.5)).setPredictionError(0.0).setAnomalyScore(0.62)
+                .setAnomaly(true).setChannelShares(List.of(1.0)).setLearnedReadings(2_000L)
+                .setSignal(ScoreSignal.FLAT_LINE).setInEvent(true).build();
+        byte[] bytes = AvroSerde.of(AnomalyScore.class).encode(now);
+        BinaryMessageDecoder<GenericRecord> oldReader = new BinaryMessageDecoder<>(GenericData.get(), v4);
+        oldReader.addSchema(AnomalyScore.getClassSchema());
+        GenericRecord seenByV4 = oldReader.decode(bytes);
+        assertThat(seenByV4.get("signal")).hasToString("NONE");
+        assertThat(seenByV4.get("anomalyScore")).isEqualTo(0.62);
     }
 
     /**

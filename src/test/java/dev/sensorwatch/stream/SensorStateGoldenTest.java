@@ -35,6 +35,10 @@ import org.junit.jupiter.api.Test;
  * {@code sensor-state-v3.hex} and {@code sensor-state-v2.hex} (the same readings, written whole
  * by earlier releases) are kept and read.
  *
+ * <p>{@code sensor-state-v7-without-flat-line.hex} and {@code sensor-state-v7-without-flat-line-trained.hex}
+ * are the two golden values as written before the scorer kept the flat line's state (an earlier
+ * schema of the per-reading part, read through Avro schema resolution).
+ *
  * <p>A second golden value, {@code sensor-state-v7-trained.hex}, holds a sensor with a training
  * period ({@link #TRAINED_CONFIG}) after {@value #TRAINED_READINGS} readings: its running
  * statistics in the per-reading part, its trained model in the model; {@code
@@ -44,6 +48,9 @@ class SensorStateGoldenTest {
 
     static final String RESOURCE = "sensor-state-v7.hex";
     static final String TRAINED = "sensor-state-v7-trained.hex";
+    /** The golden states as written before the scorer kept the flat line's state. */
+    static final String VERSION_7_WITHOUT_FLAT_LINE = "sensor-state-v7-without-flat-line.hex";
+    static final String VERSION_7_WITHOUT_FLAT_LINE_TRAINED = "sensor-state-v7-without-flat-line-trained.hex";
     static final String VERSION_6 = "sensor-state-v6.hex";
     static final String VERSION_6_TRAINED = "sensor-state-v6-trained.hex";
     static final String VERSION_5 = "sensor-state-v5.hex";
@@ -116,6 +123,31 @@ class SensorStateGoldenTest {
         return HexFormat.of().parseHex(text.replaceAll("\\s+", ""));
     }
 
+    /**
+     * {@code state}, read from a golden state written before it kept a model version or the flat
+     * line's state, as this detector holds it for the golden readings: {@value #READINGS} readings
+     * changed its model, and no reading repeated the one before (run 0), the latest being
+     * {@code 59 mod 7 = 3}. A state without the flat line's state judges no channel for it.
+     */
+    static DetectorState asNow(DetectorState state) {
+        assertThat(state.scorer().flatRuns()).as("no flat line state before it was kept").isEmpty();
+        return state.withModelVersion(READINGS).withScorer(state.scorer().withFlatLine(new long[] {0},
+                new double[] {3.0}));
+    }
+
+    /**
+     * {@code state}, a trained sensor read from a golden state written before its model kept the
+     * flat line's levels, with the levels {@code golden} holds: what the training readings give.
+     */
+    static DetectorState withFlatLevelsOf(DetectorState state, DetectorState golden) {
+        DetectorState.History h = state.history();
+        assertThat(h.model().flatLevels()).as("no flat line levels before they were kept").isEmpty();
+        return DetectorState.ofHistory(state.channels(), new DetectorState.History(h.readings(), h.firstEventTime(),
+                h.lastEventTime(), h.bufferStart(), h.buffer(),
+                h.model().withFlatLevels(golden.history().model().flatLevels()), h.live(), h.holdOff(), h.eventKind(),
+                h.eventRecords())).withModelVersion(state.modelVersion());
+    }
+
     /** The parts as hex, to compare with a message that shows where they differ. */
     static String hex(SensorStateCodec.Encoded parts) {
         return HexFormat.of().formatHex(parts.live()) + "\n--\n" + HexFormat.of().formatHex(parts.model());
@@ -175,6 +207,8 @@ class SensorStateGoldenTest {
         assertThat(scorer.weeklyRecords()).containsExactly(0.0);
         assertThat(scorer.heldRows()).isZero();
         assertThat(scorer.heldRatios()).hasSize(100).containsOnly(0.0);
+        assertThat(scorer.flatRuns()).as("no reading repeated the one before").containsExactly(0L);
+        assertThat(scorer.flatLast()).containsExactly(3.0);
     }
 
     @Test
@@ -208,8 +242,36 @@ class SensorStateGoldenTest {
         DetectorState state = codec.decode(v6);
         assertThat(state.history()).isNull();
         assertThat(state.modelVersion()).isZero();
-        assertThat(hex(codec.encode(state.withModelVersion(READINGS)))).isEqualTo(hex(golden()));
+        assertThat(hex(codec.encode(asNow(state)))).isEqualTo(hex(golden()));
         scoresOn(state);
+    }
+
+    /**
+     * The golden states as version 7 first wrote them, before the scorer kept the flat line's
+     * state (an earlier schema of the per-reading part, told apart by its fingerprint), are read
+     * as the same detectors: the online one keeps no flat line state, so it judges no channel for
+     * a flat line, and is otherwise written back as the golden state byte for byte; so is the trained
+     * one, whose model keeps no flat line levels (no channel judged).
+     */
+    @Test
+    void aVersion7StateWrittenBeforeTheFlatLineIsReadAsTheSameDetector() throws IOException {
+        SensorStateCodec.Encoded old = goldenParts(VERSION_7_WITHOUT_FLAT_LINE);
+        assertThat(Arrays.copyOf(old.live(), AvroSerde.HEADER_LENGTH)).as("another schema of the per-reading part")
+                .isNotEqualTo(Arrays.copyOf(golden().live(), AvroSerde.HEADER_LENGTH));
+        DetectorState state = codec.decode(old);
+        assertThat(hex(codec.encode(asNow(state.withModelVersion(0))))).isEqualTo(hex(golden()));
+        SensorDetector restored = SensorDetector.restore(CONFIG, state);
+        DetectorState.Scorer scorer = restored.snapshot().scorer();
+        assertThat(scorer.flatRuns()).as("no channel judged for a flat line").containsExactly(-1L);
+        scoresOn(state);
+
+        SensorStateCodec.Encoded trained = goldenParts(VERSION_7_WITHOUT_FLAT_LINE_TRAINED);
+        DetectorState trainedNow = codec.decode(goldenParts(TRAINED));
+        assertThat(hex(codec.encode(withFlatLevelsOf(codec.decode(trained), trainedNow))))
+                .isEqualTo(hex(goldenParts(TRAINED)));
+        assertThat(trainedNow.history().model().flatLevels()).as("none of the training readings repeated the one before:"
+                + " the level after 99 such readings, ln 1e-4 / ln(1/101)").containsExactly(StrictMath.log(1e-4)
+                / -StrictMath.log(101.0));
     }
 
     /**
@@ -223,7 +285,7 @@ class SensorStateGoldenTest {
         assertThat(SensorStateCodec.formatVersion(v5)).isEqualTo(5);
         DetectorState state = codec.decode(v5);
         assertThat(state.history()).isNull();
-        assertThat(hex(codec.encode(state.withModelVersion(READINGS)))).isEqualTo(hex(golden()));
+        assertThat(hex(codec.encode(asNow(state)))).isEqualTo(hex(golden()));
         scoresOn(state);
     }
 
@@ -260,7 +322,7 @@ class SensorStateGoldenTest {
                 .as("the state this detector writes; regenerate with the argument trained (see this class's Javadoc)")
                 .isEqualTo(hex(bytes));
         byte[] v6 = golden(VERSION_6_TRAINED);
-        assertThat(hex(codec.encode(codec.decode(v6).withModelVersion(101))))
+        assertThat(hex(codec.encode(withFlatLevelsOf(codec.decode(v6).withModelVersion(101), state))))
                 .as("the same sensor as the release before wrote it").isEqualTo(hex(bytes));
 
         SensorDetector restored = SensorDetector.restore(TRAINED_CONFIG, state);
@@ -289,7 +351,7 @@ class SensorStateGoldenTest {
         DetectorState state = codec.decode(v4);
         assertThat(state.scorer().highest()).containsExactly(6.0, 6.0);
         assertThat(state.scorer().lowest()).containsExactly(0.0, 0.0);
-        assertThat(hex(codec.encode(state.withModelVersion(READINGS)))).isEqualTo(hex(golden()));
+        assertThat(hex(codec.encode(asNow(state)))).isEqualTo(hex(golden()));
         scoresOn(state);
     }
 
