@@ -28,12 +28,14 @@ import org.slf4j.LoggerFactory;
  * store, which writes it before the task commits, and forwards the score, timestamped with the
  * reading's event time.
  *
- * <p>A detector is stored in two parts ({@link SensorStateCodec}): what changes with every
- * reading goes to {@value TopologySettings#STORE}; the model goes to
- * {@value TopologySettings#MODEL_STORE} only when readings changed it (its
- * {@linkplain SensorDetector#modelVersion() model version} moved) or the store does not hold it
- * yet (a new sensor, or one whose whole state an earlier release wrote). Both writes belong to the
- * same transaction, so the two parts always match.
+ * <p>A detector is stored as a checkpoint in two parts ({@link SensorStateCodec}): what changes
+ * with every reading in {@value TopologySettings#STORE}, the model in
+ * {@value TopologySettings#MODEL_STORE} (written only when readings changed it: its
+ * {@linkplain SensorDetector#modelVersion() model version} moved), and the readings it scored
+ * since in {@value TopologySettings#JOURNAL_STORE} ({@link ReadingJournal}); the processor hands
+ * the store each reading it scored ({@link DetectorStore.Held#changed}), and the store decides at
+ * the commit which to write. All writes of a commit belong to its transaction, so the parts
+ * always match.
  *
  * <p>The score is written in the topology's {@link OutputFormat}. When the reading names its
  * channels (tag {@value RecordJson#CHANNELS_TAG}), the JSON score keys its channel values by

@@ -23,9 +23,10 @@ import org.apache.kafka.streams.kstream.Repartitioned;
  *                                                                                             └→ dead letters
  * </pre>
  *
- * <p>{@code detect} keeps one detector per sensor in two persistent, changelogged key-value
- * stores: what changes with every reading in {@value TopologySettings#STORE}, the model in
- * {@value TopologySettings#MODEL_STORE}, written only when it changes; a {@link DetectorStore}
+ * <p>{@code detect} keeps one detector per sensor in three persistent, changelogged key-value
+ * stores: a checkpoint of it, what changes with every reading in {@value TopologySettings#STORE}
+ * and the model in {@value TopologySettings#MODEL_STORE} (written only when it changes), and the
+ * readings it scored since in {@value TopologySettings#JOURNAL_STORE}; a {@link DetectorStore}
  * holds the decoded detectors of a task and writes the changed ones once per commit. Keys on the output topics are sensor ids; dead letters
  * keep the original key. {@code fleet view} keeps each sensor's summary and recent scores in the
  * stores of {@link FleetViewStores}, which the fleet view queries. Scores and dead letters are
