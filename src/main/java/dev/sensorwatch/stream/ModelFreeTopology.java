@@ -32,9 +32,10 @@ import org.apache.kafka.streams.state.Stores;
  * ({@value #STORE}) and writes one record to the scores topic, keyed by sensor id: the reading's own
  * bytes, about the size of a score. The store has no record cache, so every put reaches the store
  * and its changelog: a run writes {@code valueBytes} (plus key and record overhead) to the changelog
- * per reading, whatever the order of the sensors. (The product's detector store has a cache, which
- * merges a sensor's puts within a commit interval: with a handful of sensors most of them, with a
- * fleet of thousands hardly any.) The anomalies topic of the settings is not written.
+ * per reading, whatever the order of the sensors. (The product writes a sensor once per commit
+ * interval, whole or as journal entries of its readings, see {@link DetectorStore}: with a handful
+ * of sensors far fewer bytes than it scored readings, with a fleet a journal entry per reading and
+ * a checkpoint now and then.) The anomalies topic of the settings is not written.
  */
 public final class ModelFreeTopology {
 
