@@ -39,8 +39,8 @@ import org.apache.kafka.streams.state.internals.CachedStateStore;
  *       commit is written whole once per commit; in a training period, whose checkpoints rewrite
  *       the buffered training readings, when its readings have doubled since, see
  *       {@link #interval}), when it is new, when it finished its training period (its training
- *       journal is then deleted), when it was decoded with journal entries, and when it leaves
- *       the memory;</li>
+ *       journal is then deleted), and when it was decoded from a journal written with another
+ *       checkpoint interval (whose slots the next entries could overwrite);</li>
  *   <li>otherwise, the readings it scored since the last flush, each as a small entry of the
  *       {@linkplain ReadingJournal reading journal}, {@value TopologySettings#JOURNAL_STORE}.</li>
  * </ul>
@@ -52,8 +52,10 @@ import org.apache.kafka.streams.state.internals.CachedStateStore;
  * writes a journal entry of a few dozen bytes per reading and its whole detector once in
  * {@code checkpointEvery} readings; and its scores stay bit-identical to a run that wrote every
  * reading. At most {@code capacity} sensors are held; the least recently used one leaves first,
- * checkpointed then if anything of it is not. A capacity of 0 checkpoints every reading as it is
- * scored.
+ * written then as at a commit, and is decoded from its checkpoint and journal when its sensor
+ * comes back: with many more sensors than room, each reading decodes its sensor and scores up to
+ * {@code checkpointEvery} - 1 journal readings again, CPU traded for the bytes a checkpoint would
+ * write. A capacity of 0 checkpoints every reading as it is scored.
  *
  * <p>What is held in memory is never more than the task's uncommitted work: it is dropped, never
  * written, when Kafka Streams clears the task's caches, and when the store is closed or opened
@@ -231,14 +233,15 @@ public final class DetectorStore implements StateStore, CachedStateStore<String,
         entry.checkpointStored = true;
         entry.checkpoint = detector.readings();
         entry.checkpointTrained = detector.trainedModel() != null;
-        List<ReadingJournal.Entry> since = ReadingJournal.since(journal, sensorId, entry.checkpoint);
-        for (ReadingJournal.Entry reading : since) {
+        ReadingJournal.Since since = ReadingJournal.since(journal, sensorId, entry.checkpoint, slots(entry));
+        for (ReadingJournal.Entry reading : since.entries()) {
             detector.process(reading.eventTime(), reading.values(), workspace);
         }
-        replayed += since.size();
-        entry.replayed = since.size();
-        // scored again once, or stored whole by an earlier release: the next write is a checkpoint
-        entry.checkpointDue = !since.isEmpty() || !apart;
+        replayed += since.entries().size();
+        entry.replayed = since.entries().size();
+        // stored whole by an earlier release, or journaled with another checkpoint interval (whose
+        // slots the next entries could overwrite): the next write is a checkpoint
+        entry.checkpointDue = !apart || !since.inPlace();
         return entry;
     }
 
@@ -262,7 +265,7 @@ public final class DetectorStore implements StateStore, CachedStateStore<String,
         if (held.size() > capacity) {
             var eldest = held.entrySet().iterator().next();
             held.remove(eldest.getKey());
-            checkpoint(eldest.getKey(), eldest.getValue());
+            write(eldest.getKey(), eldest.getValue());
         }
     }
 
@@ -289,22 +292,25 @@ public final class DetectorStore implements StateStore, CachedStateStore<String,
     /** Writes every changed detector held: a checkpoint, or the readings it scored since the last write. */
     void writeChanged() {
         for (Map.Entry<String, Held> e : held.entrySet()) {
-            Held entry = e.getValue();
-            if (!entry.changed) {
-                continue;
-            }
-            if (entry.checkpointDue || !entry.checkpointStored) {
-                checkpoint(e.getKey(), entry);
-            } else {
-                for (ReadingJournal.Entry reading : entry.unwritten) {
-                    journal.put(ReadingJournal.key(e.getKey(), reading.readings(), slots(entry)),
-                            ReadingJournal.encode(reading));
-                    journalWrites++;
-                }
-                entry.unwritten.clear();
-                entry.changed = false;
-            }
+            write(e.getKey(), e.getValue());
         }
+    }
+
+    /** Writes {@code entry} if it changed: a checkpoint when one is due, else its readings since the last write. */
+    private void write(String sensorId, Held entry) {
+        if (!entry.changed) {
+            return;
+        }
+        if (entry.checkpointDue || !entry.checkpointStored) {
+            checkpoint(sensorId, entry);
+            return;
+        }
+        for (ReadingJournal.Entry reading : entry.unwritten) {
+            journal.put(ReadingJournal.key(sensorId, reading.readings(), slots(entry)), ReadingJournal.encode(reading));
+            journalWrites++;
+        }
+        entry.unwritten.clear();
+        entry.changed = false;
     }
 
     /** Writes {@code entry} whole, unless the stores hold it whole already. */

@@ -97,17 +97,27 @@ public final class ReadingJournal {
     }
 
     /**
+     * The entries of a sensor's readings after its checkpoint, in order, and whether each sits in
+     * the slot of its reading number modulo the slots the sensor uses now (not so when the
+     * checkpoint interval changed since they were written).
+     */
+    record Since(List<Entry> entries, boolean inPlace) {
+    }
+
+    /**
      * The entries of {@code sensorId}'s readings after its reading number {@code checkpoint}, in
-     * order; empty if it has none.
+     * order (none if it has none), and whether they sit in their slots for {@code slots} slots.
      *
      * @throws SerializationException if an entry cannot be read or one in the run is missing
      */
-    static List<Entry> since(ReadOnlyKeyValueStore<Bytes, byte[]> store, String sensorId, long checkpoint) {
+    static Since since(ReadOnlyKeyValueStore<Bytes, byte[]> store, String sensorId, long checkpoint, int slots) {
         List<Entry> entries = new ArrayList<>();
+        boolean inPlace = true;
         for (KeyValue<Bytes, byte[]> kv : SlotKeys.all(store, sensorId)) {
             Entry entry = decode(kv.value);
             if (entry.readings() > checkpoint) {
                 entries.add(entry);
+                inPlace &= kv.key.equals(key(sensorId, entry.readings(), slots));
             }
         }
         entries.sort(Comparator.comparingLong(Entry::readings));
@@ -118,6 +128,11 @@ public final class ReadingJournal {
                         + "; reset the application (run --reset) to rebuild the state");
             }
         }
-        return entries;
+        return new Since(entries, inPlace);
+    }
+
+    /** The entries of {@code sensorId}'s readings after its reading number {@code checkpoint}, in order. */
+    static List<Entry> since(ReadOnlyKeyValueStore<Bytes, byte[]> store, String sensorId, long checkpoint) {
+        return since(store, sensorId, checkpoint, Integer.MAX_VALUE).entries();
     }
 }

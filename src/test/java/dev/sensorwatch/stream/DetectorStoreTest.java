@@ -192,7 +192,8 @@ class DetectorStoreTest {
      * With a checkpoint interval of 16, a sensor that scores one reading per commit is written whole
      * at its first flush and then once in 16 readings; in between, one journal entry per reading.
      * Decoded at any point, after a cleared cache as after a crash, the checkpoint and the journal
-     * give the detector that scored the readings, bit for bit, and it goes on scoring the same.
+     * give the detector that scored the readings, bit for bit, and it goes on scoring the same, its
+     * checkpoints as before.
      */
     @Test
     void betweenCheckpointsTheReadingsAreJournaledAndScoredAgainOnDecoding() {
@@ -220,8 +221,8 @@ class DetectorStoreTest {
             store.keep("pump-1", h);
             store.flushCache();
         }
-        assertThat(store.checkpoints()).as("a detector scored again from its journal is checkpointed at its next write")
-                .isEqualTo(7 + 1 + 3);
+        assertThat(store.checkpoints()).as("after readings 113, 129 and 145: decoding changes no interval")
+                .isEqualTo(7 + 3);
     }
 
     /** The reading that ends a training period is checkpointed with the model it trained: replay never trains. */
@@ -255,11 +256,59 @@ class DetectorStoreTest {
         DetectorStore.Held held = decodedAgain(store, config, reference, 412);
         store.keep("pump-1", held);
         scoreOnePerFlush(store, config, "pump-1", 1_500, 600, reference);
-        // 1,501 (decoded with a journal), 2,001 (trained), then every 16: 2,017, ..., 2,097
-        assertThat(store.checkpoints()).isEqualTo(8 + 2 + 6);
+        // 2,001 (trained), then every 16: 2,017, ..., 2,097
+        assertThat(store.checkpoints()).isEqualTo(8 + 1 + 6);
         assertThat(reference.trainedModel()).isNotNull();
         assertThat(SlotKeys.all(journal, "pump-1")).as("the training journal is gone").hasSizeLessThanOrEqualTo(16);
         assertThat(ReadingJournal.since(journal, "pump-1", 2_097)).hasSize(3);
+    }
+
+    /**
+     * With more sensors than the store holds, a displaced detector is written as at a commit: its
+     * readings since the last write as journal entries (a checkpoint only when one is due), and it is
+     * decoded from its checkpoint and journal when its sensor comes back, bit for bit.
+     */
+    @Test
+    void aDisplacedDetectorLeavesWithItsJournalAndComesBackBitForBit() {
+        DetectorStore store = store(2, 16);
+        SensorDetector[] references = {SensorDetector.fresh(CONFIG, 1), SensorDetector.fresh(CONFIG, 1),
+            SensorDetector.fresh(CONFIG, 1)};
+        for (int t = 0; t < 40; t++) {
+            for (int s = 0; s < 3; s++) {
+                score(store, CONFIG, "pump-" + s, t, 1, references[s]);
+            }
+        }
+        store.flushCache();
+        // three sensors, room for two: every reading decodes its sensor and displaces another
+        assertThat(store.replayed()).as("journal readings scored again").isPositive();
+        assertThat(store.checkpoints()).as("each sensor whole at its readings 1, 17 and 33").isEqualTo(9);
+        for (int s = 0; s < 3; s++) {
+            DetectorStore.Held held = store.take("pump-" + s, CONFIG);
+            assertThat(codec.encode(held.detector().snapshot())).as("pump-%d", s).usingRecursiveComparison()
+                    .isEqualTo(codec.encode(references[s].snapshot()));
+        }
+    }
+
+    /**
+     * A journal written with another checkpoint interval is still read (its entries are found by
+     * their reading numbers), and the detector is checkpointed at its next write, so that no entry
+     * it still needs is overwritten by one in the slots of the new interval.
+     */
+    @Test
+    void aJournalOfAnotherCheckpointIntervalIsReadAndCheckpointedAtTheNextWrite() {
+        DetectorStore store = store(16, 16);
+        SensorDetector reference = SensorDetector.fresh(CONFIG, 1);
+        scoreOnePerFlush(store, CONFIG, "pump-1", 0, 12, reference);
+        DetectorStore other = new DetectorStore(store.inner(), 16, 8);
+        other.attach(models, journal);
+        DetectorStore.Held held = other.take("pump-1", CONFIG);
+        assertThat(held.replayed()).isEqualTo(11);
+        assertThat(codec.encode(held.detector().snapshot())).usingRecursiveComparison()
+                .isEqualTo(codec.encode(reference.snapshot()));
+        other.keep("pump-1", held);
+        scoreOnePerFlush(other, CONFIG, "pump-1", 12, 1, reference);
+        assertThat(other.checkpoints()).isEqualTo(1);
+        assertThat(ReadingJournal.since(journal, "pump-1", 13)).isEmpty();
     }
 
     /** A journal with a reading missing after the checkpoint is refused with what to do. */
