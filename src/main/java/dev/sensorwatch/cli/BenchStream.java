@@ -154,6 +154,13 @@ final class BenchStream implements Callable<Integer> {
                     + " Default: ${DEFAULT-VALUE}.")
     List<Integer> checkpointEvery;
 
+    @Option(names = "--detector-cache", paramLabel = "SENSORS", split = ",",
+            defaultValue = "" + TopologySettings.DEFAULT_DETECTOR_CACHE,
+            description = "The product's decoded detectors per task (run --detector-cache); several, comma-separated,"
+                    + " run the product once with each (and each --checkpoint-every) in every round."
+                    + " Default: ${DEFAULT-VALUE}.")
+    List<Integer> detectorCache;
+
     @Option(names = "--threads", paramLabel = "N", defaultValue = "1",
             description = "Stream threads (num.stream.threads) of each instance. Default: ${DEFAULT-VALUE}.")
     int threads;
@@ -293,9 +300,18 @@ final class BenchStream implements Callable<Integer> {
         if (checkpointEvery == null || checkpointEvery.isEmpty()) {
             throw new IllegalArgumentException("--checkpoint-every needs at least one value");
         }
+        if (detectorCache == null || detectorCache.isEmpty()) {
+            throw new IllegalArgumentException("--detector-cache needs at least one value");
+        }
+        for (int cache : detectorCache) {
+            checkRange("--detector-cache", cache, 0, TopologySettings.MAX_DETECTOR_CACHE);
+        }
         for (int every : checkpointEvery) {
             checkRange("--checkpoint-every", every, 1, TopologySettings.MAX_CHECKPOINT_EVERY);
-            runs.add(new Setting(true, false, 0, every, checkpointEvery.size() > 1));
+            for (int cache : detectorCache) {
+                runs.add(new Setting(true, false, 0, every, cache,
+                        (checkpointEvery.size() > 1 ? " k=" + every : "") + (detectorCache.size() > 1 ? " cache=" + cache : "")));
+            }
         }
         if (modelFreeBytes == null || modelFreeBytes.isEmpty()) {
             throw new IllegalArgumentException("--model-free-bytes needs at least one value");
@@ -338,21 +354,24 @@ final class BenchStream implements Callable<Integer> {
         private final boolean product;
         private final boolean stored;
         private int bytes;
-        /** The product's checkpoint interval, and whether its label names it. */
+        /** The product's checkpoint interval and detector cache, and what its label says of them. */
         private final int checkpointEvery;
-        private final boolean named;
+        private final int detectorCache;
+        private final String suffix;
         private final List<Measured> runs = new ArrayList<>();
 
-        Setting(boolean product, boolean stored, int bytes, int checkpointEvery, boolean named) {
+        Setting(boolean product, boolean stored, int bytes, int checkpointEvery, int detectorCache, String suffix) {
             this.product = product;
             this.stored = stored;
             this.bytes = bytes;
             this.checkpointEvery = checkpointEvery;
-            this.named = named;
+            this.detectorCache = detectorCache;
+            this.suffix = suffix;
         }
 
         Setting(boolean product, boolean stored, int bytes) {
-            this(product, stored, bytes, TopologySettings.DEFAULT_CHECKPOINT_EVERY, false);
+            this(product, stored, bytes, TopologySettings.DEFAULT_CHECKPOINT_EVERY,
+                    TopologySettings.DEFAULT_DETECTOR_CACHE, "");
         }
 
         boolean product() {
@@ -361,7 +380,7 @@ final class BenchStream implements Callable<Integer> {
 
         String label() {
             if (product) {
-                return named ? "product k=" + checkpointEvery : "product";
+                return "product" + suffix;
             }
             return "model-free " + (bytes == 0 ? STORED : String.format("%,d B", bytes)) + (stored && bytes > 0
                     ? " (" + STORED + ")" : "");
@@ -462,7 +481,7 @@ final class BenchStream implements Callable<Integer> {
                 DetectorOptions.config(DetectorConfig.DEFAULT_THRESHOLD, DetectorOptions.ALL_MEMBERS,
                         DetectorOptions.ALL_SIGNALS).withTraining(trainingPeriod()),
                 TopologySettings.DEFAULT_MAX_CHANNELS, TopologySettings.DEFAULT_MAX_FUTURE_SKEW)
-                .withCheckpointEvery(setting.checkpointEvery);
+                .withCheckpointEvery(setting.checkpointEvery).withDetectorCache(setting.detectorCache);
         Map<String, Integer> topics = new TreeMap<>();
         topics.put(topology.scoresTopic(), partitions);
         topics.put(topology.anomaliesTopic(), partitions);
@@ -586,7 +605,8 @@ final class BenchStream implements Callable<Integer> {
                         "--anomalies-topic", topology.anomaliesTopic(), "--dead-letter-topic", topology.deadLetterTopic(),
                         "--partitions", String.valueOf(partitions), "--stop-when-caught-up", "--metrics-port", "-1",
                         "--kafka.num.stream.threads=" + threads,
-                        "--checkpoint-every", String.valueOf(setting.checkpointEvery)));
+                        "--checkpoint-every", String.valueOf(setting.checkpointEvery),
+                        "--detector-cache", String.valueOf(setting.detectorCache)));
                 if (learnFirst != null) {
                     command.addAll(List.of("--learn-first", learnFirst));
                 }

@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 class BenchStreamCommandIT {
 
     /** A row of the table of runs: round, run, wall s, readings/s, first commit s, committed/s, scores, dead, changelog B/r. */
-    private static final Pattern RUN = Pattern.compile("(?m)^1\\s+(product(?: k=[0-9]+)?|model-free [0-9,]+ B(?: \\(S\\))?)\\s+"
+    private static final Pattern RUN = Pattern.compile("(?m)^1\\s+(product(?: k=[0-9]+)?(?: cache=[0-9]+)?|model-free [0-9,]+ B(?: \\(S\\))?)\\s+"
             + "([0-9.]+)\\s+([0-9,]+)\\s+([0-9.]+|-)\\s+([0-9,]+|-)\\s+([0-9,]+)\\s+([0-9,]+)\\s+([0-9,]+)$");
 
     @Test
@@ -46,7 +46,7 @@ class BenchStreamCommandIT {
     void runsEachRunAsTwoJvmsWithInstances() {
         MainTest.Run run = MainTest.execute("bench", "stream", "--sensors", "20", "--readings", "10", "--partitions", "2",
                 "--instances", "2", "--model-free-bytes", "128", "--rounds", "1", "--warmup-runs", "0",
-                "--checkpoint-every", "4");
+                "--checkpoint-every", "4", "--detector-cache", "4");
 
         assertThat(run.code()).as(run.all()).isZero();
         assertThat(run.out()).as(run.all()).contains("200 readings in the input topic (2 partition(s))",
