@@ -130,7 +130,9 @@ public final class DetectorStore implements StateStore, CachedStateStore<String,
          */
         public void changed(long eventTime, double[] values) {
             changed = true;
-            unwritten.add(new ReadingJournal.Entry(detector.readings(), eventTime, values.clone()));
+            if (checkpointStored && !checkpointDue) { // else a checkpoint holds it: no journal entry
+                unwritten.add(new ReadingJournal.Entry(detector.readings(), eventTime, values.clone()));
+            }
         }
 
         /** Readings scored since the last checkpoint stored, or -1 without one. */
