@@ -248,8 +248,8 @@ public final class DetectorStore implements StateStore, CachedStateStore<String,
     }
 
     /**
-     * Holds {@code entry} again as the detector of {@code sensorId}; one it displaces, or this one
-     * when the capacity is 0, is checkpointed first if anything of it is not.
+     * Holds {@code entry} again as the detector of {@code sensorId}; one it displaces is written as
+     * at a commit, and with a capacity of 0 this one is checkpointed.
      */
     void keep(String sensorId, Held entry) {
         if (entry.sinceCheckpoint() >= interval(entry)
