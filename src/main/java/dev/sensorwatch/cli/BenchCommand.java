@@ -14,11 +14,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
@@ -92,10 +95,20 @@ final class BenchCommand implements Runnable {
                 description = "Also score the corpus once with each predictor and each signal switched off, and print what each contributes.")
         boolean contributions;
 
+        @Mixin
+        UpdateEveryOption updateEvery;
+
+        @Option(names = "--seeds", paramLabel = "N", defaultValue = "1",
+                description = "Score the corpus with N seeds of the LSTMs' initial weights (the shipped one and the next N-1) and print"
+                        + " each seed's scores and their median and range; with --contributions, each score is a median over"
+                        + " the seeds. Default: ${DEFAULT-VALUE}.")
+        int seeds;
+
         @Override
         public Integer call() throws Exception {
             Path data = corpusData(nab, "--nab");
             Path labels = corpusLabels(nab);
+            List<Long> seedList = seeds(seeds);
             Path results = output != null ? output : Files.createTempDirectory("sensorwatch-nab");
             PrintWriter out = bench.spec.commandLine().getOut();
             try {
@@ -110,8 +123,23 @@ final class BenchCommand implements Runnable {
                 EvaluationTables.printNab(out, scored, perSeries);
                 out.printf("%nscore took %.1f s, evaluate %.1f s, on %d cores%n", scoring, evaluation,
                         Runtime.getRuntime().availableProcessors());
+                List<List<NabScorer.Result>> whole = new ArrayList<>(List.of(scored));
+                if (seedList.size() > 1) {
+                    out.printf("%n%-28s %12s %12s %12s %9s %6s%n", "seed of the initial weights", "standard", "low FP",
+                            "low FN", "windows", "FPs");
+                    printSeedLine(out, String.valueOf(seedList.get(0)), scored);
+                    for (long seed : seedList.subList(1, seedList.size())) {
+                        List<NabScorer.Result> r = scoreSilently(data, labels, config(DetectorOptions.ALL_MEMBERS,
+                                DetectorOptions.ALL_SIGNALS).withSeed(seed));
+                        printSeedLine(out, String.valueOf(seed), r);
+                        whole.add(r);
+                    }
+                    out.printf("%-28s %12.2f %12.2f %12.2f%n", "median", median(whole, 0), median(whole, 1),
+                            median(whole, 2));
+                    out.printf("%-28s %12s %12s %12s%n", "range", range(whole, 0), range(whole, 1), range(whole, 2));
+                }
                 if (contributions) {
-                    printContributions(out, data, labels, scored);
+                    printContributions(out, data, labels, seedList, whole);
                 }
                 return 0;
             } finally {
@@ -123,35 +151,93 @@ final class BenchCommand implements Runnable {
 
         /** The detector of {@code --threshold} with these predictors and signals. */
         private DetectorConfig config(String members, String signals) {
-            return DetectorOptions.config(threshold, members, signals);
+            return updateEvery.applyTo(DetectorOptions.config(threshold, members, signals));
         }
 
-        /** Scores the corpus once per lesion of {@link #NAB_LESIONS} and prints each profile's score and its change. */
-        private void printContributions(PrintWriter out, Path data, Path labels, List<NabScorer.Result> whole)
-                throws Exception {
-            out.printf("%n%-28s %10s %10s %10s %9s %6s%n", "what each contributes (NAB)", "standard", "low FP", "low FN",
-                    "windows", "FPs");
-            out.printf("%-28s %10.2f %10.2f %10.2f %4d/%-4d %6d%n", "the whole detector", whole.get(0).normalized(),
-                    whole.get(1).normalized(), whole.get(2).normalized(), whole.get(0).detectedWindows(),
-                    whole.get(0).windows(), whole.get(0).falsePositives());
-            PrintWriter silent = new PrintWriter(Writer.nullWriter());
-            for (Lesion lesion : NAB_LESIONS) {
-                Path results = Files.createTempDirectory("sensorwatch-nab-lesion");
-                try {
-                    ScoreFiles.run(silent, scoreNab(data, results, config(lesion.members(), lesion.signals()), null, null));
-                    List<NabScorer.Result> r = NabEvaluation.score(NabEvaluation.read(results, labels));
-                    out.printf("%-28s %10s %10s %10s %4d/%-4d %6d%n", lesion.what(), delta(r, whole, 0), delta(r, whole, 1),
-                            delta(r, whole, 2), r.get(0).detectedWindows(), r.get(0).windows(), r.get(0).falsePositives());
-                } finally {
-                    LocalFiles.deleteQuietly(results);
-                }
+        /** Scores the corpus with {@code config} into a temporary folder and evaluates it. */
+        private static List<NabScorer.Result> scoreSilently(Path data, Path labels, DetectorConfig config) throws Exception {
+            Path results = Files.createTempDirectory("sensorwatch-nab-run");
+            try {
+                ScoreFiles.run(new PrintWriter(Writer.nullWriter()), scoreNab(data, results, config, null, null));
+                return NabEvaluation.score(NabEvaluation.read(results, labels));
+            } finally {
+                LocalFiles.deleteQuietly(results);
             }
         }
 
-        private static String delta(List<NabScorer.Result> r, List<NabScorer.Result> whole, int profile) {
-            return String.format("%.2f (%+.2f)", r.get(profile).normalized(),
-                    r.get(profile).normalized() - whole.get(profile).normalized());
+        private static void printSeedLine(PrintWriter out, String what, List<NabScorer.Result> r) {
+            out.printf("%-28s %12.2f %12.2f %12.2f %4d/%-4d %6d%n", what, r.get(0).normalized(), r.get(1).normalized(),
+                    r.get(2).normalized(), r.get(0).detectedWindows(), r.get(0).windows(), r.get(0).falsePositives());
         }
+
+        /**
+         * Scores the corpus once per lesion of {@link #NAB_LESIONS} and seed and prints each
+         * profile's score (the median over the seeds) and its change from the whole detector's.
+         */
+        private void printContributions(PrintWriter out, Path data, Path labels, List<Long> seedList,
+                                        List<List<NabScorer.Result>> whole) throws Exception {
+            if (seedList.size() > 1) {
+                out.printf("%nwhat each contributes: medians over the seeds %s%n", seedList);
+            }
+            out.printf("%n%-28s %16s %16s %16s %9s %6s%n", "what each contributes (NAB)", "standard", "low FP",
+                    "low FN", "windows", "FPs");
+            out.printf("%-28s %16.2f %16.2f %16.2f %9s %6s%n", "the whole detector", median(whole, 0), median(whole, 1),
+                    median(whole, 2), medianWindows(whole), medianFalsePositives(whole));
+            for (Lesion lesion : NAB_LESIONS) {
+                List<List<NabScorer.Result>> lesioned = new ArrayList<>();
+                for (long seed : seedList) {
+                    lesioned.add(scoreSilently(data, labels, config(lesion.members(), lesion.signals()).withSeed(seed)));
+                }
+                out.printf("%-28s %16s %16s %16s %9s %6s%n", lesion.what(), delta(lesioned, whole, 0),
+                        delta(lesioned, whole, 1), delta(lesioned, whole, 2), medianWindows(lesioned),
+                        medianFalsePositives(lesioned));
+            }
+        }
+
+        private static String delta(List<List<NabScorer.Result>> r, List<List<NabScorer.Result>> whole, int profile) {
+            return String.format("%.2f (%+.2f)", median(r, profile), median(r, profile) - median(whole, profile));
+        }
+
+        /** The median over the runs of a profile's normalised score. */
+        static double median(List<List<NabScorer.Result>> runs, int profile) {
+            return Medians.of(runs.stream().mapToDouble(r -> r.get(profile).normalized()).toArray());
+        }
+
+        private static String range(List<List<NabScorer.Result>> runs, int profile) {
+            double[] values = runs.stream().mapToDouble(r -> r.get(profile).normalized()).toArray();
+            return String.format("%.2f–%.2f", Arrays.stream(values).min().orElseThrow(),
+                    Arrays.stream(values).max().orElseThrow());
+        }
+
+        private static String medianWindows(List<List<NabScorer.Result>> runs) {
+            return String.format("%.0f/%d", Medians.of(runs.stream().mapToDouble(r -> r.get(0).detectedWindows())
+                    .toArray()), runs.get(0).get(0).windows());
+        }
+
+        private static String medianFalsePositives(List<List<NabScorer.Result>> runs) {
+            return String.format("%.0f", Medians.of(runs.stream().mapToDouble(r -> r.get(0).falsePositives()).toArray()));
+        }
+    }
+
+    /** A count, or a median of counts, as a whole number or with its half. */
+    private static String format(double count) {
+        return count == Math.rint(count) ? String.format("%.0f", count) : String.format("%.1f", count);
+    }
+
+    /**
+     * The shipped seed of the LSTMs' initial weights followed by the next {@code count - 1}.
+     *
+     * @throws IllegalArgumentException naming {@code --seeds} if {@code count} is not positive
+     */
+    static List<Long> seeds(int count) {
+        if (count < 1) {
+            throw new IllegalArgumentException("--seeds must be at least 1, got " + count);
+        }
+        List<Long> seeds = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            seeds.add(DetectorConfig.DEFAULTS.seed() + i);
+        }
+        return seeds;
     }
 
     /** The detector with some predictors or signals switched off: what {@code --members}, {@code --signals} say. */
@@ -213,6 +299,14 @@ final class BenchCommand implements Runnable {
         @Option(names = "--per-series", description = "Also list each channel's windows, found windows and false alarms.")
         boolean perSeries;
 
+        @Mixin
+        UpdateEveryOption updateEvery;
+
+        @Option(names = "--seeds", paramLabel = "N", defaultValue = "1",
+                description = "Score each run with N seeds of the LSTMs' initial weights (the shipped one and the next N-1);"
+                        + " the table gives medians over the seeds and the range of F1. Default: ${DEFAULT-VALUE}.")
+        int seeds;
+
         @Override
         public Integer call() throws Exception {
             Path data = corpusData(smap, "--smap");
@@ -224,32 +318,52 @@ final class BenchCommand implements Runnable {
                 {"lstm,last", TEST_START, "state_distance"},
                 {"lstm,last", TEST_START, "sustained_error"},
                 {"lstm,last,daily", null, null}};
+            List<Long> seedList = seeds(seeds);
             List<String> lines = new ArrayList<>();
             for (String[] run : runs) {
-                Path results = Files.createTempDirectory("sensorwatch-smap");
-                try {
-                    DetectorConfig config = DetectorOptions.config(threshold, run[0],
-                            run[2] != null ? run[2] : DetectorOptions.ALL_SIGNALS);
-                    if (run[1] != null) {
-                        config = config.withTraining(TrainingPeriod.until(from));
-                    }
-                    String what = (run[1] != null ? "--learn-until" : "online") + ", --members " + run[0]
-                            + (run[2] != null ? ", --signals " + run[2] : "");
-                    out.println(what);
-                    ScoreFiles.run(out, scoreNab(data, results, config, null, null));
-                    for (String column : List.of("in_event", "is_anomaly")) {
-                        Map<String, EventEvaluation.Counts> counts = FlagEvaluation.evaluate(results, labels, column, from, 0);
-                        EvaluationTables.printFlags(out, column, counts, perSeries && column.equals("in_event") && run == runs[0]);
-                        EventEvaluation.Counts t = FlagEvaluation.total(counts);
-                        lines.add(String.format("%-75s %-10s %6d/%-3d %12d %8.3f %8.3f", what, column, t.found(),
-                                t.windows(), t.falseAlarms(), t.f1(), t.rowF1()));
-                    }
-                    out.println();
-                } finally {
-                    LocalFiles.deleteQuietly(results);
+                DetectorConfig config = updateEvery.applyTo(DetectorOptions.config(threshold, run[0],
+                        run[2] != null ? run[2] : DetectorOptions.ALL_SIGNALS));
+                if (run[1] != null) {
+                    config = config.withTraining(TrainingPeriod.until(from));
                 }
+                String what = (run[1] != null ? "--learn-until" : "online") + ", --members " + run[0]
+                        + (run[2] != null ? ", --signals " + run[2] : "");
+                out.println(what);
+                Map<String, List<EventEvaluation.Counts>> totals = new LinkedHashMap<>();
+                for (long seed : seedList) {
+                    Path results = Files.createTempDirectory("sensorwatch-smap");
+                    try {
+                        boolean first = seed == seedList.get(0);
+                        ScoreFiles.run(first ? out : new PrintWriter(Writer.nullWriter()),
+                                scoreNab(data, results, config.withSeed(seed), null, null));
+                        for (String column : List.of("in_event", "is_anomaly")) {
+                            Map<String, EventEvaluation.Counts> counts = FlagEvaluation.evaluate(results, labels, column, from, 0);
+                            if (first) {
+                                EvaluationTables.printFlags(out, column, counts,
+                                        perSeries && column.equals("in_event") && run == runs[0]);
+                            }
+                            totals.computeIfAbsent(column, c -> new ArrayList<>()).add(FlagEvaluation.total(counts));
+                        }
+                    } finally {
+                        LocalFiles.deleteQuietly(results);
+                    }
+                }
+                totals.forEach((column, each) -> lines.add(String.format("%-75s %-10s %6s/%-3d %12s %8.3f %8.3f%s", what,
+                        column, format(Medians.of(each.stream().mapToDouble(EventEvaluation.Counts::found).toArray())),
+                        each.get(0).windows(),
+                        format(Medians.of(each.stream().mapToDouble(EventEvaluation.Counts::falseAlarms).toArray())),
+                        Medians.of(each.stream().mapToDouble(EventEvaluation.Counts::f1).toArray()),
+                        Medians.of(each.stream().mapToDouble(EventEvaluation.Counts::rowF1).toArray()),
+                        each.size() == 1 ? "" : String.format("  %.3f–%.3f",
+                                each.stream().mapToDouble(EventEvaluation.Counts::f1).min().orElseThrow(),
+                                each.stream().mapToDouble(EventEvaluation.Counts::f1).max().orElseThrow()))));
+                out.println();
             }
-            out.printf("%-75s %-10s %10s %12s %8s %8s%n", "SMAP, test parts", "flags", "found", "false alarms", "F1", "row F1");
+            if (seedList.size() > 1) {
+                out.printf("medians over the seeds %s of the initial weights; last column: the range of F1%n", seedList);
+            }
+            out.printf("%-75s %-10s %10s %12s %8s %8s%s%n", "SMAP, test parts", "flags", "found", "false alarms", "F1",
+                    "row F1", seedList.size() > 1 ? "  F1 range" : "");
             lines.forEach(out::println);
             return 0;
         }

@@ -202,11 +202,11 @@ final class BenchLatency implements Callable<Integer> {
             for (var e : runs.entrySet()) {
                 List<Latencies> each = e.getValue();
                 long commit = configs.get(e.getKey()).getLong(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG);
-                double p99 = median(each.stream().mapToLong(r -> r.percentile(0.99)).toArray());
+                double p99 = Medians.of(each.stream().mapToDouble(r -> r.percentile(0.99)).toArray());
                 out.printf("%-16s %12d %9.1f %9.1f %10.1f %9.1f  %.2f%n", e.getKey(), commit,
-                        median(each.stream().mapToLong(r -> r.percentile(0.50)).toArray()), p99,
-                        median(each.stream().mapToLong(r -> r.percentile(0.999)).toArray()),
-                        median(each.stream().mapToLong(Latencies::max).toArray()), commit == 0 ? Double.NaN : p99 / commit);
+                        Medians.of(each.stream().mapToDouble(r -> r.percentile(0.50)).toArray()), p99,
+                        Medians.of(each.stream().mapToDouble(r -> r.percentile(0.999)).toArray()),
+                        Medians.of(each.stream().mapToDouble(Latencies::max).toArray()), commit == 0 ? Double.NaN : p99 / commit);
             }
             out.printf("on %d cores; late: how far the load generator fell behind its schedule at worst (counted in the"
                     + " latencies)%n", Runtime.getRuntime().availableProcessors());
@@ -634,13 +634,6 @@ final class BenchLatency implements Callable<Integer> {
         } catch (ExecutionException | TimeoutException e) {
             LOG.warn("Could not delete the topics or group of {}: {}", id, e.getMessage());
         }
-    }
-
-    private static double median(long[] values) {
-        long[] sorted = values.clone();
-        Arrays.sort(sorted);
-        int n = sorted.length;
-        return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2.0;
     }
 
     private static String seconds(double value) {

@@ -154,6 +154,12 @@ final class BenchStream implements Callable<Integer> {
                     + " Default: ${DEFAULT-VALUE}.")
     List<Integer> checkpointEvery;
 
+    @Option(names = "--update-every", paramLabel = "N", split = ",", defaultValue = "" + DetectorConfig.DEFAULT_UPDATE_EVERY,
+            description = "The product's online learning interval (run --update-every); several, comma-separated, run the"
+                    + " product once with each (and each --checkpoint-every and --detector-cache) in every round."
+                    + " Default: ${DEFAULT-VALUE}.")
+    List<Integer> updateEvery;
+
     @Option(names = "--detector-cache", paramLabel = "SENSORS", split = ",",
             defaultValue = "" + TopologySettings.DEFAULT_DETECTOR_CACHE,
             description = "The product's decoded detectors per task (run --detector-cache); several, comma-separated,"
@@ -303,14 +309,24 @@ final class BenchStream implements Callable<Integer> {
         if (detectorCache == null || detectorCache.isEmpty()) {
             throw new IllegalArgumentException("--detector-cache needs at least one value");
         }
+        if (updateEvery == null || updateEvery.isEmpty()) {
+            throw new IllegalArgumentException("--update-every needs at least one value");
+        }
         for (int cache : detectorCache) {
             checkRange("--detector-cache", cache, 0, TopologySettings.MAX_DETECTOR_CACHE);
         }
         for (int every : checkpointEvery) {
             checkRange("--checkpoint-every", every, 1, TopologySettings.MAX_CHECKPOINT_EVERY);
-            for (int cache : detectorCache) {
-                runs.add(new Setting(true, false, 0, every, cache,
-                        (checkpointEvery.size() > 1 ? " k=" + every : "") + (detectorCache.size() > 1 ? " cache=" + cache : "")));
+        }
+        for (int update : updateEvery) {
+            checkRange("--update-every", update, 1, DetectorConfig.DEFAULTS.windowRows() - 1);
+            for (int every : checkpointEvery) {
+                for (int cache : detectorCache) {
+                    runs.add(new Setting(true, false, 0, new ProductSettings(update, every, cache),
+                            (updateEvery.size() > 1 ? " update=" + update : "")
+                                    + (checkpointEvery.size() > 1 ? " k=" + every : "")
+                                    + (detectorCache.size() > 1 ? " cache=" + cache : "")));
+                }
             }
         }
         if (modelFreeBytes == null || modelFreeBytes.isEmpty()) {
@@ -354,24 +370,21 @@ final class BenchStream implements Callable<Integer> {
         private final boolean product;
         private final boolean stored;
         private int bytes;
-        /** The product's checkpoint interval and detector cache, and what its label says of them. */
-        private final int checkpointEvery;
-        private final int detectorCache;
+        /** The product's settings, and what its label says of them. */
+        private final ProductSettings settings;
         private final String suffix;
         private final List<Measured> runs = new ArrayList<>();
 
-        Setting(boolean product, boolean stored, int bytes, int checkpointEvery, int detectorCache, String suffix) {
+        Setting(boolean product, boolean stored, int bytes, ProductSettings settings, String suffix) {
             this.product = product;
             this.stored = stored;
             this.bytes = bytes;
-            this.checkpointEvery = checkpointEvery;
-            this.detectorCache = detectorCache;
+            this.settings = settings;
             this.suffix = suffix;
         }
 
         Setting(boolean product, boolean stored, int bytes) {
-            this(product, stored, bytes, TopologySettings.DEFAULT_CHECKPOINT_EVERY,
-                    TopologySettings.DEFAULT_DETECTOR_CACHE, "");
+            this(product, stored, bytes, ProductSettings.DEFAULTS, "");
         }
 
         boolean product() {
@@ -385,6 +398,12 @@ final class BenchStream implements Callable<Integer> {
             return "model-free " + (bytes == 0 ? STORED : String.format("%,d B", bytes)) + (stored && bytes > 0
                     ? " (" + STORED + ")" : "");
         }
+    }
+
+    /** What a product run sets of {@code run}'s options: --update-every, --checkpoint-every, --detector-cache. */
+    private record ProductSettings(int updateEvery, int checkpointEvery, int detectorCache) {
+        static final ProductSettings DEFAULTS = new ProductSettings(DetectorConfig.DEFAULT_UPDATE_EVERY,
+                TopologySettings.DEFAULT_CHECKPOINT_EVERY, TopologySettings.DEFAULT_DETECTOR_CACHE);
     }
 
     // ---------------------------------------------------------------- the input
@@ -479,9 +498,9 @@ final class BenchStream implements Callable<Integer> {
     private Measured measure(Setting setting, String id, String round, boolean timed) throws Exception {
         TopologySettings topology = new TopologySettings(READINGS, id + "-scores", id + "-anomalies", id + "-dlq",
                 DetectorOptions.config(DetectorConfig.DEFAULT_THRESHOLD, DetectorOptions.ALL_MEMBERS,
-                        DetectorOptions.ALL_SIGNALS).withTraining(trainingPeriod()),
+                        DetectorOptions.ALL_SIGNALS).withTraining(trainingPeriod()).withUpdateEvery(setting.settings.updateEvery()),
                 TopologySettings.DEFAULT_MAX_CHANNELS, TopologySettings.DEFAULT_MAX_FUTURE_SKEW)
-                .withCheckpointEvery(setting.checkpointEvery).withDetectorCache(setting.detectorCache);
+                .withCheckpointEvery(setting.settings.checkpointEvery()).withDetectorCache(setting.settings.detectorCache());
         Map<String, Integer> topics = new TreeMap<>();
         topics.put(topology.scoresTopic(), partitions);
         topics.put(topology.anomaliesTopic(), partitions);
@@ -605,8 +624,9 @@ final class BenchStream implements Callable<Integer> {
                         "--anomalies-topic", topology.anomaliesTopic(), "--dead-letter-topic", topology.deadLetterTopic(),
                         "--partitions", String.valueOf(partitions), "--stop-when-caught-up", "--metrics-port", "-1",
                         "--kafka.num.stream.threads=" + threads,
-                        "--checkpoint-every", String.valueOf(setting.checkpointEvery),
-                        "--detector-cache", String.valueOf(setting.detectorCache)));
+                        "--update-every", String.valueOf(setting.settings.updateEvery()),
+                        "--checkpoint-every", String.valueOf(setting.settings.checkpointEvery()),
+                        "--detector-cache", String.valueOf(setting.settings.detectorCache())));
                 if (learnFirst != null) {
                     command.addAll(List.of("--learn-first", learnFirst));
                 }
@@ -846,12 +866,12 @@ final class BenchStream implements Callable<Integer> {
         out.printf(SUMMARY, "medians of " + rounds + " round(s)", "wall s", "readings/s", "committed/s", "changelog B/r",
                 "product/this: readings/s", "committed/s");
         Setting product = settings.get(0);
-        double productWall = median(product.runs.stream().map(Measured::wall).toList());
-        double productRate = median(product.runs.stream().map(Measured::committedRate).toList());
+        double productWall = Medians.of(product.runs.stream().mapToDouble(Measured::wall).toArray());
+        double productRate = Medians.of(product.runs.stream().mapToDouble(Measured::committedRate).toArray());
         for (Setting setting : settings) {
-            double wall = median(setting.runs.stream().map(Measured::wall).toList());
-            double rate = median(setting.runs.stream().map(Measured::committedRate).toList());
-            double changelog = median(setting.runs.stream().map(r -> (double) r.changelogTotal()).toList());
+            double wall = Medians.of(setting.runs.stream().mapToDouble(Measured::wall).toArray());
+            double rate = Medians.of(setting.runs.stream().mapToDouble(Measured::committedRate).toArray());
+            double changelog = Medians.of(setting.runs.stream().mapToDouble(r -> (double) r.changelogTotal()).toArray());
             String wallRatio = setting == product ? "" : String.format("%.2f×", wall / productWall);
             String rateRatio = setting == product ? ""
                     : Double.isNaN(rate) || Double.isNaN(productRate) ? "-" : String.format("%.2f×", productRate / rate);
@@ -861,16 +881,6 @@ final class BenchStream implements Callable<Integer> {
         }
         out.printf("%n%s = %,d B: the product's stored bytes per reading, measured as the changelog bytes its first run"
                 + " wrote divided by its readings: %s%n", STORED, storedBytes, storedSource);
-    }
-
-    /** The median of {@code values}; NaN if any is NaN or there are none. */
-    private static double median(List<Double> values) {
-        if (values.isEmpty() || values.stream().anyMatch(v -> Double.isNaN(v))) {
-            return Double.NaN;
-        }
-        List<Double> sorted = values.stream().sorted().toList();
-        int n = sorted.size();
-        return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
     }
 
     /**

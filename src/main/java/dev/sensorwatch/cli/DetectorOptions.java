@@ -32,6 +32,9 @@ final class DetectorOptions {
     String signals;
 
     @Mixin
+    UpdateEveryOption updateEvery;
+
+    @Mixin
     TrainingOptions training;
 
     /** The detector parameters these options describe, a {@code --learn-until} without offset read in UTC. */
@@ -41,7 +44,7 @@ final class DetectorOptions {
 
     /** The detector parameters these options describe, a {@code --learn-until} without offset read in {@code zone}. */
     DetectorConfig config(ZoneId zone) {
-        return training.applyTo(config(threshold, members, signals), zone);
+        return training.applyTo(updateEvery.applyTo(config(threshold, members, signals)), zone);
     }
 
     /**

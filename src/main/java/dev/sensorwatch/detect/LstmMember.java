@@ -7,9 +7,11 @@ import dev.sensorwatch.lstm.OnlineTrainer;
 import java.util.Arrays;
 
 /**
- * The LSTM member: an LSTM cell learning online, one Adam/BPTT step per reading over a window of
- * recent rows, to predict the change from one reading to the next (inputs and targets are the
- * differences between consecutive readings, normalised per channel by running statistics).
+ * The LSTM member: an LSTM cell learning online, one Adam/BPTT step every
+ * {@link DetectorConfig#updateEvery} readings over a window of recent rows, to predict the change
+ * from one reading to the next (inputs and targets are the differences between consecutive
+ * readings, normalised per channel by running statistics). Between learning steps the cell only
+ * advances by the newest row.
  */
 final class LstmMember implements Predictor {
 
@@ -94,8 +96,10 @@ final class LstmMember implements Predictor {
 
     /**
      * The member's step, from the second reading on: normalise the change from the last reading
-     * with the statistics before it, slide it into the window, take one Adam step over the
-     * window, then step the updated cell over the newest row and keep the readout, denormalised
+     * with the statistics before it, slide it into the window; at every
+     * {@link DetectorConfig#updateEvery}-th change take one Adam step over the window and restart
+     * the live cell from the state the step's forward pass reached before the newest row (else it
+     * keeps its state); then step the cell over the newest row and keep the readout, denormalised
      * and added to this reading, as the prediction of the next reading.
      */
     @Override
@@ -119,7 +123,8 @@ final class LstmMember implements Predictor {
             window[row + d] = Math.max(-Tuning.INPUT_CLAMP, Math.min(Tuning.INPUT_CLAMP, z));
         }
         windowRows++;
-        if (windowRows >= 2) {
+        boolean learns = windowRows >= 2 && differences % config.updateEvery() == 0;
+        if (learns) {
             trainer.learnInPlace(model, start, window, windowRows);
         }
         double alpha = Math.max(1.0 / (differences + 1), 1.0 / config.normalizerHorizon());
@@ -128,9 +133,9 @@ final class LstmMember implements Predictor {
             mean[d] += alpha * delta;
             var[d] = (1.0 - alpha) * (var[d] + alpha * delta * delta);
         }
-        if (windowRows >= 2) {
+        if (learns) {
             trainer.copyLearnedStateInto(live);
-        } else {
+        } else if (windowRows == 1) {
             live.setInPlace(start);
         }
         trainer.stepInPlace(model, window, windowRows - 1, live);

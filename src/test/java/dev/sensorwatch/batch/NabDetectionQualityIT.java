@@ -33,8 +33,11 @@ class NabDetectionQualityIT {
      * The normalised scores per profile (standard, reward low FP, reward low FN) that
      * {@code bench nab} printed for the shipped detector, as recorded, dated and with the commit,
      * in docs/benchmarks.md. They are not raised with every gain: the record in the docs is.
+     * They are one seed's figures (the shipped one): over seeds 42 to 49 the standard score spans
+     * 74.04 to 75.37, so a change is judged on the medians over seeds ({@code bench nab --seeds}),
+     * and this test only catches a loss beyond its slack for the shipped seed.
      */
-    static final double[] RECORDED = {76.34, 70.57, 80.21};
+    static final double[] RECORDED = {74.35, 66.78, 78.88};
 
     /**
      * How far a profile's score may fall below its recorded figure. The run is deterministic, so

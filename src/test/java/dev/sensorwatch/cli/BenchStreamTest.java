@@ -31,6 +31,7 @@ class BenchStreamTest {
         "--learn-first soon                          | --learn-first: expected a number of readings",
         "--checkpoint-every 64,0                     | --checkpoint-every must be in [1, 4,096], got 0",
         "--detector-cache 1024,-1                    | --detector-cache must be in [0, 1,000,000], got -1",
+        "--update-every 4,16                         | --update-every must be in [1, 15], got 16",
     })
     void refusesABadOptionBeforeStartingABroker(String options, String message) {
         String[] args = ("bench stream " + options.trim()).split("\\s+");

@@ -209,6 +209,19 @@ class MainTest {
     }
 
     @Test
+    void aLearningIntervalOutOfRangeIsAUsageErrorForScoreAndRun() throws IOException {
+        Path out = dir.resolve("out");
+        Run score = execute("score", "--input", smallCsv().toString(), "--output", out.toString(), "--update-every", "16");
+        assertThat(score.code()).isEqualTo(2);
+        assertThat(score.err()).contains("--update-every: learning steps must come every 1 to 15 readings", "got 16");
+        assertThat(out).doesNotExist();
+        Run run = assertTimeoutPreemptively(Duration.ofSeconds(10), () -> execute(
+                "run", "--bootstrap-server", "127.0.0.1:1", "--metrics-port", "-1", "--update-every", "0"));
+        assertThat(run.code()).isEqualTo(2);
+        assertThat(run.err()).contains("--update-every: learning steps must come every 1 to 15 readings", "got 0");
+    }
+
+    @Test
     void badFormatIsAUsageError() throws IOException {
         Run score = execute("score", "--input", smallCsv().toString(), "--output", dir.resolve("out").toString(),
                 "--format", "xml");

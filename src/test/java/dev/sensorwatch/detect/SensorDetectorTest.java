@@ -478,4 +478,38 @@ class SensorDetectorTest {
         assertThatThrownBy(() -> SensorDetector.restore(wider, detector.snapshot()))
                 .hasMessage("stored detector has weights for D=1, H=8 but this configuration needs D=1, H=12");
     }
+
+    @Test
+    void theOnlineLstmTakesOneLearningStepEveryUpdateEveryReadingsAndStillLearnsTheSensor() {
+        double[][] values = sine(600, -1, 3);
+        for (int every : new int[] {1, 4, 15}) {
+            DetectorConfig config = CONFIG.withUpdateEvery(every);
+            SensorDetector detector = SensorDetector.fresh(config, 1);
+            SensorDetector.Workspace workspace = new SensorDetector.Workspace();
+            List<Score> scores = new ArrayList<>();
+            for (int t = 0; t < values.length; t++) {
+                scores.add(detector.process(60_000L * t, values[t], workspace));
+            }
+            // the changes 1 .. 598 between the 600 readings, from the second on (a window of two rows), every n-th
+            assertThat(detector.snapshot().lstm().adamSteps()).as("Adam steps learning every %d", every)
+                    .isEqualTo(598 / every);
+            double lstm = 0.0;
+            double lastValue = 0.0;
+            for (int t = 300; t < values.length; t++) {
+                lstm += square(values[t][0] - scores.get(t).predicted()[0]);
+                lastValue += square(values[t][0] - values[t - 1][0]);
+            }
+            assertThat(lstm).as("squared prediction error learning every %d, next to the last value", every)
+                    .isLessThan(0.5 * lastValue);
+        }
+    }
+
+    @Test
+    void learningStepsMustComeOftenEnoughToLearnFromEveryChangeOfTheWindow() {
+        assertThat(CONFIG.withUpdateEvery(15).updateEvery()).isEqualTo(15);
+        assertThatThrownBy(() -> CONFIG.withUpdateEvery(16))
+                .hasMessage("learning steps must come every 1 to 15 readings (the window's changes), got 16");
+        assertThatThrownBy(() -> CONFIG.withUpdateEvery(0))
+                .hasMessage("learning steps must come every 1 to 15 readings (the window's changes), got 0");
+    }
 }
