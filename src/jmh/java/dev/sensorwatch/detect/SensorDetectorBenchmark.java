@@ -41,7 +41,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * then every benchmark call feeds the next reading, so the work is the steady state, warm-up over.
  * With {@code mode=trained} those 2,000 readings are the sensor's training period
  * ({@code --learn-first 2000}) and the setup's last reading trains its model, so the calls measure
- * the trained detector.
+ * the trained detector. {@code updateEvery} is the online LSTM's learning interval
+ * ({@code --update-every}), the shipped one by default.
  *
  * <pre>
  * ./mvnw -q -Pjmh verify -Djmh.args="SensorDetectorBenchmark -prof gc"
@@ -63,6 +64,13 @@ public class SensorDetectorBenchmark {
     @Param({"online", "trained"})
     public String mode;
 
+    /**
+     * {@code --update-every}: readings between two learning steps of the online LSTM (the trained
+     * model does not learn, so this changes nothing there); {@code -p updateEvery=1,4} compares.
+     */
+    @Param({"" + DetectorConfig.DEFAULT_UPDATE_EVERY})
+    public int updateEvery;
+
     private DetectorConfig config;
     private final SensorDetector.Workspace workspace = new SensorDetector.Workspace();
     private final SensorStateCodec codec = new SensorStateCodec();
@@ -78,8 +86,8 @@ public class SensorDetectorBenchmark {
 
     @Setup
     public void setUp() {
-        config = mode.equals("trained") ? DetectorConfig.DEFAULTS.withTraining(TrainingPeriod.firstReadings(2_000))
-                : DetectorConfig.DEFAULTS;
+        DetectorConfig shipped = DetectorConfig.DEFAULTS.withUpdateEvery(updateEvery);
+        config = mode.equals("trained") ? shipped.withTraining(TrainingPeriod.firstReadings(2_000)) : shipped;
         detector = SensorDetector.fresh(config, channels);
         reading = new double[channels];
         for (int i = 0, n = mode.equals("trained") ? 2_001 : 2_000; i < n; i++) {

@@ -9,7 +9,7 @@ final class UpdateEveryOption {
     @Option(names = "--update-every", paramLabel = "N", defaultValue = "" + DetectorConfig.DEFAULT_UPDATE_EVERY,
             description = "Learning online (no training period), the LSTM takes one learning step (BPTT over its last 16"
                     + " readings and an Adam update) every N readings, 1 to 15; in between its cell only advances. 1 learns at"
-                    + " every reading, at about twice the detector's cost. Default: ${DEFAULT-VALUE}.")
+                    + " every reading, at about three times the detector's cost. Default: ${DEFAULT-VALUE}.")
     int updateEvery = DetectorConfig.DEFAULT_UPDATE_EVERY;
 
     /**
