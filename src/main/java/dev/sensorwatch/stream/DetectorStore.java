@@ -38,14 +38,16 @@ import org.apache.kafka.streams.state.internals.CachedStateStore;
  *       readings or more since its last checkpoint (so a sensor that scores many readings per
  *       commit is written whole once per commit; in a training period, whose checkpoints rewrite
  *       the buffered training readings, when its readings have doubled since, see
- *       {@link #interval}), when it is new, when it finished its training period (its training
+ *       {@link #interval}), when it finished its training period (its training
  *       journal is then deleted), and when it was decoded from a journal written with another
  *       checkpoint interval (whose slots the next entries could overwrite);</li>
  *   <li>otherwise, the readings it scored since the last flush, each as a small entry of the
  *       {@linkplain ReadingJournal reading journal}, {@value TopologySettings#JOURNAL_STORE}.</li>
  * </ul>
- * A detector decoded from the stores is its checkpoint with the journal's readings since scored
- * again; the detector is deterministic, so it is bit for bit the one that scored them. The writes
+ * A new sensor's checkpoint is its fresh detector, which the configuration gives: nothing is
+ * stored for it until its first checkpoint is due, only its journal. A detector decoded from the
+ * stores is its checkpoint (the fresh one, for a sensor without a stored checkpoint) with the
+ * journal's readings since scored again; the detector is deterministic, so it is bit for bit the one that scored them. The writes
  * go through the stores' changelogging layers into the transaction being committed, so state and
  * offsets are committed together: a sensor that saw 40 readings in a commit interval is encoded
  * and written once, not 40 times; a sensor of a fleet that scores one reading per commit interval
@@ -87,7 +89,11 @@ public final class DetectorStore implements StateStore, CachedStateStore<String,
         /** Whether the model store holds this detector's model at {@link #modelWritten}. */
         private boolean modelStored;
         private long modelWritten;
-        /** Whether the stores hold a checkpoint of this detector, taken after its reading {@link #checkpoint}. */
+        /**
+         * Whether the stores hold a checkpoint of this detector, taken after its reading
+         * {@link #checkpoint}; a new sensor's checkpoint is its fresh detector, at reading 0, which
+         * the configuration gives and nothing stores.
+         */
         private boolean checkpointStored;
         private long checkpoint;
         /** Whether the checkpoint stored holds a trained model. */
@@ -104,9 +110,16 @@ public final class DetectorStore implements StateStore, CachedStateStore<String,
             this.fromMemory = fromMemory;
         }
 
-        /** A new sensor's detector, nothing of it stored yet. */
+        /**
+         * A new sensor's detector, fresh or after its first reading, nothing of it stored yet: its
+         * checkpoint is the fresh detector of the configuration, at reading 0, so its readings go to
+         * the journal until its first checkpoint is due.
+         */
         public static Held fresh(SensorDetector detector) {
-            return new Held(detector, false);
+            Held entry = new Held(detector, false);
+            entry.checkpointStored = true;
+            entry.checkpoint = 0; // a fresh detector, untrained: checkpointTrained stays false
+            return entry;
         }
 
         /** The detector. */
@@ -222,19 +235,26 @@ public final class DetectorStore implements StateStore, CachedStateStore<String,
             return entry;
         }
         byte[] stored = live.get(sensorId);
+        boolean apart = stored == null || SensorStateCodec.keepsModelApart(stored);
+        SensorDetector detector;
         if (stored == null) {
-            return null;
+            // no checkpoint yet: a new sensor, or one whose readings so far are all in the journal
+            List<ReadingJournal.Entry> journaled = ReadingJournal.since(journal, sensorId, 0);
+            if (journaled.isEmpty()) {
+                return null;
+            }
+            detector = SensorDetector.fresh(config, journaled.get(0).values().length);
+            entry = Held.fresh(detector);
+        } else {
+            detector = SensorDetector.restore(config, codec.decode(stored, apart ? models.get(sensorId) : null));
+            entry = new Held(detector, false);
+            // a whole state of an earlier release keeps no model apart: the first write writes one
+            entry.modelStored = apart;
+            entry.modelWritten = detector.modelVersion();
+            entry.checkpointStored = true;
+            entry.checkpoint = detector.readings();
+            entry.checkpointTrained = detector.trainedModel() != null;
         }
-        boolean apart = SensorStateCodec.keepsModelApart(stored);
-        byte[] model = apart ? models.get(sensorId) : null;
-        SensorDetector detector = SensorDetector.restore(config, codec.decode(stored, model));
-        entry = new Held(detector, false);
-        // a whole state of an earlier release keeps no model apart: the first write writes one
-        entry.modelStored = apart;
-        entry.modelWritten = detector.modelVersion();
-        entry.checkpointStored = true;
-        entry.checkpoint = detector.readings();
-        entry.checkpointTrained = detector.trainedModel() != null;
         ReadingJournal.Since since = ReadingJournal.since(journal, sensorId, entry.checkpoint, slots(entry));
         for (ReadingJournal.Entry reading : since.entries()) {
             detector.process(reading.eventTime(), reading.values(), workspace);

@@ -124,7 +124,8 @@ public final class ReadingJournal {
         for (int i = 0; i < entries.size(); i++) {
             if (entries.get(i).readings() != checkpoint + 1 + i) {
                 throw new SerializationException("the reading journal of sensor " + sensorId + " misses reading "
-                        + (checkpoint + 1 + i) + " after its checkpoint at reading " + checkpoint
+                        + (checkpoint + 1 + i) + (checkpoint == 0 ? ", and it has no checkpoint yet"
+                        : " after its checkpoint at reading " + checkpoint)
                         + "; reset the application (run --reset) to rebuild the state");
             }
         }

@@ -190,7 +190,8 @@ class DetectorStoreTest {
 
     /**
      * With a checkpoint interval of 16, a sensor that scores one reading per commit is written whole
-     * at its first flush and then once in 16 readings; in between, one journal entry per reading.
+     * once in 16 readings (its checkpoint before the first is the fresh detector, stored nowhere); in
+     * between, one journal entry per reading.
      * Decoded at any point, after a cleared cache as after a crash, the checkpoint and the journal
      * give the detector that scored the readings, bit for bit, and it goes on scoring the same, its
      * checkpoints as before.
@@ -200,14 +201,14 @@ class DetectorStoreTest {
         DetectorStore store = store(16, 16);
         SensorDetector reference = SensorDetector.fresh(CONFIG, 1);
         scoreOnePerFlush(store, CONFIG, "pump-1", 0, 100, reference);
-        // checkpoints after readings 1, 17, 33, 49, 65, 81, 97; journal entries for the 93 others
-        assertThat(store.checkpoints()).isEqualTo(7);
-        assertThat(store.journalWrites()).isEqualTo(93);
-        assertThat(ReadingJournal.since(journal, "pump-1", 97)).extracting(ReadingJournal.Entry::readings)
-                .containsExactly(98L, 99L, 100L);
-        assertThat(SlotKeys.all(journal, "pump-1")).as("one entry per slot, but the checkpoints' slot 1").hasSize(15);
+        // checkpoints after readings 16, 32, 48, 64, 80, 96; journal entries for the 94 others
+        assertThat(store.checkpoints()).isEqualTo(6);
+        assertThat(store.journalWrites()).isEqualTo(94);
+        assertThat(ReadingJournal.since(journal, "pump-1", 96)).extracting(ReadingJournal.Entry::readings)
+                .containsExactly(97L, 98L, 99L, 100L);
+        assertThat(SlotKeys.all(journal, "pump-1")).as("one entry per slot, but the checkpoints' slot 0").hasSize(15);
 
-        DetectorStore.Held held = decodedAgain(store, CONFIG, reference, 3);
+        DetectorStore.Held held = decodedAgain(store, CONFIG, reference, 4);
         store.keep("pump-1", held);
         SensorDetector.Workspace workspace = new SensorDetector.Workspace();
         for (int t = 100; t < 160; t++) {
@@ -221,8 +222,8 @@ class DetectorStoreTest {
             store.keep("pump-1", h);
             store.flushCache();
         }
-        assertThat(store.checkpoints()).as("after readings 113, 129 and 145: decoding changes no interval")
-                .isEqualTo(7 + 3);
+        assertThat(store.checkpoints()).as("after readings 112, 128, 144 and 160: decoding changes no interval")
+                .isEqualTo(6 + 4);
     }
 
     /** The reading that ends a training period is checkpointed with the model it trained: replay never trains. */
@@ -232,15 +233,15 @@ class DetectorStoreTest {
         DetectorStore store = store(16, 128);
         SensorDetector reference = SensorDetector.fresh(config, 1);
         scoreOnePerFlush(store, config, "pump-1", 0, 110, reference);
-        assertThat(store.checkpoints()).as("the first reading and the one that trained").isEqualTo(2);
+        assertThat(store.checkpoints()).as("the reading that trained").isEqualTo(1);
         assertThat(ReadingJournal.since(journal, "pump-1", 101)).hasSize(9);
         assertThat(decodedAgain(store, config, reference, 9).detector().trainedModel()).isNotNull();
     }
 
     /**
      * In a training period a checkpoint rewrites the buffered readings, so the interval doubles:
-     * a 2,000-reading period scored one reading per flush is checkpointed at its readings 1, 17,
-     * 34, 68, ..., 1,088 and with the reading that trains (2,001), not 125 times; decoded in the
+     * a 2,000-reading period scored one reading per flush is checkpointed at its readings 16, 32,
+     * 64, ..., 1,024 and with the reading that trains (2,001), not 125 times; decoded in the
      * middle, the checkpoint and its long journal give the detector that buffered the readings;
      * once trained, the training journal is deleted and the interval is 16 again.
      */
@@ -250,14 +251,14 @@ class DetectorStoreTest {
         DetectorStore store = store(16, 16);
         SensorDetector reference = SensorDetector.fresh(config, 1);
         scoreOnePerFlush(store, config, "pump-1", 0, 1_500, reference);
-        // readings 1, 17, 34, 68, 136, 272, 544, 1,088
-        assertThat(store.checkpoints()).isEqualTo(8);
-        assertThat(ReadingJournal.since(journal, "pump-1", 1_088)).hasSize(412);
-        DetectorStore.Held held = decodedAgain(store, config, reference, 412);
+        // readings 16, 32, 64, 128, 256, 512, 1,024
+        assertThat(store.checkpoints()).isEqualTo(7);
+        assertThat(ReadingJournal.since(journal, "pump-1", 1_024)).hasSize(476);
+        DetectorStore.Held held = decodedAgain(store, config, reference, 476);
         store.keep("pump-1", held);
         scoreOnePerFlush(store, config, "pump-1", 1_500, 600, reference);
         // 2,001 (trained), then every 16: 2,017, ..., 2,097
-        assertThat(store.checkpoints()).isEqualTo(8 + 1 + 6);
+        assertThat(store.checkpoints()).isEqualTo(7 + 1 + 6);
         assertThat(reference.trainedModel()).isNotNull();
         assertThat(SlotKeys.all(journal, "pump-1")).as("the training journal is gone").hasSizeLessThanOrEqualTo(16);
         assertThat(ReadingJournal.since(journal, "pump-1", 2_097)).hasSize(3);
@@ -281,7 +282,7 @@ class DetectorStoreTest {
         store.flushCache();
         // three sensors, room for two: every reading decodes its sensor and displaces another
         assertThat(store.replayed()).as("journal readings scored again").isPositive();
-        assertThat(store.checkpoints()).as("each sensor whole at its readings 1, 17 and 33").isEqualTo(9);
+        assertThat(store.checkpoints()).as("each sensor whole at its readings 16 and 32").isEqualTo(6);
         for (int s = 0; s < 3; s++) {
             DetectorStore.Held held = store.take("pump-" + s, CONFIG);
             assertThat(codec.encode(held.detector().snapshot())).as("pump-%d", s).usingRecursiveComparison()
@@ -302,7 +303,7 @@ class DetectorStoreTest {
         DetectorStore other = new DetectorStore(store.inner(), 16, 8);
         other.attach(models, journal);
         DetectorStore.Held held = other.take("pump-1", CONFIG);
-        assertThat(held.replayed()).isEqualTo(11);
+        assertThat(held.replayed()).as("all 12: none checkpointed yet").isEqualTo(12);
         assertThat(codec.encode(held.detector().snapshot())).usingRecursiveComparison()
                 .isEqualTo(codec.encode(reference.snapshot()));
         other.keep("pump-1", held);
@@ -320,7 +321,32 @@ class DetectorStoreTest {
         journal.delete(ReadingJournal.key("pump-1", 3, 16));
         store.clearCache();
         assertThatThrownBy(() -> store.take("pump-1", CONFIG)).isInstanceOf(SerializationException.class)
-                .hasMessageContaining("misses reading 3 after its checkpoint at reading 1")
+                .hasMessageContaining("misses reading 3, and it has no checkpoint yet")
                 .hasMessageContaining("run --reset");
+    }
+
+    /**
+     * A new sensor stores nothing but its journal until its first checkpoint is due: its checkpoint
+     * is the fresh detector the configuration gives. Decoded from the journal alone, as after a
+     * crash, it is the detector that scored the readings, bit for bit, and it is checkpointed when due.
+     */
+    @Test
+    void aNewSensorIsJournaledFromItsFreshDetectorUntilItsFirstCheckpoint() {
+        DetectorStore store = store(16, 16);
+        SensorDetector reference = SensorDetector.fresh(CONFIG, 1);
+        scoreOnePerFlush(store, CONFIG, "pump-1", 0, 10, reference);
+        assertThat(store.checkpoints()).isZero();
+        assertThat(store.modelWrites()).isZero();
+        assertThat(store.inner().get("pump-1")).isNull();
+        assertThat(models.get("pump-1")).isNull();
+        assertThat(store.journalWrites()).isEqualTo(10);
+
+        DetectorStore.Held held = decodedAgain(store, CONFIG, reference, 10);
+        store.keep("pump-1", held);
+        scoreOnePerFlush(store, CONFIG, "pump-1", 10, 6, reference);
+        assertThat(store.checkpoints()).as("at reading 16").isEqualTo(1);
+        assertThat(store.inner().get("pump-1")).isEqualTo(codec.encodeLive(reference.snapshot()));
+        assertThat(models.get("pump-1")).isEqualTo(codec.encodeModel(reference.snapshot()));
+        assertThat(store.take("pump-2", CONFIG)).as("a sensor with neither checkpoint nor journal").isNull();
     }
 }

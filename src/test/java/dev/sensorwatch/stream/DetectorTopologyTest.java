@@ -173,8 +173,9 @@ class DetectorTopologyTest {
 
     /**
      * A sensor that scores one reading per commit (the test driver commits after every record)
-     * writes its whole detector at its first reading, once in 64 readings after (in its training
-     * period, once its readings have doubled), and with the reading that ends its training period;
+     * writes its whole detector once in 64 readings (in its training period, once its readings
+     * have doubled; before the first, its checkpoint is its fresh detector, stored nowhere), and
+     * with the reading that ends its training period;
      * in between, one journal entry per reading. Its model
      * is written with those checkpoints while it trains, and never after the one that trained it.
      * Counted on the three stores' changelog topics.
@@ -194,22 +195,22 @@ class DetectorTopologyTest {
         List<TestRecord<byte[], byte[]>> journal = driver.createOutputTopic(
                 "topology-test-" + TopologySettings.JOURNAL_STORE + "-changelog", new ByteArrayDeserializer(),
                 new ByteArrayDeserializer()).readRecordsToList();
-        // checkpoints after readings 1, 65, 130 (in the training period the interval grows with the
+        // checkpoints after readings 64, 128 (in the training period the interval grows with the
         // readings), 151 (the reading that trained), 215, 279, 343
-        assertThat(live).as("checkpoints").hasSize(7);
-        assertThat(models).as("model writes: the checkpoints up to the one that trained").hasSize(4);
+        assertThat(live).as("checkpoints").hasSize(6);
+        assertThat(models).as("model writes: the checkpoints up to the one that trained").hasSize(3);
         List<TestRecord<byte[], byte[]>> entries = journal.stream().filter(r -> r.value() != null).toList();
-        assertThat(entries).as("journal entries").hasSize(values.length - 7);
+        assertThat(entries).as("journal entries").hasSize(values.length - 6);
         assertThat(entries).allSatisfy(entry -> assertThat(entry.value()).hasSize(ReadingJournal.entryBytes(1)));
         assertThat(journal.size() - entries.size()).as("the training period's entries, deleted once it trained")
-                .isEqualTo(150 - 3);
-        assertThat(live.get(6).value().length).as("per-reading part of a trained sensor, D = 1").isLessThan(1_000);
+                .isEqualTo(150 - 2);
+        assertThat(live.get(5).value().length).as("per-reading part of a trained sensor, D = 1").isLessThan(1_000);
         SensorDetector reference = SensorDetector.fresh(config, 1);
         SensorDetector.Workspace workspace = new SensorDetector.Workspace();
         for (int t = 0; t < values.length; t++) {
             reference.process(1_000L * t, new double[] {values[t]}, workspace);
             if (t == 150) {
-                assertThat(models.get(3).value()).as("the model trained on the period")
+                assertThat(models.get(2).value()).as("the model trained on the period")
                         .isEqualTo(new SensorStateCodec().encodeModel(reference.snapshot()));
             }
         }
@@ -218,16 +219,18 @@ class DetectorTopologyTest {
     }
 
     /**
-     * The detector the stores hold for {@code sensorId}, encoded: its checkpoint decoded and
-     * advanced by the readings of its journal.
+     * The detector the stores hold for {@code sensorId}, encoded: its checkpoint decoded (a fresh
+     * detector before its first) and advanced by the readings of its journal.
      */
     SensorStateCodec.Encoded storedDetector(String sensorId, DetectorConfig config) {
         DetectorStore detectors = (DetectorStore) driver.getStateStore(TopologySettings.STORE);
         KeyValueStore<String, byte[]> models = driver.getKeyValueStore(TopologySettings.MODEL_STORE);
         KeyValueStore<Bytes, byte[]> journal = driver.getKeyValueStore(TopologySettings.JOURNAL_STORE);
         SensorStateCodec codec = new SensorStateCodec();
-        SensorDetector detector = SensorDetector.restore(config,
-                codec.decode(detectors.inner().get(sensorId), models.get(sensorId)));
+        byte[] live = detectors.inner().get(sensorId);
+        SensorDetector detector = live == null
+                ? SensorDetector.fresh(config, ReadingJournal.since(journal, sensorId, 0).get(0).values().length)
+                : SensorDetector.restore(config, codec.decode(live, models.get(sensorId)));
         SensorDetector.Workspace workspace = new SensorDetector.Workspace();
         for (ReadingJournal.Entry entry : ReadingJournal.since(journal, sensorId, detector.readings())) {
             detector.process(entry.eventTime(), entry.values(), workspace);
@@ -314,7 +317,7 @@ class DetectorTopologyTest {
         SensorDetector.Workspace workspace = new SensorDetector.Workspace();
         for (int t = 0; t < values.length; t++) {
             if (t == 100) {
-                // checkpoints after readings 1 and 65: readings 66 to 100 are in the journal
+                // a checkpoint after reading 64: readings 65 to 100 are in the journal
                 ((DetectorStore) driver.getStateStore(TopologySettings.STORE)).clearCache();
             }
             input.pipeInput(key("pump-1"), reading("pump-1", 1_000L * t, values[t]), 999L);
@@ -324,7 +327,7 @@ class DetectorTopologyTest {
                     .isEqualTo(Double.doubleToRawLongBits(expected.score()));
         }
         assertThat(metrics.detectorLookups("decoded")).isEqualTo(1);
-        assertThat(metrics.journalReadings()).isEqualTo(35);
+        assertThat(metrics.journalReadings()).isEqualTo(36);
         assertThat(anomalies.getQueueSize()).as("the spike at 250").isPositive();
     }
 
