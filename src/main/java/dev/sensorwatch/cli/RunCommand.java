@@ -114,8 +114,8 @@ final class RunCommand implements Callable<Integer> {
 
     @Option(names = "--fleet-view", negatable = true, defaultValue = "true", fallbackValue = "true",
             description = "Keep each sensor's latest scores and events in two state stores and serve the fleet view"
-                    + " on the --metrics-port; --no-fleet-view saves their writes (one summary and one ring entry per"
-                    + " reading). Default: ${DEFAULT-VALUE}.")
+                    + " on the --metrics-port; --no-fleet-view saves their writes (a ring entry per reading, a"
+                    + " summary per sensor and commit). Default: ${DEFAULT-VALUE}.")
     boolean fleetView;
 
     @Option(names = "--reset", description = "Delete this instance's local state before starting (it is rebuilt from the changelog topics).")

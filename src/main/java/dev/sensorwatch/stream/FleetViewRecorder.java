@@ -7,10 +7,8 @@ import dev.sensorwatch.detect.Signal;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -26,34 +24,16 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * it at the first score without. Counts events opened and open now into {@link DetectorMetrics};
  * the open count of a task's sensors is taken from its store when the task starts here and handed
  * back when it leaves. A ring entry is the score as the scores topic has it when that is Avro; the
- * summaries a task wrote last are kept decoded, and reused while the store's record cache hands
- * back the very bytes they were written as.
+ * summaries are held decoded by their store ({@link SummaryStore}) and written once per commit.
  */
 final class FleetViewRecorder implements Processor<String, Routed, Void, Void> {
 
-    /** Sensors whose decoded summary a task keeps, with the bytes it was last written as. */
-    static final int DECODED_SUMMARIES = 1024;
-
     private final DetectorMetrics metrics;
     private final boolean avroScores;
-    private KeyValueStore<String, byte[]> summaries;
+    private SummaryStore summaries;
     private KeyValueStore<Bytes, byte[]> recent;
     /** Sensors of this task whose latest score is in an event. */
     private long open;
-    /**
-     * The summaries this task wrote last, decoded, with the very array each was written as: when
-     * the store hands that array back (its record cache holds it), the summary is taken from here
-     * instead of being decoded again.
-     */
-    private final LinkedHashMap<String, Written> written = new LinkedHashMap<>(16, 0.75f, true) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<String, Written> eldest) {
-            return size() > DECODED_SUMMARIES;
-        }
-    };
-
-    private record Written(byte[] bytes, SensorSummary summary) {
-    }
 
     FleetViewRecorder(DetectorMetrics metrics, OutputFormat format) {
         this.metrics = metrics;
@@ -62,9 +42,8 @@ final class FleetViewRecorder implements Processor<String, Routed, Void, Void> {
 
     @Override
     public void init(ProcessorContext<Void, Void> context) {
-        summaries = context.getStateStore(FleetViewStores.SUMMARIES);
+        summaries = SummaryStore.of(context.getStateStore(FleetViewStores.SUMMARIES));
         recent = context.getStateStore(FleetViewStores.RECENT);
-        written.clear();
         open = 0;
         try (KeyValueIterator<String, byte[]> it = summaries.all()) {
             while (it.hasNext()) {
@@ -80,24 +59,20 @@ final class FleetViewRecorder implements Processor<String, Routed, Void, Void> {
     public void close() {
         metrics.eventsOpenChanged(-open);
         open = 0;
-        written.clear();
     }
 
     @Override
     public void process(Record<String, Routed> record) {
         AnomalyScore score = record.value().score();
         String sensorId = record.key();
-        byte[] stored = summaries.get(sensorId);
-        Written last = written.get(sensorId);
-        SensorSummary summary = stored == null ? fresh(sensorId)
-                : last != null && last.bytes() == stored ? last.summary() : FleetViewStores.decodeSummary(stored);
+        SensorSummary summary = summaries.take(sensorId);
+        if (summary == null) {
+            summary = fresh(sensorId);
+        }
         // the score as the ring keeps it: Avro, as the scores topic has it already unless that is JSON
         byte[] ring = avroScores ? record.value().payload() : FleetViewStores.SCORE_SERDE.encode(score);
         recent.put(FleetViewStores.recentKey(sensorId, summary.getScored()), ring);
-        summary = advance(summary, score, channelNames(record, summary));
-        byte[] bytes = FleetViewStores.SUMMARY_SERDE.encode(summary);
-        summaries.put(sensorId, bytes);
-        written.put(sensorId, new Written(bytes, summary));
+        summaries.keep(sensorId, advance(summary, score, channelNames(record, summary)));
     }
 
     /** The channel names of the record's header if it has one, else those of {@code summary}. */

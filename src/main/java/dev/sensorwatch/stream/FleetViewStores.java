@@ -30,7 +30,8 @@ import org.apache.kafka.streams.state.Stores;
  * events move with its task and survive a restart; the ring is a display cache kept on the
  * instance only (no changelog: a reading would otherwise add a changelog record of its own), so
  * after a task moves its sensors' charts start again from their next readings. Per reading they
- * cost one summary write and one ring entry (about 100 bytes plus 16 per channel).
+ * cost one ring entry (about 100 bytes plus 16 per channel) and, per commit, one summary write for
+ * each sensor that scored ({@link SummaryStore} holds the summaries decoded in between).
  */
 public final class FleetViewStores {
 
@@ -49,9 +50,9 @@ public final class FleetViewStores {
     private FleetViewStores() {
     }
 
-    static StoreBuilder<KeyValueStore<String, byte[]>> summaries() {
-        return Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(SUMMARIES), Serdes.String(),
-                Serdes.ByteArray()).withCachingEnabled();
+    /** The builder of {@value #SUMMARIES}: a {@link SummaryStore}, persistent and changelogged. */
+    static StoreBuilder<SummaryStore> summaries() {
+        return SummaryStore.builder();
     }
 
     static StoreBuilder<KeyValueStore<Bytes, byte[]>> recent() {
