@@ -111,6 +111,7 @@ class CrashRecoveryIT {
         ResilienceRig.awaitExit(second, 0);
         ResilienceRig.Outputs result = rig.read(topics);
         rig.assertSameAsReference(result, true);
+        rig.assertSummariesCountTheScores(name, result);
         System.out.printf("%s: killed with %,d scores committed and %,d records in an open transaction; the"
                         + " restarted instance (%s) exited after %,d ms with all %,d scores readable%n", name, committed,
                 held, deleteState ? "without state" : "same state directory",
@@ -191,6 +192,7 @@ class CrashRecoveryIT {
         }
         ResilienceRig.Outputs outputs = rig.read(topics);
         rig.assertSameAsReference(outputs, true);
+        rig.assertSummariesCountTheScores(name, outputs);
         long wipes = IntStream.range(0, performed).filter(k -> wipe[k]).count();
         System.out.printf("%s: %d kills survived (%d with the state directory deleted), %,d scores + %,d anomalies"
                         + " + %d dead letters identical to the uninterrupted run, in %d s (seed %d)%n  %s%n",

@@ -12,6 +12,7 @@ import dev.sensorwatch.kafka.ConsumerLag;
 import dev.sensorwatch.kafka.EmbeddedKafkaBroker;
 import dev.sensorwatch.kafka.Topics;
 import dev.sensorwatch.stream.AvroSerde;
+import dev.sensorwatch.stream.FleetViewStores;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -325,6 +326,23 @@ final class ResilienceRig implements AutoCloseable {
             }
         }
         return records;
+    }
+
+    /**
+     * The fleet view's summaries as application {@code appId}'s changelog holds them last (read
+     * committed) count, for every sensor, exactly the scores it has in {@code outputs}: what the
+     * summary store held in memory between commits was neither lost nor counted twice.
+     */
+    void assertSummariesCountTheScores(String appId, Outputs outputs) {
+        Map<String, Long> scores = new TreeMap<>();
+        outputs.scores().forEach(o -> scores.merge(o.keyText(), 1L, Long::sum));
+        Map<String, Long> summarised = new TreeMap<>();
+        for (Out o : readTopic(appId + "-" + FleetViewStores.SUMMARIES + "-changelog")) {
+            if (o.value() != null) {
+                summarised.put(o.keyText(), FleetViewStores.decodeSummary(o.value()).getScored());
+            }
+        }
+        assertThat(summarised).as("scores per sensor in the summaries of %s", appId).isEqualTo(scores);
     }
 
     /** The uninterrupted run all others are compared with; checked against the detector fed directly. */
