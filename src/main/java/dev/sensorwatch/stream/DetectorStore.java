@@ -7,18 +7,12 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KeyValue;
-import org.apache.kafka.streams.processor.StateStore;
-import org.apache.kafka.streams.processor.StateStoreContext;
-import org.apache.kafka.streams.query.Position;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.StoreBuilder;
 import org.apache.kafka.streams.state.Stores;
-import org.apache.kafka.streams.state.internals.CacheFlushListener;
-import org.apache.kafka.streams.state.internals.CachedStateStore;
 
 /**
  * The detectors of one stream task: the state store {@value TopologySettings#STORE} (each
@@ -66,16 +60,13 @@ import org.apache.kafka.streams.state.internals.CachedStateStore;
  * processing exception handler): the task then starts again from its last commit, state and
  * offsets together.
  *
- * <p>Kafka Streams offers no public hook before a commit: a store's {@link #flush()} runs only when
- * it writes a checkpoint, after the commit. This store therefore implements Kafka Streams' internal
- * {@link CachedStateStore}, whose {@link #flushCache()} the task calls before every commit, as it
- * does for its own record caches; {@code DetectorStoreTest} and the crash tests hold that contract
- * to the Kafka Streams release in the build. The inner stores are built without a record cache,
- * so what this store writes reaches the changelog during the flush.
+ * <p>The write before each commit rests on Kafka Streams' internal cache-flush hook, see
+ * {@link CommitBufferedStore}. The inner stores are built without a record cache, so what this
+ * store writes reaches the changelog during the flush.
  *
  * <p>Not thread-safe; one per task, used by its stream thread only.
  */
-public final class DetectorStore implements StateStore, CachedStateStore<String, byte[]> {
+public final class DetectorStore extends CommitBufferedStore {
 
     /**
      * A sensor's detector as the processor holds it between {@link #take} and {@link #keep}.
@@ -160,7 +151,6 @@ public final class DetectorStore implements StateStore, CachedStateStore<String,
      */
     static final int TRAINING_SLOTS = 32_768;
 
-    private final KeyValueStore<String, byte[]> live;
     private final int capacity;
     private final int checkpointEvery;
     private final SensorStateCodec codec = new SensorStateCodec();
@@ -174,6 +164,7 @@ public final class DetectorStore implements StateStore, CachedStateStore<String,
     private long replayed;
 
     DetectorStore(KeyValueStore<String, byte[]> live, int capacity, int checkpointEvery) {
+        super(live);
         if (capacity < 0) {
             throw new IllegalArgumentException("the detector cache capacity must not be negative, got " + capacity);
         }
@@ -181,7 +172,6 @@ public final class DetectorStore implements StateStore, CachedStateStore<String,
             throw new IllegalArgumentException("the checkpoint interval must be at least 1 reading, got "
                     + checkpointEvery);
         }
-        this.live = live;
         this.capacity = capacity;
         this.checkpointEvery = checkpointEvery;
     }
@@ -192,8 +182,9 @@ public final class DetectorStore implements StateStore, CachedStateStore<String,
      * whole once in {@code checkpointEvery} readings.
      */
     public static StoreBuilder<DetectorStore> builder(int capacity, int checkpointEvery) {
-        return new Builder(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(TopologySettings.STORE),
-                Serdes.String(), Serdes.ByteArray()).withCachingDisabled(), capacity, checkpointEvery);
+        return new Builder<>(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(TopologySettings.STORE),
+                Serdes.String(), Serdes.ByteArray()).withCachingDisabled(),
+                live -> new DetectorStore(live, capacity, checkpointEvery));
     }
 
     /**
@@ -234,7 +225,7 @@ public final class DetectorStore implements StateStore, CachedStateStore<String,
             entry.fromMemory = true;
             return entry;
         }
-        byte[] stored = live.get(sensorId);
+        byte[] stored = inner.get(sensorId);
         boolean apart = stored == null || SensorStateCodec.keepsModelApart(stored);
         SensorDetector detector;
         if (stored == null) {
@@ -349,7 +340,7 @@ public final class DetectorStore implements StateStore, CachedStateStore<String,
             entry.modelStored = true;
             entry.modelWritten = version;
         }
-        live.put(sensorId, codec.encodeLive(state));
+        inner.put(sensorId, codec.encodeLive(state));
         checkpoints++;
         if (!entry.checkpointTrained && entry.detector.trainedModel() != null) {
             // the first checkpoint with the trained model: the journal of the training period, in
@@ -396,133 +387,20 @@ public final class DetectorStore implements StateStore, CachedStateStore<String,
      * detector held in memory until the next flush.
      */
     KeyValueStore<String, byte[]> inner() {
-        return live;
+        return inner;
     }
 
-    // ---- Kafka Streams' side -------------------------------------------------------------
+    // ---- Kafka Streams' side: see CommitBufferedStore -------------------------------------
 
-    /** Writes the changed detectors; Kafka Streams calls this before every commit of the task. */
+    /** Writes the changed detectors; Kafka Streams calls this, through {@link #flushCache()}, before every commit of the task. */
     @Override
-    public void flushCache() {
+    void writeHeld() {
         writeChanged();
     }
 
     /** Drops every detector held, written or not: the task starts again from its stores. */
     @Override
-    public void clearCache() {
+    void dropHeld() {
         held.clear();
-    }
-
-    @Override
-    public boolean setFlushListener(CacheFlushListener<String, byte[]> listener, boolean sendOldValues) {
-        return false;
-    }
-
-    @Override
-    public String name() {
-        return live.name();
-    }
-
-    @Override
-    public void init(StateStoreContext context, StateStore root) {
-        held.clear();
-        live.init(context, root);
-    }
-
-    @Override
-    public void flush() {
-        live.flush();
-    }
-
-    @Override
-    public void commit(Map<TopicPartition, Long> changelogOffsets) {
-        live.commit(changelogOffsets);
-    }
-
-    @Override
-    public Long committedOffset(TopicPartition partition) {
-        return live.committedOffset(partition);
-    }
-
-    @Override
-    public boolean managesOffsets() {
-        return live.managesOffsets();
-    }
-
-    @Override
-    public void close() {
-        held.clear();
-        live.close();
-    }
-
-    @Override
-    public boolean persistent() {
-        return live.persistent();
-    }
-
-    @Override
-    public boolean isOpen() {
-        return live.isOpen();
-    }
-
-    @Override
-    public Position getPosition() {
-        return live.getPosition();
-    }
-
-    /** Builds a {@link DetectorStore} around the store its inner builder builds. */
-    private static final class Builder implements StoreBuilder<DetectorStore> {
-
-        private StoreBuilder<KeyValueStore<String, byte[]>> inner;
-        private final int capacity;
-        private final int checkpointEvery;
-
-        Builder(StoreBuilder<KeyValueStore<String, byte[]>> inner, int capacity, int checkpointEvery) {
-            this.inner = inner;
-            this.capacity = capacity;
-            this.checkpointEvery = checkpointEvery;
-        }
-
-        @Override
-        public StoreBuilder<DetectorStore> withCachingEnabled() {
-            throw new UnsupportedOperationException("the detector store holds decoded detectors instead of a record cache");
-        }
-
-        @Override
-        public StoreBuilder<DetectorStore> withCachingDisabled() {
-            return this;
-        }
-
-        @Override
-        public StoreBuilder<DetectorStore> withLoggingEnabled(Map<String, String> config) {
-            inner = inner.withLoggingEnabled(config);
-            return this;
-        }
-
-        @Override
-        public StoreBuilder<DetectorStore> withLoggingDisabled() {
-            inner = inner.withLoggingDisabled();
-            return this;
-        }
-
-        @Override
-        public DetectorStore build() {
-            return new DetectorStore(inner.build(), capacity, checkpointEvery);
-        }
-
-        @Override
-        public Map<String, String> logConfig() {
-            return inner.logConfig();
-        }
-
-        @Override
-        public boolean loggingEnabled() {
-            return inner.loggingEnabled();
-        }
-
-        @Override
-        public String name() {
-            return inner.name();
-        }
     }
 }

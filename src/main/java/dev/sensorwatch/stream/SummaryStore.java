@@ -3,13 +3,9 @@ package dev.sensorwatch.stream;
 import dev.sensorwatch.avro.SensorSummary;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.StateStore;
-import org.apache.kafka.streams.processor.StateStoreContext;
-import org.apache.kafka.streams.query.Position;
 import org.apache.kafka.streams.query.PositionBound;
 import org.apache.kafka.streams.query.Query;
 import org.apache.kafka.streams.query.QueryConfig;
@@ -18,22 +14,20 @@ import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.StoreBuilder;
 import org.apache.kafka.streams.state.Stores;
-import org.apache.kafka.streams.state.internals.CacheFlushListener;
-import org.apache.kafka.streams.state.internals.CachedStateStore;
 import org.apache.kafka.streams.state.internals.WrappedStateStore;
 
 /**
  * The store {@value FleetViewStores#SUMMARIES} of one stream task: each sensor's
  * {@code SensorSummary}, with the decoded summaries of the sensors the task scored last held in
- * memory and written back once per commit, as {@link DetectorStore} does with detectors. A sensor
+ * memory and written back once per commit ({@link CommitBufferedStore}), as {@link DetectorStore}
+ * does with detectors. A sensor
  * that scores many readings per commit interval (a replay, a busy sensor) has its summary encoded
  * and written once per commit instead of once per reading.
  *
  * <p>{@link FleetViewRecorder} {@linkplain #take takes} a sensor's summary (the one held, or the
- * one decoded from the store beneath) and {@linkplain #keep keeps} it advanced. Kafka Streams
- * calls {@link #flushCache()} before every commit of the task (see {@link DetectorStore} on that
- * contract), which writes each changed summary into the store beneath, whose changelog writes go
- * into the transaction being committed. At most {@value #CAPACITY} summaries are held; the least
+ * one decoded from the store beneath) and {@linkplain #keep keeps} it advanced; before every
+ * commit of the task each changed summary is written into the store beneath, whose changelog
+ * writes go into the transaction being committed. At most {@value #CAPACITY} summaries are held; the least
  * recently used one leaves first, written if it changed. {@link #clearCache()}, called when the
  * task's uncommitted work is dropped, drops them unwritten.
  *
@@ -42,12 +36,11 @@ import org.apache.kafka.streams.state.internals.WrappedStateStore;
  * consumer can read. Written as one, the value goes to the store beneath and the sensor's held
  * summary is dropped. Not thread-safe for writing; one per task, written by its stream thread only.
  */
-public final class SummaryStore implements KeyValueStore<String, byte[]>, CachedStateStore<String, byte[]> {
+public final class SummaryStore extends CommitBufferedStore implements KeyValueStore<String, byte[]> {
 
     /** Decoded summaries a task holds. */
     static final int CAPACITY = 1024;
 
-    private final KeyValueStore<String, byte[]> inner;
     private final LinkedHashMap<String, Held> held = new LinkedHashMap<>(16, 0.75f, true);
 
     /** A held summary and whether it changed since it was written. */
@@ -62,13 +55,13 @@ public final class SummaryStore implements KeyValueStore<String, byte[]>, Cached
     }
 
     SummaryStore(KeyValueStore<String, byte[]> inner) {
-        this.inner = inner;
+        super(inner);
     }
 
     /** The builder of the store: persistent and changelogged, its own holding in place of a record cache. */
     static StoreBuilder<SummaryStore> builder() {
-        return new Builder(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(FleetViewStores.SUMMARIES),
-                Serdes.String(), Serdes.ByteArray()).withCachingDisabled());
+        return new Builder<>(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(FleetViewStores.SUMMARIES),
+                Serdes.String(), Serdes.ByteArray()).withCachingDisabled(), SummaryStore::new);
     }
 
     /**
@@ -126,75 +119,14 @@ public final class SummaryStore implements KeyValueStore<String, byte[]>, Cached
         }
     }
 
-    // ---- Kafka Streams' side -------------------------------------------------------------
-
-    /** Writes the changed summaries; Kafka Streams calls this before every commit of the task. */
     @Override
-    public void flushCache() {
+    void writeHeld() {
         held.forEach(this::write);
     }
 
-    /** Drops every summary held, written or not: the task starts again from its store. */
     @Override
-    public void clearCache() {
+    void dropHeld() {
         held.clear();
-    }
-
-    @Override
-    public boolean setFlushListener(CacheFlushListener<String, byte[]> listener, boolean sendOldValues) {
-        return false;
-    }
-
-    @Override
-    public String name() {
-        return inner.name();
-    }
-
-    @Override
-    public void init(StateStoreContext context, StateStore root) {
-        held.clear();
-        inner.init(context, root);
-    }
-
-    @Override
-    public void flush() {
-        inner.flush();
-    }
-
-    @Override
-    public void commit(Map<TopicPartition, Long> changelogOffsets) {
-        inner.commit(changelogOffsets);
-    }
-
-    @Override
-    public Long committedOffset(TopicPartition partition) {
-        return inner.committedOffset(partition);
-    }
-
-    @Override
-    public boolean managesOffsets() {
-        return inner.managesOffsets();
-    }
-
-    @Override
-    public void close() {
-        held.clear();
-        inner.close();
-    }
-
-    @Override
-    public boolean persistent() {
-        return inner.persistent();
-    }
-
-    @Override
-    public boolean isOpen() {
-        return inner.isOpen();
-    }
-
-    @Override
-    public Position getPosition() {
-        return inner.getPosition();
     }
 
     @Override
@@ -256,57 +188,5 @@ public final class SummaryStore implements KeyValueStore<String, byte[]>, Cached
     public byte[] delete(String key) {
         held.remove(key);
         return inner.delete(key);
-    }
-
-    /** Builds a {@link SummaryStore} around the store its inner builder builds. */
-    private static final class Builder implements StoreBuilder<SummaryStore> {
-
-        private StoreBuilder<KeyValueStore<String, byte[]>> inner;
-
-        Builder(StoreBuilder<KeyValueStore<String, byte[]>> inner) {
-            this.inner = inner;
-        }
-
-        @Override
-        public StoreBuilder<SummaryStore> withCachingEnabled() {
-            throw new UnsupportedOperationException("the summary store holds decoded summaries instead of a record cache");
-        }
-
-        @Override
-        public StoreBuilder<SummaryStore> withCachingDisabled() {
-            return this;
-        }
-
-        @Override
-        public StoreBuilder<SummaryStore> withLoggingEnabled(Map<String, String> config) {
-            inner = inner.withLoggingEnabled(config);
-            return this;
-        }
-
-        @Override
-        public StoreBuilder<SummaryStore> withLoggingDisabled() {
-            inner = inner.withLoggingDisabled();
-            return this;
-        }
-
-        @Override
-        public SummaryStore build() {
-            return new SummaryStore(inner.build());
-        }
-
-        @Override
-        public Map<String, String> logConfig() {
-            return inner.logConfig();
-        }
-
-        @Override
-        public boolean loggingEnabled() {
-            return inner.loggingEnabled();
-        }
-
-        @Override
-        public String name() {
-            return inner.name();
-        }
     }
 }
