@@ -42,7 +42,7 @@ import org.slf4j.LoggerFactory;
  * those names, and in either format the score record carries them in the header
  * {@value RecordJson#CHANNELS_HEADER}.
  */
-final class DetectorProcessor implements Processor<String, byte[], String, Routed> {
+final class DetectorProcessor implements Processor<String, Routed, String, Routed> {
 
     private static final Logger LOG = LoggerFactory.getLogger(DetectorProcessor.class);
 
@@ -77,15 +77,18 @@ final class DetectorProcessor implements Processor<String, byte[], String, Route
     }
 
     @Override
-    public void process(Record<String, byte[]> record) {
+    public void process(Record<String, Routed> routed) {
         long started = System.nanoTime();
+        Record<String, byte[]> record = routed.withValue(routed.value().payload());
         String sensorId = record.key();
-        SensorReading reading;
-        try {
-            reading = readings.decode(record.value());
-        } catch (SerializationException e) {
-            reject(record, DeadLetterReason.UNDECODABLE, e.getMessage());
-            return;
+        SensorReading reading = routed.value().reading();
+        if (reading == null) { // it came through the repartition topic: only its bytes travelled
+            try {
+                reading = readings.decode(record.value());
+            } catch (SerializationException e) {
+                reject(record, DeadLetterReason.UNDECODABLE, e.getMessage());
+                return;
+            }
         }
         double[] values = toArray(reading.getValues());
         long eventTime = reading.getEventTime().toEpochMilli();

@@ -50,7 +50,7 @@ public final class DetectorTopology {
             builder.addStateStore(FleetViewStores.recent());
         }
 
-        KStream<String, byte[]> keyed = readingsBySensor(builder, settings, metrics);
+        KStream<String, Routed> keyed = readingsBySensor(builder, settings, metrics);
 
         Map<String, KStream<String, Routed>> outcomes = keyed
                 .process(() -> new DetectorProcessor(settings.detector(), settings.outputFormat(), metrics),
@@ -79,10 +79,10 @@ public final class DetectorTopology {
     /**
      * The readings of the settings' input topic keyed by sensor id: those keyed otherwise go
      * through the repartition topic {@code readings-by-sensor}, those that cannot be scored to the
-     * dead-letter topic. {@link ModelFreeTopology} routes its readings here too, so that the two
+     * dead-letter topic; those keyed by sensor id already carry the reading the router decoded. {@link ModelFreeTopology} routes its readings here too, so that the two
      * topologies process the same keys on the same partitions.
      */
-    static KStream<String, byte[]> readingsBySensor(StreamsBuilder builder, TopologySettings settings,
+    static KStream<String, Routed> readingsBySensor(StreamsBuilder builder, TopologySettings settings,
                                                     DetectorMetrics metrics) {
         KStream<String, Routed> routed = builder
                 .stream(settings.inputTopic(), Consumed.with(Serdes.ByteArray(), Serdes.ByteArray())
@@ -98,12 +98,11 @@ public final class DetectorTopology {
                 .defaultBranch(Branched.as("direct"));
         toDeadLetters(routes.get("route-dead"), settings, "route-dead-letters");
 
-        KStream<String, byte[]> rekeyed = routes.get("route-rekey")
+        KStream<String, Routed> rekeyed = routes.get("route-rekey")
                 .mapValues(Routed::payload, Named.as("rekey-payload"))
-                .repartition(Repartitioned.with(Serdes.String(), Serdes.ByteArray()).withName("readings-by-sensor"));
-        return routes.get("route-direct")
-                .mapValues(Routed::payload, Named.as("direct-payload"))
-                .merge(rekeyed, Named.as("by-sensor"));
+                .repartition(Repartitioned.with(Serdes.String(), Serdes.ByteArray()).withName("readings-by-sensor"))
+                .mapValues(bytes -> Routed.reading(Routed.Route.REKEY, bytes, null), Named.as("rekeyed-reading"));
+        return routes.get("route-direct").merge(rekeyed, Named.as("by-sensor"));
     }
 
     private static void toDeadLetters(KStream<String, Routed> stream, TopologySettings settings, String name) {

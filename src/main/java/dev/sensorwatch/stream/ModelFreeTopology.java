@@ -66,6 +66,7 @@ public final class ModelFreeTopology {
                 Stores.persistentKeyValueStore(STORE), Serdes.String(), Serdes.ByteArray()));
 
         DetectorTopology.readingsBySensor(builder, settings, metrics)
+                .mapValues(Routed::payload, Named.as("reading-bytes"))
                 .process(() -> new GetPut(valueBytes), Named.as("get-put"), STORE)
                 .to(settings.scoresTopic(), Produced.with(Serdes.String(), Serdes.ByteArray()).withName("scores"));
         return builder.build();

@@ -1,6 +1,7 @@
 package dev.sensorwatch.stream;
 
 import dev.sensorwatch.avro.AnomalyScore;
+import dev.sensorwatch.avro.SensorReading;
 
 /**
  * A record on its way through the topology, tagged with where it goes next.
@@ -11,8 +12,12 @@ import dev.sensorwatch.avro.AnomalyScore;
  *                  topology's {@link OutputFormat}
  * @param anomaly   for {@link Route#SCORE}: whether the score is flagged
  * @param score     for {@link Route#SCORE}: the score itself, for the fleet view
+ * @param reading   for a reading that reaches the detector in the same task as it was routed
+ *                  ({@link Route#DIRECT}): the reading as the router decoded it, so that it is
+ *                  decoded once; null where only its bytes travel (through the repartition topic)
  */
-record Routed(Route route, byte[] deadKey, byte[] payload, boolean anomaly, AnomalyScore score) {
+record Routed(Route route, byte[] deadKey, byte[] payload, boolean anomaly, AnomalyScore score,
+              SensorReading reading) {
 
     /** Where a record goes next. */
     enum Route {
@@ -26,15 +31,16 @@ record Routed(Route route, byte[] deadKey, byte[] payload, boolean anomaly, Anom
         SCORE
     }
 
-    static Routed reading(Route route, byte[] bytes) {
-        return new Routed(route, null, bytes, false, null);
+    /** A reading's bytes, and the reading decoded if it is known ({@code decoded} may be null). */
+    static Routed reading(Route route, byte[] bytes, SensorReading decoded) {
+        return new Routed(route, null, bytes, false, null, decoded);
     }
 
     static Routed deadLetter(byte[] key, byte[] deadLetter) {
-        return new Routed(Route.DEAD_LETTER, key, deadLetter, false, null);
+        return new Routed(Route.DEAD_LETTER, key, deadLetter, false, null, null);
     }
 
     static Routed score(byte[] encoded, AnomalyScore score) {
-        return new Routed(Route.SCORE, null, encoded, score.getAnomaly(), score);
+        return new Routed(Route.SCORE, null, encoded, score.getAnomaly(), score, null);
     }
 }

@@ -16,7 +16,8 @@ import org.apache.kafka.streams.processor.api.Record;
  * First stop of every raw record: decodes it, sends what can never be scored to the dead-letter
  * topic (undecodable bytes, no key, no or too many channels, NaN or infinite values, an event
  * time too far ahead of the record's timestamp), and tags the rest as keyed by their sensor id
- * already or in need of repartitioning.
+ * already (passed on with the decoded reading, which the detector then need not decode again) or in
+ * need of repartitioning (only the bytes travel through the repartition topic).
  *
  * <p>The record timestamp seen here is the one {@link ReadingTimestampExtractor} chose: the
  * reading's event time, or the record's own timestamp when the event time lies too far ahead of
@@ -88,10 +89,10 @@ final class RoutingProcessor implements Processor<byte[], byte[], String, Routed
         }
         byte[] id = sensorId.getBytes(StandardCharsets.UTF_8);
         if (Arrays.equals(id, key)) {
-            context.forward(record.withKey(sensorId).withValue(Routed.reading(Routed.Route.DIRECT, record.value())));
+            context.forward(record.withKey(sensorId).withValue(Routed.reading(Routed.Route.DIRECT, record.value(), reading)));
         } else {
             DeadLetters.markOrigin(record.headers(), context, key);
-            context.forward(record.withKey(sensorId).withValue(Routed.reading(Routed.Route.REKEY, record.value())));
+            context.forward(record.withKey(sensorId).withValue(Routed.reading(Routed.Route.REKEY, record.value(), null)));
         }
     }
 
